@@ -1,0 +1,44 @@
+package dev.netc.backends;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * One output file: its path relative to OUT ({@code nodes/n1/iptables.rules}), its bytes, the node it
+ * belongs to (empty for cluster-wide files) and whether it holds secrets (written 0600).
+ */
+public record Artifact(String path, byte[] content, String node, boolean secret) {
+    public Artifact {
+        content = content.clone();
+        if (path.startsWith("/") || path.contains("..")) throw new IllegalArgumentException("bad artifact path " + path);
+    }
+
+    public static Artifact text(String path, String node, String text) {
+        return new Artifact(path, text.getBytes(StandardCharsets.UTF_8), node, false);
+    }
+
+    @Override
+    public byte[] content() {
+        return content.clone();
+    }
+
+    public String text() {
+        return new String(content, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Artifact a && a.path.equals(path) && Arrays.equals(a.content, content)
+                && a.node.equals(node) && a.secret == secret;
+    }
+
+    @Override
+    public int hashCode() {
+        return path.hashCode() * 31 + Arrays.hashCode(content);
+    }
+
+    @Override
+    public String toString() {
+        return "Artifact[" + path + ", " + content.length + " bytes]";
+    }
+}

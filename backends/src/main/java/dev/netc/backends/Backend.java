@@ -1,0 +1,13 @@
+package dev.netc.backends;
+
+import dev.netc.ir.plan.NetworkPlan;
+import java.util.List;
+
+/** A pure function from the plan to output files. Knows nothing of YAML or of the passes. */
+public interface Backend {
+    /** The name used on the command line ({@code --backend iptables}). */
+    String name();
+
+    /** The files for the given nodes (all nodes of the plan when {@code nodes} is empty). */
+    List<Artifact> emit(NetworkPlan plan, java.util.Set<String> nodes);
+}

@@ -1,0 +1,44 @@
+package dev.netc.compiler;
+
+import dev.netc.compiler.frontend.YamlFrontEnd;
+import dev.netc.compiler.passes.Allocate;
+import dev.netc.compiler.passes.Endpoints;
+import dev.netc.compiler.passes.ResolveNodes;
+import dev.netc.compiler.passes.Services;
+import dev.netc.compiler.passes.Validate;
+import dev.netc.ir.Diagnostics;
+import dev.netc.ir.model.Cluster;
+import dev.netc.ir.plan.NetworkPlan;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The compiler, in order. This is the one place that lists the passes. Each stage runs only when the
+ * stages before it reported no error, so a later pass never sees a model that failed validation.
+ */
+public final class Pipeline {
+    private final Pass<List<InputSource>, Cluster> frontEnd = new YamlFrontEnd();
+    private final List<Pass<Cluster, Cluster>> modelPasses = List.of(
+            new ResolveNodes(),   // cluster profile + Node objects -> the node list
+            new Validate(),       // values, references, ranges
+            new Allocate());      // ClusterIPs, NodePorts, workload replicas' pods and their IPs
+    private final Pass<Cluster, NetworkPlan> endpoints = new Endpoints();
+    private final List<Pass<NetworkPlan, NetworkPlan>> planPasses = List.of(
+            new Services());      // per node: every Service frontend -> its endpoints
+
+    public Optional<NetworkPlan> run(List<InputSource> inputs, Diagnostics diagnostics) {
+        Cluster cluster = frontEnd.apply(inputs, diagnostics);
+        if (diagnostics.hasErrors()) return Optional.empty();
+        for (Pass<Cluster, Cluster> p : modelPasses) {
+            cluster = p.apply(cluster, diagnostics);
+            if (diagnostics.hasErrors()) return Optional.empty();
+        }
+        NetworkPlan plan = endpoints.apply(cluster, diagnostics);
+        if (diagnostics.hasErrors()) return Optional.empty();
+        for (Pass<NetworkPlan, NetworkPlan> p : planPasses) {
+            plan = p.apply(plan, diagnostics);
+            if (diagnostics.hasErrors()) return Optional.empty();
+        }
+        return Optional.of(plan);
+    }
+}

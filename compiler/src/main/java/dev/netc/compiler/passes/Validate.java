@@ -1,0 +1,14 @@
+package dev.netc.compiler.passes;
+
+import dev.netc.compiler.Pass;
+import dev.netc.ir.Diagnostics;
+import dev.netc.ir.model.Cluster;
+import dev.netc.ir.plan.NetworkPlan;
+
+/** SCAFFOLD: being written in this session; replaced before anything is committed as done. */
+public final class Validate implements Pass<Cluster, Cluster> {
+    @Override
+    public Cluster apply(Cluster input, Diagnostics diagnostics) {
+        throw new UnsupportedOperationException("Validate is not written yet");
+    }
+}

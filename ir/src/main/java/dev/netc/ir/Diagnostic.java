@@ -1,0 +1,28 @@
+package dev.netc.ir;
+
+import java.util.Comparator;
+import java.util.Objects;
+
+/** One finding about the input, printed like a compiler: {@code file:line:col: error[NETC012]: message}. */
+public record Diagnostic(Severity severity, DiagnosticCode code, String message, SourcePos pos) {
+    public static final Comparator<Diagnostic> ORDER = Comparator.comparing(Diagnostic::pos)
+            .thenComparing(Diagnostic::severity)
+            .thenComparing(Diagnostic::code)
+            .thenComparing(Diagnostic::message);
+
+    public Diagnostic {
+        Objects.requireNonNull(severity);
+        Objects.requireNonNull(code);
+        Objects.requireNonNull(message);
+        Objects.requireNonNull(pos);
+    }
+
+    public String render() {
+        return pos + ": " + severity.label() + "[" + code.name() + "]: " + message;
+    }
+
+    @Override
+    public String toString() {
+        return render();
+    }
+}

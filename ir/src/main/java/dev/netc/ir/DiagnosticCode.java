@@ -1,0 +1,63 @@
+package dev.netc.ir;
+
+/**
+ * Every kind of mistake netc reports has one code. The codes are part of the interface: scripts match on
+ * them, README lists them (a test keeps the two in step). Never renumber; retire a code by leaving it unused.
+ */
+public enum DiagnosticCode {
+    NETC001("malformed YAML or JSON"),
+    NETC002("YAML anchors, aliases and merge keys are not accepted"),
+    NETC003("duplicate key in a mapping"),
+    NETC004("document or input too large"),
+    NETC005("document nested too deeply"),
+    NETC006("input cannot be read (missing file, not a regular file, I/O error)"),
+    NETC007("document is not a Kubernetes object (not a mapping, or no apiVersion/kind)"),
+    NETC008("value has the wrong type (string, integer, boolean, list or mapping expected)"),
+    NETC009("required field missing"),
+    NETC010("kind not used by netc: skipped"),
+    NETC011("apiVersion not supported for this kind"),
+    NETC012("invalid object name"),
+    NETC013("duplicate object (same kind, namespace and name)"),
+    NETC014("value is not one of the allowed values"),
+    NETC015("port or port range out of range"),
+    NETC016("invalid IP address"),
+    NETC017("invalid CIDR"),
+    NETC018("address outside the range it must fall in"),
+    NETC019("invalid label selector"),
+    NETC020("invalid label key or value"),
+    NETC021("ipBlock except is not inside its cidr"),
+    NETC022("invalid endPort"),
+    NETC023("named targetPort not defined by any selected pod"),
+    NETC024("reference to a node that does not exist"),
+    NETC025("duplicate port in one object"),
+    NETC026("nodePort invalid or already taken"),
+    NETC027("clusterIP already taken"),
+    NETC028("address or port pool exhausted"),
+    NETC029("sessionAffinity timeout out of range"),
+    NETC030("field not valid for this Service type"),
+    NETC031("more than one cluster profile"),
+    NETC032("invalid replica count"),
+    NETC033("pod IP already taken"),
+    NETC034("EndpointSlice or Endpoints for a Service that does not exist"),
+    NETC035("invalid Ingress path"),
+    NETC036("invalid host name"),
+    NETC037("Secret missing or not a TLS secret"),
+    NETC038("reference to a Service that does not exist"),
+    NETC039("workload selector does not match its pod template labels"),
+    NETC040("invalid port name"),
+    NETC041("IP families inconsistent"),
+    NETC042("node has no address"),
+    NETC043("pod CIDR invalid or overlapping"),
+    NETC044("YAML tags are not accepted"),
+    NETC045("no node can run this pod");
+
+    private final String summary;
+
+    DiagnosticCode(String summary) {
+        this.summary = summary;
+    }
+
+    public String summary() {
+        return summary;
+    }
+}

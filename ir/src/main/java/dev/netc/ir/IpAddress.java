@@ -1,0 +1,71 @@
+package dev.netc.ir;
+
+import inet.ipaddr.AddressStringException;
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import java.math.BigInteger;
+import java.util.Optional;
+
+/** One IPv4 or IPv6 host address, in canonical form (IPv6 compressed, lower case). */
+public record IpAddress(IPAddress value) implements Comparable<IpAddress> {
+    public IpAddress {
+        if (value == null || value.isMultiple() || value.isPrefixed())
+            throw new IllegalArgumentException("not a single address: " + value);
+    }
+
+    /** Parses a plain address (no prefix, no zone); empty when the text is not one. */
+    public static Optional<IpAddress> tryParse(String text) {
+        if (text == null || text.isEmpty() || text.indexOf('/') >= 0 || text.indexOf('%') >= 0)
+            return Optional.empty();
+        try {
+            IPAddress a = new IPAddressString(text).toAddress();
+            if (a.isMultiple() || a.isPrefixed()) return Optional.empty();
+            // Reject forms the API server rejects: IPv4 with leading zeros, IPv4-mapped IPv6 and the like.
+            if (a.isIPv4() && !a.toCanonicalString().equals(text)) return Optional.empty();
+            if (a.isIPv6() && a.toIPv6().isIPv4Mapped()) return Optional.empty();
+            return Optional.of(new IpAddress(a.withoutPrefixLength()));
+        } catch (AddressStringException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    public static IpAddress parse(String text) {
+        return tryParse(text).orElseThrow(() -> new IllegalArgumentException("not an IP address: " + text));
+    }
+
+    public static IpAddress of(Family family, BigInteger bits) {
+        IPAddress a = family == Family.IPV4
+                ? new inet.ipaddr.ipv4.IPv4Address(bits.intValue())
+                : new inet.ipaddr.ipv6.IPv6Address(bits);
+        return new IpAddress(a);
+    }
+
+    public Family family() {
+        return value.isIPv4() ? Family.IPV4 : Family.IPV6;
+    }
+
+    public BigInteger bits() {
+        return value.getValue();
+    }
+
+    /** {@code 10.0.0.1} or {@code fd00::1}. */
+    public String text() {
+        return value.isIPv4() ? value.toCanonicalString() : value.toCompressedString();
+    }
+
+    /** The address as a /32 or /128. */
+    public Cidr asCidr() {
+        return new Cidr(value.toPrefixBlock(value.getBitCount()));
+    }
+
+    @Override
+    public int compareTo(IpAddress o) {
+        int c = family().compareTo(o.family());
+        return c != 0 ? c : bits().compareTo(o.bits());
+    }
+
+    @Override
+    public String toString() {
+        return text();
+    }
+}

@@ -1,0 +1,4 @@
+package dev.netc.ir.model;
+
+public record IngressClass(ObjectMeta meta, String controller, boolean isDefault) implements KubeObject {
+}

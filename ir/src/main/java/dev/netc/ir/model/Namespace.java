@@ -1,0 +1,4 @@
+package dev.netc.ir.model;
+
+public record Namespace(ObjectMeta meta) implements KubeObject {
+}

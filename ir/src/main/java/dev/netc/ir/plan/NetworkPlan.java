@@ -1,0 +1,29 @@
+package dev.netc.ir.plan;
+
+import dev.netc.ir.model.Cluster;
+import dev.netc.ir.model.EndpointSlice;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the passes decided: the resolved cluster model (allocations done), the endpoint slices every Service
+ * uses (given or derived from selectors), and one plan per node. Backends read only this.
+ */
+public record NetworkPlan(Cluster cluster, List<EndpointSlice> endpointSlices, List<NodePlan> nodes) {
+    public NetworkPlan {
+        endpointSlices = List.copyOf(endpointSlices);
+        nodes = List.copyOf(nodes);
+    }
+
+    public Optional<NodePlan> node(String name) {
+        return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
+    }
+
+    public NetworkPlan withNodes(List<NodePlan> newNodes) {
+        return new NetworkPlan(cluster, endpointSlices, newNodes);
+    }
+
+    public NetworkPlan withEndpointSlices(List<EndpointSlice> slices) {
+        return new NetworkPlan(cluster, slices, nodes);
+    }
+}
