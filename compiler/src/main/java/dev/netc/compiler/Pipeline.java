@@ -3,6 +3,7 @@ package dev.netc.compiler;
 import dev.netc.compiler.frontend.YamlFrontEnd;
 import dev.netc.compiler.passes.Allocate;
 import dev.netc.compiler.passes.Endpoints;
+import dev.netc.compiler.passes.ResolveNamespaces;
 import dev.netc.compiler.passes.ResolveNodes;
 import dev.netc.compiler.passes.Services;
 import dev.netc.compiler.passes.Validate;
@@ -20,6 +21,7 @@ public final class Pipeline {
     private final Pass<List<InputSource>, Cluster> frontEnd = new YamlFrontEnd();
     private final List<Pass<Cluster, Cluster>> modelPasses = List.of(
             new ResolveNodes(),   // cluster profile + Node objects -> the node list
+            new ResolveNamespaces(), // implicit namespaces, kubernetes.io/metadata.name labels
             new Validate(),       // values, references, ranges
             new Allocate());      // ClusterIPs, NodePorts, workload replicas' pods and their IPs
     private final Pass<Cluster, NetworkPlan> endpoints = new Endpoints();

@@ -1,13 +1,271 @@
 package dev.netc.compiler.passes;
 
 import dev.netc.compiler.Pass;
+import dev.netc.ir.Cidr;
+import dev.netc.ir.DiagnosticCode;
 import dev.netc.ir.Diagnostics;
+import dev.netc.ir.Family;
+import dev.netc.ir.IpAddress;
 import dev.netc.ir.model.Cluster;
+import dev.netc.ir.model.Node;
+import dev.netc.ir.model.ObjectMeta;
+import dev.netc.ir.model.Pod;
+import dev.netc.ir.model.Service;
+import dev.netc.ir.model.ServicePort;
+import dev.netc.ir.model.Workload;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
-/** SCAFFOLD: being written in this session; replaced before anything is committed as done. */
+/**
+ * Fills in what the manifests leave to the cluster: node pod CIDRs, pods for workload replicas (placed on
+ * nodes), pod IPs, ClusterIPs and NodePorts.
+ *
+ * <p>Every choice starts at a position derived from the object's identity (a hash of its kind, namespace and
+ * name), so adding or removing an unrelated object moves nothing unless two identities land on the same slot;
+ * then the later one in canonical order takes the next free slot. Values from the input (live state) are
+ * never changed and are reserved before anything is allocated.
+ */
 public final class Allocate implements Pass<Cluster, Cluster> {
+    static final int NODE_PORT_MIN = 30000;
+    static final int NODE_PORT_MAX = 32767;
+    private static final int V4_NODE_MASK = 24;
+    private static final int V6_NODE_MASK = 64;
+
     @Override
-    public Cluster apply(Cluster input, Diagnostics diagnostics) {
-        throw new UnsupportedOperationException("Allocate is not written yet");
+    public Cluster apply(Cluster cluster, Diagnostics diagnostics) {
+        Cluster c = cluster.withNodes(allocateNodeCidrs(cluster, diagnostics));
+        c = c.withPods(placeAndAddressPods(c, diagnostics));
+        return c.withServices(allocateServices(c, diagnostics));
     }
+
+    // ---- nodes ---------------------------------------------------------------------------------------------
+
+    private List<Node> allocateNodeCidrs(Cluster cluster, Diagnostics diagnostics) {
+        Set<Cidr> taken = new HashSet<>();
+        cluster.nodes().forEach(n -> taken.addAll(n.podCIDRs()));
+        List<Node> out = new ArrayList<>();
+        for (Node n : cluster.nodes()) {
+            if (!n.podCIDRs().isEmpty()) {
+                out.add(n);
+                continue;
+            }
+            List<Cidr> cidrs = new ArrayList<>();
+            for (Family f : Family.values()) {
+                Optional<Cidr> range = cluster.profile().clusterCIDRs().stream().filter(x -> x.family() == f).findFirst();
+                if (range.isEmpty()) continue;
+                int mask = Math.max(range.get().prefixLength(), f == Family.IPV4 ? V4_NODE_MASK : V6_NODE_MASK);
+                BigInteger blocks = BigInteger.ONE.shiftLeft(mask - range.get().prefixLength());
+                BigInteger blockSize = range.get().size().divide(blocks);
+                BigInteger start = StableHash.of("Node/" + n.name(), blocks);
+                Optional<Cidr> got = Optional.empty();
+                for (BigInteger i = BigInteger.ZERO; i.compareTo(blocks) < 0 && got.isEmpty(); i = i.add(BigInteger.ONE)) {
+                    BigInteger idx = start.add(i).mod(blocks);
+                    Cidr cand = Cidr.parse(range.get().addressAt(idx.multiply(blockSize)).text() + "/" + mask);
+                    if (taken.stream().noneMatch(t -> t.overlaps(cand))) got = Optional.of(cand);
+                }
+                if (got.isEmpty()) {
+                    diagnostics.error(DiagnosticCode.NETC028, n.meta().pos(),
+                            "no free /" + mask + " left in cluster CIDR " + range.get() + " for node " + n.name());
+                    continue;
+                }
+                taken.add(got.get());
+                cidrs.add(got.get());
+            }
+            out.add(new Node(n.meta(), n.addresses(), cidrs));
+        }
+        return out;
+    }
+
+    // ---- pods ----------------------------------------------------------------------------------------------
+
+    private List<Pod> placeAndAddressPods(Cluster cluster, Diagnostics diagnostics) {
+        List<Pod> pods = new ArrayList<>(cluster.pods());
+        for (Workload w : cluster.workloads()) {
+            boolean hasLivePods = cluster.pods().stream().anyMatch(p -> p.meta().namespace().equals(w.meta().namespace())
+                    && p.owner().isEmpty() && w.selector().matches(p.labels()));
+            if (!hasLivePods) pods.addAll(replicas(cluster, w, diagnostics));
+        }
+        Set<IpAddress> taken = new HashSet<>();
+        pods.forEach(p -> { if (!p.hostNetwork()) taken.addAll(p.ips()); });
+        pods.sort(dev.netc.ir.model.KubeObject.BY_ID);
+        List<Pod> out = new ArrayList<>();
+        for (Pod p : pods) {
+            String node = p.nodeName();
+            if (node.isEmpty() && !p.ips().isEmpty()) {
+                node = cluster.nodes().stream()
+                        .filter(n -> n.podCIDRs().stream().anyMatch(c -> p.ips().stream().anyMatch(c::contains)))
+                        .map(Node::name).findFirst().orElse("");
+            }
+            Optional<Node> onNode = cluster.node(node);
+            List<IpAddress> ips = p.ips();
+            if (ips.isEmpty() && onNode.isPresent()) {
+                ips = p.hostNetwork() ? onNode.get().addresses() : podIps(p, onNode.get(), taken, diagnostics);
+            }
+            out.add(p.withPlacement(node, ips));
+        }
+        return out;
+    }
+
+    private List<Pod> replicas(Cluster cluster, Workload w, Diagnostics diagnostics) {
+        List<Node> candidates = cluster.nodes().stream()
+                .filter(n -> w.template().nodeName().isEmpty() || n.name().equals(w.template().nodeName()))
+                .filter(n -> w.template().nodeSelector().entrySet().stream()
+                        .allMatch(e -> e.getValue().equals(n.meta().labels().get(e.getKey()))))
+                .toList();
+        if (candidates.isEmpty()) {
+            diagnostics.error(DiagnosticCode.NETC045, w.meta().at("spec.template.spec.nodeSelector"),
+                    "no node matches the pod template of " + w.workloadKind() + " " + w.meta().qualifiedName());
+            return List.of();
+        }
+        String owner = w.workloadKind() + "/" + w.meta().name();
+        List<Pod> out = new ArrayList<>();
+        if (w.workloadKind() == Workload.Kind.DaemonSet) {
+            for (Node n : candidates) out.add(replica(w, owner, w.meta().name() + "-" + n.name(), n.name()));
+            return out;
+        }
+        int start = StableHash.of(w.meta().id(), candidates.size());
+        for (int i = 0; i < w.replicas(); i++) {
+            String node = candidates.get((start + i) % candidates.size()).name();
+            out.add(replica(w, owner, w.meta().name() + "-" + i, node));
+        }
+        return out;
+    }
+
+    private static Pod replica(Workload w, String owner, String name, String node) {
+        ObjectMeta meta = new ObjectMeta("Pod", w.meta().namespace(), name, w.template().labels(), Map.of(),
+                w.meta().pos(), w.meta().fields());
+        return new Pod(meta, node, List.of(), w.template().ports(), true, false, w.template().hostNetwork(),
+                Optional.of(owner));
+    }
+
+    private List<IpAddress> podIps(Pod p, Node node, Set<IpAddress> taken, Diagnostics diagnostics) {
+        List<IpAddress> ips = new ArrayList<>();
+        for (Family f : Family.values()) {
+            Optional<Cidr> range = node.podCIDRs().stream().filter(c -> c.family() == f).findFirst();
+            if (range.isEmpty()) continue;
+            // Offsets 0 (network) and 1 (the node's own gateway address) and the last one are never handed out.
+            Optional<IpAddress> ip = pick(range.get(), BigInteger.TWO, reservedTail(range.get()), p.meta().id(), taken);
+            if (ip.isEmpty()) {
+                diagnostics.error(DiagnosticCode.NETC028, p.meta().pos(),
+                        "pod CIDR " + range.get() + " of node " + node.name() + " has no free address for pod "
+                                + p.meta().qualifiedName());
+                continue;
+            }
+            taken.add(ip.get());
+            ips.add(ip.get());
+        }
+        return ips;
+    }
+
+    // ---- services ------------------------------------------------------------------------------------------
+
+    private List<Service> allocateServices(Cluster cluster, Diagnostics diagnostics) {
+        Set<IpAddress> takenIps = new HashSet<>();
+        Set<Integer> takenPorts = new HashSet<>();
+        for (Service s : cluster.services()) {
+            takenIps.addAll(s.clusterIPs());
+            s.ports().forEach(p -> { if (p.nodePort() != 0) takenPorts.add(p.nodePort()); });
+        }
+        List<Service> out = new ArrayList<>();
+        for (Service s : cluster.services()) {
+            Service r = s;
+            if (needsClusterIP(s)) r = r.withClusterIPs(clusterIPs(cluster, s, takenIps, diagnostics));
+            if (s.wantsNodePorts()) r = r.withPorts(nodePorts(s, takenPorts, diagnostics));
+            out.add(r);
+        }
+        return out;
+    }
+
+    private static boolean needsClusterIP(Service s) {
+        return s.clusterIPs().isEmpty() && !s.headless() && s.type() != Service.Type.ExternalName;
+    }
+
+    private List<IpAddress> clusterIPs(Cluster cluster, Service s, Set<IpAddress> taken, Diagnostics diagnostics) {
+        List<Family> families = new ArrayList<>(s.ipFamilies());
+        if (families.isEmpty()) {
+            families.add(cluster.profile().primaryFamily());
+            if (s.ipFamilyPolicy() != Service.IpFamilyPolicy.SingleStack) {
+                cluster.profile().serviceCIDRs().stream().map(Cidr::family).filter(f -> !families.contains(f))
+                        .forEach(families::add);
+            }
+        }
+        List<IpAddress> ips = new ArrayList<>();
+        for (Family f : families) {
+            Optional<Cidr> range = cluster.profile().serviceCIDRs().stream().filter(c -> c.family() == f).findFirst();
+            if (range.isEmpty()) {
+                if (s.ipFamilyPolicy() == Service.IpFamilyPolicy.RequireDualStack || s.ipFamilies().contains(f)) {
+                    diagnostics.error(DiagnosticCode.NETC041, s.meta().at("spec.ipFamilies"),
+                            "the cluster has no " + f.apiName() + " service CIDR for Service " + s.meta().qualifiedName());
+                }
+                continue;
+            }
+            // Offsets 0 (network) and 1 (by convention the API server's own Service) are not handed out.
+            Optional<IpAddress> ip = pick(range.get(), BigInteger.TWO, reservedTail(range.get()), s.meta().id(), taken);
+            if (ip.isEmpty()) {
+                diagnostics.error(DiagnosticCode.NETC028, s.meta().pos(),
+                        "service CIDR " + range.get() + " has no free address for Service " + s.meta().qualifiedName());
+                continue;
+            }
+            taken.add(ip.get());
+            ips.add(ip.get());
+        }
+        return ips;
+    }
+
+    private List<ServicePort> nodePorts(Service s, Set<Integer> taken, Diagnostics diagnostics) {
+        int range = NODE_PORT_MAX - NODE_PORT_MIN + 1;
+        List<ServicePort> out = new ArrayList<>();
+        for (ServicePort p : s.ports()) {
+            if (p.nodePort() != 0) {
+                out.add(p);
+                continue;
+            }
+            String key = s.meta().id() + ":" + p.port() + "/" + p.protocol();
+            int start = StableHash.of(key, range);
+            int chosen = 0;
+            for (int i = 0; i < range && chosen == 0; i++) {
+                int cand = NODE_PORT_MIN + (start + i) % range;
+                if (!taken.contains(cand)) chosen = cand;
+            }
+            if (chosen == 0) {
+                diagnostics.error(DiagnosticCode.NETC028, p.pos(), "no free node port left in "
+                        + NODE_PORT_MIN + "-" + NODE_PORT_MAX + " for Service " + s.meta().qualifiedName());
+                out.add(p);
+                continue;
+            }
+            taken.add(chosen);
+            out.add(p.withNodePort(chosen));
+        }
+        return out;
+    }
+
+    // ---- shared --------------------------------------------------------------------------------------------
+
+    /** IPv4 ranges keep their broadcast address out; IPv6 has none. */
+    private static BigInteger reservedTail(Cidr range) {
+        return range.family() == Family.IPV4 ? BigInteger.ONE : BigInteger.ZERO;
+    }
+
+    /**
+     * The first free address at or after the identity's hash position, wrapping around, among offsets
+     * {@code [head, size - tail)}. Probing is bounded so a huge IPv6 range never loops for long.
+     */
+    private static Optional<IpAddress> pick(Cidr range, BigInteger head, BigInteger tail, String identity,
+                                            Set<IpAddress> taken) {
+        BigInteger usable = range.size().subtract(head).subtract(tail);
+        if (usable.signum() <= 0) return Optional.empty();
+        BigInteger start = StableHash.of(identity, usable);
+        BigInteger limit = usable.min(BigInteger.valueOf(1L << 24));
+        for (BigInteger i = BigInteger.ZERO; i.compareTo(limit) < 0; i = i.add(BigInteger.ONE)) {
+            IpAddress cand = range.addressAt(head.add(start.add(i).mod(usable)));
+            if (!taken.contains(cand)) return Optional.of(cand);
+        }
+        return Optional.empty();
+    }
+
 }
