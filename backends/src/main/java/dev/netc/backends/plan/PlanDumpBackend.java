@@ -1,0 +1,230 @@
+package dev.netc.backends.plan;
+
+import dev.netc.backends.Artifact;
+import dev.netc.backends.Backend;
+import dev.netc.ir.LabelSelector;
+import dev.netc.ir.model.Cluster;
+import dev.netc.ir.model.ClusterProfile;
+import dev.netc.ir.model.ContainerPort;
+import dev.netc.ir.model.EndpointSlice;
+import dev.netc.ir.model.Ingress;
+import dev.netc.ir.model.IngressClass;
+import dev.netc.ir.model.Namespace;
+import dev.netc.ir.model.NetworkPolicy;
+import dev.netc.ir.model.Node;
+import dev.netc.ir.model.Pod;
+import dev.netc.ir.model.Service;
+import dev.netc.ir.model.ServicePort;
+import dev.netc.ir.model.TlsSecret;
+import dev.netc.ir.model.Workload;
+import dev.netc.ir.plan.NetworkPlan;
+import dev.netc.ir.plan.NodePlan;
+import dev.netc.ir.plan.PlanEndpoint;
+import dev.netc.ir.plan.ServicePortPlan;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@code plan.txt}: the resolved model and every node's decisions as stable, line-oriented text. It is what a
+ * reviewer reads to see what netc understood (allocated addresses, endpoints, per-node service tables) before
+ * reading the rulesets.
+ */
+public final class PlanDumpBackend implements Backend {
+    @Override
+    public String name() {
+        return "plan";
+    }
+
+    @Override
+    public List<Artifact> emit(NetworkPlan plan, Set<String> nodes) {
+        StringBuilder b = new StringBuilder();
+        b.append("# netc plan: the resolved cluster model and each node's decisions\n");
+        model(b, plan.cluster());
+        for (EndpointSlice s : plan.endpointSlices()) slice(b, s);
+        for (NodePlan n : plan.nodes()) {
+            if (nodes.isEmpty() || nodes.contains(n.name())) nodePlan(b, n);
+        }
+        return List.of(Artifact.text("plan.txt", "", b.toString()));
+    }
+
+    private static void model(StringBuilder b, Cluster c) {
+        ClusterProfile p = c.profile();
+        b.append("\ncluster ").append(p.meta().name()).append('\n');
+        b.append("  serviceCIDRs ").append(list(p.serviceCIDRs())).append('\n');
+        b.append("  clusterCIDRs ").append(list(p.clusterCIDRs())).append('\n');
+        b.append("  dnsDomain ").append(p.dnsDomain()).append('\n');
+        b.append("  proxy masqueradeAll=").append(p.proxy().masqueradeAll()).append(" nodePortAddresses=")
+                .append(p.proxy().nodePortAddresses().isEmpty() ? "<all>" : list(p.proxy().nodePortAddresses()))
+                .append('\n');
+        b.append("  ingress http=").append(p.ingress().httpPort()).append(" https=").append(p.ingress().httpsPort())
+                .append('\n');
+        for (Namespace ns : c.namespaces()) {
+            b.append("\nnamespace ").append(ns.meta().name()).append(labels(ns.meta().labels())).append('\n');
+        }
+        for (Node n : c.nodes()) {
+            b.append("\nnode ").append(n.name()).append(" addresses=").append(list(n.addresses()))
+                    .append(" podCIDRs=").append(list(n.podCIDRs())).append(labels(n.meta().labels())).append('\n');
+        }
+        for (Workload w : c.workloads()) {
+            b.append("\nworkload ").append(w.workloadKind()).append(' ').append(w.meta().qualifiedName())
+                    .append(" replicas=").append(w.replicas()).append(" selector=").append(w.selector())
+                    .append(" ports=").append(ports(w.template().ports())).append('\n');
+        }
+        for (Pod pod : c.pods()) pod(b, pod);
+        for (Service s : c.services()) service(b, s);
+        for (NetworkPolicy np : c.networkPolicies()) policy(b, np);
+        for (IngressClass ic : c.ingressClasses()) {
+            b.append("\ningressclass ").append(ic.meta().name()).append(" controller=").append(ic.controller())
+                    .append(ic.isDefault() ? " default" : "").append('\n');
+        }
+        for (Ingress i : c.ingresses()) ingress(b, i);
+        for (TlsSecret s : c.secrets()) {
+            b.append("\nsecret ").append(s.meta().qualifiedName()).append(" type=kubernetes.io/tls\n");
+        }
+    }
+
+    private static void pod(StringBuilder b, Pod p) {
+        b.append("\npod ").append(p.meta().qualifiedName()).append(" node=").append(p.nodeName().isEmpty() ? "-" : p.nodeName())
+                .append(" ips=").append(list(p.ips()))
+                .append(p.ready() ? " ready" : " not-ready")
+                .append(p.terminating() ? " terminating" : "")
+                .append(p.hostNetwork() ? " hostNetwork" : "")
+                .append(p.owner().map(o -> " owner=" + o).orElse(""))
+                .append(" ports=").append(ports(p.ports()))
+                .append(labels(p.labels())).append('\n');
+    }
+
+    private static void service(StringBuilder b, Service s) {
+        b.append("\nservice ").append(s.meta().qualifiedName()).append(" type=").append(s.type());
+        if (s.headless()) b.append(" headless");
+        b.append(" clusterIPs=").append(list(s.clusterIPs()));
+        if (!s.ipFamilies().isEmpty()) {
+            b.append(" ipFamilies=").append(s.ipFamilies().stream().map(f -> f.apiName()).collect(Collectors.joining(",", "[", "]")));
+        }
+        b.append(" ipFamilyPolicy=").append(s.ipFamilyPolicy());
+        b.append(" selector=").append(s.selector().isEmpty() ? "<none>" : LabelSelector.ofLabels(s.selector()).toString());
+        if (s.sessionAffinity() == Service.SessionAffinity.ClientIP) {
+            b.append(" affinity=ClientIP/").append(s.affinityTimeoutSeconds()).append('s');
+        }
+        b.append(" eTP=").append(s.externalTrafficPolicy()).append(" iTP=").append(s.internalTrafficPolicy());
+        if (!s.externalIPs().isEmpty()) b.append(" externalIPs=").append(list(s.externalIPs()));
+        if (!s.loadBalancerIPs().isEmpty()) b.append(" loadBalancerIPs=").append(list(s.loadBalancerIPs()));
+        if (!s.loadBalancerSourceRanges().isEmpty()) b.append(" sourceRanges=").append(list(s.loadBalancerSourceRanges()));
+        if (s.publishNotReadyAddresses()) b.append(" publishNotReadyAddresses");
+        if (!s.externalName().isEmpty()) b.append(" externalName=").append(s.externalName());
+        b.append('\n');
+        for (ServicePort p : s.ports()) {
+            b.append("  port ").append(p.name().isEmpty() ? "-" : p.name()).append(' ').append(p.port()).append('/')
+                    .append(p.protocol()).append(" -> ").append(p.targetPort());
+            if (p.nodePort() != 0) b.append(" nodePort=").append(p.nodePort());
+            b.append('\n');
+        }
+    }
+
+    private static void slice(StringBuilder b, EndpointSlice s) {
+        b.append("\nendpointslice ").append(s.meta().qualifiedName()).append(" service=").append(s.serviceName())
+                .append(' ').append(s.addressType().apiName()).append(" ports=")
+                .append(s.ports().stream().map(p -> (p.name().isEmpty() ? "-" : p.name()) + ":" + p.port() + "/" + p.protocol())
+                        .collect(Collectors.joining(",", "[", "]")))
+                .append('\n');
+        for (EndpointSlice.Endpoint e : s.endpoints()) {
+            b.append("  ").append(list(e.addresses()))
+                    .append(e.ready() ? " ready" : "").append(e.serving() ? " serving" : "")
+                    .append(e.terminating() ? " terminating" : "")
+                    .append(" node=").append(e.nodeName().isEmpty() ? "-" : e.nodeName())
+                    .append(e.podName().isEmpty() ? "" : " pod=" + e.podName()).append('\n');
+        }
+    }
+
+    private static void policy(StringBuilder b, NetworkPolicy np) {
+        b.append("\nnetworkpolicy ").append(np.meta().qualifiedName()).append(" podSelector=").append(np.podSelector())
+                .append(" types=").append(np.ingressIsolation() ? "Ingress" : "")
+                .append(np.ingressIsolation() && np.egressIsolation() ? "," : "")
+                .append(np.egressIsolation() ? "Egress" : "").append('\n');
+        for (NetworkPolicy.Rule r : np.ingress()) rule(b, "ingress from", r);
+        for (NetworkPolicy.Rule r : np.egress()) rule(b, "egress to", r);
+    }
+
+    private static void rule(StringBuilder b, String dir, NetworkPolicy.Rule r) {
+        b.append("  ").append(dir).append(' ');
+        if (r.peers().isEmpty()) b.append("<anywhere>");
+        b.append(r.peers().stream().map(PlanDumpBackend::peer).collect(Collectors.joining(" | ")));
+        b.append(" ports ");
+        if (r.ports().isEmpty()) b.append("<all>");
+        b.append(r.ports().stream().map(p -> p.protocol() + p.port().map(x -> ":" + x).orElse("")
+                + (p.endPort() != 0 ? "-" + p.endPort() : "")).collect(Collectors.joining(",")));
+        b.append('\n');
+    }
+
+    private static String peer(NetworkPolicy.Peer p) {
+        if (p.ipBlock().isPresent()) {
+            NetworkPolicy.IpBlock ib = p.ipBlock().get();
+            return "ipBlock " + ib.cidr() + (ib.except().isEmpty() ? "" : " except " + list(ib.except()));
+        }
+        String ns = p.namespaceSelector().map(s -> "namespaces(" + s + ")").orElse("same-namespace");
+        return ns + p.podSelector().map(s -> " pods(" + s + ")").orElse("");
+    }
+
+    private static void ingress(StringBuilder b, Ingress i) {
+        b.append("\ningress ").append(i.meta().qualifiedName()).append(" class=")
+                .append(i.ingressClassName().orElse("<default>")).append('\n');
+        i.defaultBackend().ifPresent(d -> b.append("  default -> ").append(d.serviceName()).append(':').append(d.port()).append('\n'));
+        for (Ingress.Tls t : i.tls()) {
+            b.append("  tls ").append(String.join(",", t.hosts())).append(" secret=").append(t.secretName()).append('\n');
+        }
+        for (Ingress.Rule r : i.rules()) {
+            for (Ingress.Path p : r.paths()) {
+                b.append("  host ").append(r.host().isEmpty() ? "*" : r.host()).append(' ').append(p.pathType())
+                        .append(' ').append(p.path()).append(" -> ").append(p.backend().serviceName()).append(':')
+                        .append(p.backend().port()).append('\n');
+            }
+        }
+    }
+
+    private static void nodePlan(StringBuilder b, NodePlan n) {
+        b.append("\nnode-plan ").append(n.name()).append(" clusterCIDRs=").append(list(n.clusterCIDRs()))
+                .append(" masqueradeAll=").append(n.masqueradeAll()).append(" nodePortAddresses=")
+                .append(n.nodePortAddresses().isEmpty() ? "<all local>" : list(n.nodePortAddresses())).append('\n');
+        for (ServicePortPlan s : n.services()) {
+            b.append("  service ").append(s.servicePortName()).append(' ').append(s.protocol()).append(' ')
+                    .append(s.family().apiName());
+            s.clusterIP().ifPresent(ip -> b.append(" clusterIP=").append(ip));
+            b.append(" port=").append(s.port());
+            if (s.nodePort() != 0) b.append(" nodePort=").append(s.nodePort());
+            if (!s.externalIPs().isEmpty()) b.append(" externalIPs=").append(list(s.externalIPs()));
+            if (!s.loadBalancerIPs().isEmpty()) b.append(" loadBalancerIPs=").append(list(s.loadBalancerIPs()));
+            if (!s.loadBalancerSourceRanges().isEmpty()) b.append(" sourceRanges=").append(list(s.loadBalancerSourceRanges()));
+            if (s.internalLocal()) b.append(" iTP=Local");
+            if (s.externalLocal()) b.append(" eTP=Local");
+            if (s.affinitySeconds() > 0) b.append(" affinity=").append(s.affinitySeconds()).append('s');
+            if (!s.hasEndpoints()) b.append(" no-endpoints");
+            b.append('\n');
+            b.append("    cluster ").append(endpoints(s.clusterEndpoints())).append('\n');
+            b.append("    local   ").append(endpoints(s.localEndpoints())).append('\n');
+        }
+    }
+
+    private static String endpoints(List<PlanEndpoint> eps) {
+        if (eps.isEmpty()) return "-";
+        return eps.stream().map(e -> e.hostPort() + (e.ready() ? "" : e.terminating() ? "(terminating)" : "(not-ready)"))
+                .collect(Collectors.joining(" "));
+    }
+
+    private static String ports(List<ContainerPort> ports) {
+        return ports.stream().map(p -> (p.name().isEmpty() ? "" : p.name() + ":") + p.port() + "/" + p.protocol())
+                .collect(Collectors.joining(",", "[", "]"));
+    }
+
+    private static String list(Collection<?> items) {
+        return items.stream().map(Object::toString).collect(Collectors.joining(",", "[", "]"));
+    }
+
+    private static String labels(Map<String, String> labels) {
+        if (labels.isEmpty()) return "";
+        return labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(",", " labels={", "}"));
+    }
+}

@@ -1,0 +1,24 @@
+package dev.netc.cli;
+
+import dev.netc.backends.Backend;
+import dev.netc.backends.plan.PlanDumpBackend;
+import java.util.List;
+import java.util.Optional;
+
+/** The backends {@code --backend} can name, in the order their files are listed. */
+final class BackendRegistry {
+    private final List<Backend> all = List.of(
+            new PlanDumpBackend());
+
+    List<Backend> all() {
+        return all;
+    }
+
+    List<String> names() {
+        return all.stream().map(Backend::name).toList();
+    }
+
+    Optional<Backend> byName(String name) {
+        return all.stream().filter(b -> b.name().equals(name)).findFirst();
+    }
+}

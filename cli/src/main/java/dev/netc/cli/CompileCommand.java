@@ -1,0 +1,115 @@
+package dev.netc.cli;
+
+import dev.netc.backends.Artifact;
+import dev.netc.backends.Backend;
+import dev.netc.backends.plan.PlanDumpBackend;
+import dev.netc.compiler.Compiler;
+import dev.netc.compiler.InputLoader;
+import dev.netc.compiler.InputSource;
+import dev.netc.ir.Diagnostic;
+import dev.netc.ir.Diagnostics;
+import dev.netc.ir.plan.NetworkPlan;
+import dev.netc.ir.plan.NodePlan;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "compile", mixinStandardHelpOptions = true,
+        description = {"Compiles manifests (files, directories, or - for standard input) into rulesets in OUT.",
+                "OUT is replaced as a whole, and only when the input has no error."})
+final class CompileCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "manifest files or directories; - reads standard input")
+    List<String> inputs;
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUT", description = "output folder")
+    Path out;
+
+    @Option(names = "--backend", split = ",", paramLabel = "LIST",
+            description = "backends to run (default: all): ${COMPLETION-CANDIDATES}",
+            completionCandidates = BackendNames.class)
+    List<String> backends;
+
+    @Option(names = "--node", paramLabel = "NAME", description = "only these nodes' files (repeatable)")
+    List<String> nodes;
+
+    @Option(names = "--format", paramLabel = "text|json", description = "diagnostics format (default: text)")
+    DiagnosticPrinter.Format format = DiagnosticPrinter.Format.text;
+
+    @Option(names = {"-v", "--verbose"}, description = "also print notes (such as skipped kinds)")
+    boolean verbose;
+
+    static final class BackendNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return new BackendRegistry().names().iterator();
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        var err = spec.commandLine().getErr();
+        var outw = spec.commandLine().getOut();
+        BackendRegistry registry = new BackendRegistry();
+        List<Backend> chosen = new ArrayList<>();
+        for (String name : backends == null ? registry.names() : new LinkedHashSet<>(backends)) {
+            var b = registry.byName(name.trim());
+            if (b.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "unknown backend '" + name + "' (known: " + String.join(", ", registry.names()) + ")");
+            }
+            chosen.add(b.get());
+        }
+        DiagnosticPrinter printer = new DiagnosticPrinter(format, verbose);
+
+        Diagnostics loadDiagnostics = new Diagnostics();
+        List<InputSource> sources = new InputLoader(System.in).load(inputs, loadDiagnostics);
+        if (loadDiagnostics.hasErrors()) {
+            printer.print(loadDiagnostics.sorted(), outw, err);
+            return Netc.EXIT_INPUT_ERRORS;
+        }
+        Compiler.Result result = new Compiler().compile(sources);
+        List<Diagnostic> all = new ArrayList<>(loadDiagnostics.sorted());
+        all.addAll(result.diagnostics());
+        printer.print(all, outw, err);
+        if (result.plan().isEmpty()) return Netc.EXIT_INPUT_ERRORS;
+        NetworkPlan plan = result.plan().get();
+
+        Set<String> known = new TreeSet<>(plan.nodes().stream().map(NodePlan::name).toList());
+        plan.cluster().nodes().forEach(n -> known.add(n.name()));
+        Set<String> selected = nodes == null ? Set.of() : new TreeSet<>(nodes);
+        for (String n : selected) {
+            if (!known.contains(n)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "unknown node '" + n + "' (nodes: " + String.join(", ", known) + ")");
+            }
+        }
+
+        List<Map.Entry<String, Artifact>> artifacts = new ArrayList<>();
+        for (Backend b : chosen) {
+            for (Artifact a : b.emit(plan, selected)) artifacts.add(new AbstractMap.SimpleImmutableEntry<>(b.name(), a));
+        }
+        String modelDigest = Manifest.sha256(new PlanDumpBackend().emit(plan, Set.of()).get(0).content());
+        List<String> nodeNames = selected.isEmpty() ? List.copyOf(known) : List.copyOf(selected);
+        List<Artifact> files = new ArrayList<>(artifacts.stream().map(Map.Entry::getValue).toList());
+        files.add(Manifest.build(sources, modelDigest, nodeNames, artifacts));
+        new OutputWriter().write(out, files);
+        if (format == DiagnosticPrinter.Format.text) {
+            err.println("netc: wrote " + files.size() + " files to " + out);
+        }
+        return Netc.EXIT_OK;
+    }
+}

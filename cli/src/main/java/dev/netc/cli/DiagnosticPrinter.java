@@ -1,0 +1,64 @@
+package dev.netc.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.netc.ir.Diagnostic;
+import dev.netc.ir.Severity;
+import java.io.PrintWriter;
+import java.util.List;
+
+/** Prints diagnostics as compiler lines (stderr) or as one JSON document (stdout). */
+final class DiagnosticPrinter {
+    enum Format { text, json }
+
+    private final Format format;
+    private final boolean verbose;
+
+    DiagnosticPrinter(Format format, boolean verbose) {
+        this.format = format;
+        this.verbose = verbose;
+    }
+
+    void print(List<Diagnostic> diagnostics, PrintWriter out, PrintWriter err) {
+        long errors = count(diagnostics, Severity.ERROR);
+        long warnings = count(diagnostics, Severity.WARNING);
+        long notes = count(diagnostics, Severity.NOTE);
+        if (format == Format.json) {
+            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectNode root = m.createObjectNode();
+            ArrayNode arr = root.putArray("diagnostics");
+            for (Diagnostic d : diagnostics) {
+                ObjectNode o = arr.addObject();
+                o.put("severity", d.severity().label());
+                o.put("code", d.code().name());
+                o.put("message", d.message());
+                o.put("file", d.pos().file());
+                o.put("line", d.pos().line());
+                o.put("column", d.pos().column());
+            }
+            root.put("errors", errors);
+            root.put("warnings", warnings);
+            root.put("notes", notes);
+            out.println(root.toPrettyString());
+            return;
+        }
+        for (Diagnostic d : diagnostics) {
+            if (d.severity() == Severity.NOTE && !verbose) continue;
+            err.println(d.render());
+        }
+        if (errors + warnings > 0 || (notes > 0 && verbose)) {
+            err.println("netc: " + plural(errors, "error") + ", " + plural(warnings, "warning")
+                    + (notes > 0 ? ", " + plural(notes, "note") + (verbose ? "" : " (shown with -v)") : ""));
+        }
+    }
+
+    private static long count(List<Diagnostic> ds, Severity s) {
+        return ds.stream().filter(d -> d.severity() == s).count();
+    }
+
+    private static String plural(long n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
+    }
+}

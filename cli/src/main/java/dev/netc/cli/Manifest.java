@@ -1,0 +1,58 @@
+package dev.netc.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.netc.backends.Artifact;
+import dev.netc.compiler.InputSource;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code netc-manifest.json}: what went in (each input's digest, and the digest of the resolved model, which
+ * does not depend on how the input was split into files or ordered), the nodes, and every artifact with its
+ * sha256 and backend. No timestamps: the same input gives the same bytes.
+ */
+final class Manifest {
+    static final String PATH = "netc-manifest.json";
+    static final String FORMAT = "netc.dev/manifest/v1";
+
+    /** @param artifacts each artifact with the name of the backend that wrote it */
+    static Artifact build(List<InputSource> inputs, String modelDigest, List<String> nodes,
+                          List<Map.Entry<String, Artifact>> artifacts) {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode root = m.createObjectNode();
+        root.put("format", FORMAT);
+        ArrayNode in = root.putArray("inputs");
+        inputs.stream().sorted(Comparator.comparing(InputSource::path)).forEach(i -> {
+            ObjectNode o = in.addObject();
+            o.put("path", i.path());
+            o.put("sha256", sha256(i.content()));
+        });
+        root.put("model", modelDigest);
+        ArrayNode ns = root.putArray("nodes");
+        nodes.stream().sorted().forEach(ns::add);
+        ArrayNode arts = root.putArray("artifacts");
+        artifacts.stream().sorted(Comparator.comparing(e -> e.getValue().path())).forEach(e -> {
+            ObjectNode o = arts.addObject();
+            o.put("path", e.getValue().path());
+            o.put("backend", e.getKey());
+            if (!e.getValue().node().isEmpty()) o.put("node", e.getValue().node());
+            o.put("sha256", sha256(e.getValue().content()));
+            o.put("size", e.getValue().content().length);
+        });
+        return Artifact.text(PATH, "", root.toPrettyString() + "\n");
+    }
+
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
+    }
+}
