@@ -60,7 +60,7 @@ final class CompileCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         var err = spec.commandLine().getErr();
         var outw = spec.commandLine().getOut();
         BackendRegistry registry = new BackendRegistry();
@@ -106,7 +106,12 @@ final class CompileCommand implements Callable<Integer> {
         List<String> nodeNames = selected.isEmpty() ? List.copyOf(known) : List.copyOf(selected);
         List<Artifact> files = new ArrayList<>(artifacts.stream().map(Map.Entry::getValue).toList());
         files.add(Manifest.build(sources, modelDigest, nodeNames, artifacts));
-        new OutputWriter().write(out, files);
+        try {
+            new OutputWriter().write(out, files);
+        } catch (IOException e) {
+            err.println("netc: cannot write " + out + ": " + e.getMessage());
+            return Netc.EXIT_OUTPUT;
+        }
         if (format == DiagnosticPrinter.Format.text) {
             err.println("netc: wrote " + files.size() + " files to " + out);
         }

@@ -13,6 +13,7 @@ public final class Netc implements Runnable {
     public static final int EXIT_INPUT_ERRORS = 1;
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_INTERNAL = 70;
+    public static final int EXIT_OUTPUT = 74;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
