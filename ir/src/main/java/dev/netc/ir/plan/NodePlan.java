@@ -13,13 +13,20 @@ import java.util.List;
  * @param masqueradeAll     masquerade every Service connection (kube-proxy's --masquerade-all)
  * @param nodePortAddresses this node's addresses that accept NodePort traffic; empty = every local address
  * @param services          one entry per Service port and family, sorted by Service, port name, family
+ * @param policy            NetworkPolicy enforcement for this node's pods
  */
 public record NodePlan(Node node, List<Cidr> clusterCIDRs, boolean masqueradeAll,
-                       List<IpAddress> nodePortAddresses, List<ServicePortPlan> services) {
+                       List<IpAddress> nodePortAddresses, List<ServicePortPlan> services, PolicyPlan policy) {
     public NodePlan {
         clusterCIDRs = List.copyOf(clusterCIDRs);
         nodePortAddresses = List.copyOf(nodePortAddresses);
         services = List.copyOf(services);
+    }
+
+    /** A node plan before the policy pass has run (no pod isolated). */
+    public NodePlan(Node node, List<Cidr> clusterCIDRs, boolean masqueradeAll, List<IpAddress> nodePortAddresses,
+                    List<ServicePortPlan> services) {
+        this(node, clusterCIDRs, masqueradeAll, nodePortAddresses, services, PolicyPlan.EMPTY);
     }
 
     public String name() {
@@ -39,6 +46,10 @@ public record NodePlan(Node node, List<Cidr> clusterCIDRs, boolean masqueradeAll
     }
 
     public NodePlan withServices(List<ServicePortPlan> s) {
-        return new NodePlan(node, clusterCIDRs, masqueradeAll, nodePortAddresses, s);
+        return new NodePlan(node, clusterCIDRs, masqueradeAll, nodePortAddresses, s, policy);
+    }
+
+    public NodePlan withPolicy(PolicyPlan p) {
+        return new NodePlan(node, clusterCIDRs, masqueradeAll, nodePortAddresses, services, p);
     }
 }
