@@ -17,9 +17,12 @@ import dev.netc.ir.model.Service;
 import dev.netc.ir.model.ServicePort;
 import dev.netc.ir.model.TlsSecret;
 import dev.netc.ir.model.Workload;
+import dev.netc.ir.plan.AddressSet;
 import dev.netc.ir.plan.NetworkPlan;
 import dev.netc.ir.plan.NodePlan;
 import dev.netc.ir.plan.PlanEndpoint;
+import dev.netc.ir.plan.PodPolicy;
+import dev.netc.ir.plan.PolicyAllow;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.util.Collection;
 import java.util.List;
@@ -205,6 +208,22 @@ public final class PlanDumpBackend implements Backend {
             b.append("    cluster ").append(endpoints(s.clusterEndpoints())).append('\n');
             b.append("    local   ").append(endpoints(s.localEndpoints())).append('\n');
         }
+        for (PodPolicy p : n.policy().pods()) {
+            b.append("  policy ").append(p.qualifiedName()).append(' ').append(list(p.ips()))
+                    .append(p.ingressIsolated() ? " ingress-isolated" : "")
+                    .append(p.egressIsolated() ? " egress-isolated" : "").append('\n');
+            for (PolicyAllow a : p.ingress()) allow(b, "ingress from", a);
+            for (PolicyAllow a : p.egress()) allow(b, "egress to", a);
+        }
+        for (AddressSet s : n.policy().addressSets()) {
+            b.append("  set ").append(s.name()).append(' ').append(list(s.cidrs())).append('\n');
+        }
+    }
+
+    private static void allow(StringBuilder b, String dir, PolicyAllow a) {
+        b.append("    ").append(dir).append(' ').append(a.peers().orElse("<anywhere>")).append(" ports ")
+                .append(a.ports().isEmpty() ? "<all>" : a.ports().stream().map(Object::toString).collect(Collectors.joining(",")))
+                .append(" (").append(String.join(", ", a.policies())).append(")\n");
     }
 
     private static String endpoints(List<PlanEndpoint> eps) {
