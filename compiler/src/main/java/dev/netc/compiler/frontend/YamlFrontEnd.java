@@ -2,14 +2,168 @@ package dev.netc.compiler.frontend;
 
 import dev.netc.compiler.InputSource;
 import dev.netc.compiler.Pass;
+import dev.netc.compiler.frontend.YamlNode.Mapping;
+import dev.netc.ir.DiagnosticCode;
 import dev.netc.ir.Diagnostics;
 import dev.netc.ir.model.Cluster;
+import dev.netc.ir.model.ClusterProfile;
+import dev.netc.ir.model.EndpointSlice;
+import dev.netc.ir.model.Ingress;
+import dev.netc.ir.model.IngressClass;
+import dev.netc.ir.model.Namespace;
+import dev.netc.ir.model.NetworkPolicy;
+import dev.netc.ir.model.Node;
+import dev.netc.ir.model.Pod;
+import dev.netc.ir.model.Service;
+import dev.netc.ir.model.TlsSecret;
+import dev.netc.ir.model.Workload;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** SCAFFOLD: being written in this session; replaced before anything is committed as done. */
+/**
+ * The YAML/JSON front end: Kubernetes manifests and live state (many documents per file, {@code kind: List})
+ * to the cluster model. Values are checked here, where the text and its position are at hand: types,
+ * required fields, allowed values, ranges, names, addresses. Cross-object checks are the Validate pass's.
+ * {@code .netc} files belong to the DSL front end and are skipped.
+ */
 public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
+    /** The apiVersion each kind netc reads is served at. */
+    private static final Map<String, String> API_VERSIONS = Map.ofEntries(
+            Map.entry("Namespace", "v1"),
+            Map.entry("Node", "v1"),
+            Map.entry("Pod", "v1"),
+            Map.entry("Service", "v1"),
+            Map.entry("Endpoints", "v1"),
+            Map.entry("Secret", "v1"),
+            Map.entry("List", "v1"),
+            Map.entry("EndpointSlice", "discovery.k8s.io/v1"),
+            Map.entry("NetworkPolicy", "networking.k8s.io/v1"),
+            Map.entry("Ingress", "networking.k8s.io/v1"),
+            Map.entry("IngressClass", "networking.k8s.io/v1"),
+            Map.entry("Deployment", "apps/v1"),
+            Map.entry("StatefulSet", "apps/v1"),
+            Map.entry("DaemonSet", "apps/v1"),
+            Map.entry("ReplicaSet", "apps/v1"),
+            Map.entry("Job", "batch/v1"),
+            Map.entry("Cluster", "netc.dev/v1alpha1"));
+    private static final String NETC_GROUP = "netc.dev";
+
+    private final Limits limits;
+
+    public YamlFrontEnd() {
+        this(Limits.DEFAULT);
+    }
+
+    public YamlFrontEnd(Limits limits) {
+        this.limits = limits;
+    }
+
     @Override
-    public Cluster apply(List<InputSource> input, Diagnostics diagnostics) {
-        throw new UnsupportedOperationException("YamlFrontEnd is not written yet");
+    public Cluster apply(List<InputSource> inputs, Diagnostics diagnostics) {
+        TreeReader reader = new TreeReader(limits);
+        Collected objects = new Collected();
+        for (InputSource source : inputs) {
+            if (source.path().endsWith(".netc")) continue;
+            for (YamlNode doc : reader.read(source, diagnostics)) document(doc, diagnostics, objects, 0);
+        }
+        return objects.cluster(diagnostics);
+    }
+
+    /** What the input held, by kind; becomes the (sorted) Cluster at the end. */
+    private static final class Collected {
+        final List<ClusterProfile> profiles = new ArrayList<>();
+        final List<Namespace> namespaces = new ArrayList<>();
+        final List<Node> nodes = new ArrayList<>();
+        final List<Pod> pods = new ArrayList<>();
+        final List<Workload> workloads = new ArrayList<>();
+        final List<Service> services = new ArrayList<>();
+        final List<EndpointSlice> slices = new ArrayList<>();
+        final List<NetworkPolicy> policies = new ArrayList<>();
+        final List<Ingress> ingresses = new ArrayList<>();
+        final List<IngressClass> ingressClasses = new ArrayList<>();
+        final List<TlsSecret> secrets = new ArrayList<>();
+
+        Cluster cluster(Diagnostics diagnostics) {
+            // The first profile by position wins, so the choice does not depend on argument order.
+            profiles.sort(Comparator.comparing(p -> p.meta().pos()));
+            ClusterProfile profile = profiles.isEmpty() ? ClusterProfile.defaults() : profiles.get(0);
+            for (ClusterProfile extra : profiles.subList(Math.min(1, profiles.size()), profiles.size())) {
+                diagnostics.error(DiagnosticCode.NETC031, extra.meta().pos(), "more than one cluster profile: "
+                        + Messages.quote(extra.meta().name()) + " (the first is " + Messages.quote(profile.meta().name())
+                        + " at " + profile.meta().pos() + ")");
+            }
+            return new Cluster(profile, namespaces, nodes, pods, workloads, services, slices, policies, ingresses,
+                    ingressClasses, secrets);
+        }
+    }
+
+    private void document(YamlNode doc, Diagnostics diagnostics, Collected out, int listDepth) {
+        if (!(doc instanceof Mapping m)) {
+            diagnostics.error(DiagnosticCode.NETC007, doc.pos(), "document is not a Kubernetes object (expected a"
+                    + " mapping with apiVersion and kind, got " + doc.describe() + ")");
+            return;
+        }
+        Decoding dc = new Decoding(diagnostics);
+        MapVal obj = MapVal.root(dc, m);
+        Optional<Val> kindVal = obj.get("kind");
+        Optional<Val> versionVal = obj.get("apiVersion");
+        if (kindVal.isEmpty() || versionVal.isEmpty()) {
+            diagnostics.error(DiagnosticCode.NETC007, m.pos(), "document is not a Kubernetes object (no "
+                    + (kindVal.isEmpty() ? "kind" : "apiVersion") + ")");
+            return;
+        }
+        Optional<String> kind = kindVal.get().string();
+        Optional<String> version = versionVal.get().string();
+        if (kind.isEmpty() || version.isEmpty()) return;
+        String expected = API_VERSIONS.get(kind.get());
+        if (expected == null || !sameFamily(kind.get(), version.get())) {
+            diagnostics.note(DiagnosticCode.NETC010, kindVal.get().pos(), "kind " + Messages.clip(kind.get()) + " ("
+                    + Messages.clip(version.get()) + ") is not used by netc: skipped");
+            return;
+        }
+        if (!expected.equals(version.get())) {
+            diagnostics.error(DiagnosticCode.NETC011, versionVal.get().pos(), "apiVersion "
+                    + Messages.quote(version.get()) + " is not supported for " + kind.get() + " (use " + expected + ")");
+            return;
+        }
+        switch (kind.get()) {
+            case "List" -> {
+                // kubectl's List: a wrapper; its items are full objects. Lists do not nest in practice.
+                if (listDepth > 0) {
+                    diagnostics.error(DiagnosticCode.NETC007, m.pos(), "a List inside a List is not accepted");
+                    return;
+                }
+                for (Val item : obj.list("items")) document(item.node, diagnostics, out, listDepth + 1);
+            }
+            case "Namespace" -> CoreKinds.namespace(obj).ifPresent(out.namespaces::add);
+            case "Node" -> CoreKinds.node(obj).ifPresent(out.nodes::add);
+            case "Pod" -> CoreKinds.pod(obj).ifPresent(out.pods::add);
+            case "Secret" -> CoreKinds.secret(obj).ifPresent(out.secrets::add);
+            case "IngressClass" -> CoreKinds.ingressClass(obj).ifPresent(out.ingressClasses::add);
+            case "Service" -> ServiceKind.service(obj).ifPresent(out.services::add);
+            case "EndpointSlice" -> DiscoveryKinds.endpointSlice(obj).ifPresent(out.slices::add);
+            case "Endpoints" -> out.slices.addAll(DiscoveryKinds.endpoints(obj));
+            case "NetworkPolicy" -> PolicyKind.networkPolicy(obj).ifPresent(out.policies::add);
+            case "Ingress" -> IngressKind.ingress(obj).ifPresent(out.ingresses::add);
+            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" ->
+                    WorkloadKind.workload(obj, Workload.Kind.valueOf(kind.get())).ifPresent(out.workloads::add);
+            case "Cluster" -> ProfileKind.profile(obj).ifPresent(out.profiles::add);
+            default -> throw new IllegalStateException("kind listed without a reader: " + kind.get());
+        }
+    }
+
+    /**
+     * Whether {@code apiVersion} is a version of the kind netc knows, rather than a same-named kind of another
+     * API group (Calico's NetworkPolicy, Cluster API's Cluster): built-in groups have no dot or end in
+     * {@code .k8s.io}; the profile's group is netc.dev.
+     */
+    private static boolean sameFamily(String kind, String apiVersion) {
+        int slash = apiVersion.indexOf('/');
+        String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+        if (kind.equals("Cluster")) return group.equals(NETC_GROUP);
+        return !group.equals(NETC_GROUP) && (!group.contains(".") || group.endsWith(".k8s.io"));
     }
 }

@@ -1,0 +1,357 @@
+package dev.netc.compiler.frontend;
+
+import dev.netc.compiler.frontend.YamlNode.Entry;
+import dev.netc.ir.Cidr;
+import dev.netc.ir.DiagnosticCode;
+import dev.netc.ir.Family;
+import dev.netc.ir.IpAddress;
+import dev.netc.ir.LabelSelector;
+import dev.netc.ir.Protocol;
+import dev.netc.ir.SourcePos;
+import dev.netc.ir.model.ContainerPort;
+import dev.netc.ir.model.ObjectMeta;
+import dev.netc.ir.model.PortRef;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** Readers for the parts many kinds share: metadata, labels, selectors, ports, addresses, enums. */
+final class Common {
+    static final String DEFAULT_NAMESPACE = "default";
+
+    private Common() {
+    }
+
+    // ---- metadata ------------------------------------------------------------------------------------------
+
+    enum NameRule {
+        DNS1123_LABEL(KubeNames.DNS1123_LABEL_RULE),
+        DNS1123_SUBDOMAIN(KubeNames.DNS1123_SUBDOMAIN_RULE),
+        DNS1035_LABEL(KubeNames.DNS1035_LABEL_RULE);
+
+        final String rule;
+
+        NameRule(String rule) {
+            this.rule = rule;
+        }
+
+        boolean accepts(String name) {
+            return switch (this) {
+                case DNS1123_LABEL -> KubeNames.isDns1123Label(name);
+                case DNS1123_SUBDOMAIN -> KubeNames.isDns1123Subdomain(name);
+                case DNS1035_LABEL -> KubeNames.isDns1035Label(name);
+            };
+        }
+    }
+
+    /** The identity part of an object; turned into {@link ObjectMeta} once every field is read. */
+    record Meta(String kind, String namespace, String name, Map<String, String> labels,
+                Map<String, String> annotations, SourcePos pos) {
+        ObjectMeta build(Decoding dc) {
+            return new ObjectMeta(kind, namespace, name, labels, annotations, pos, dc.fields());
+        }
+
+        String qualifiedName() {
+            return namespace.isEmpty() ? name : namespace + "/" + name;
+        }
+    }
+
+    static Meta meta(MapVal obj, String kind, boolean namespaced, NameRule rule) {
+        MapVal md = obj.mapOrEmpty("metadata");
+        String name = "";
+        Optional<Val> nameVal = md.get("name");
+        if (nameVal.isEmpty()) {
+            String hint = md.has("generateName") ? " (generateName is not supported: netc needs a fixed name)" : "";
+            obj.dc.error(DiagnosticCode.NETC009, md.anchor(), "metadata.name is required" + hint);
+        } else {
+            Optional<String> n = nameVal.get().string();
+            if (n.isPresent()) {
+                name = n.get();
+                if (!rule.accepts(name))
+                    obj.dc.error(DiagnosticCode.NETC012, nameVal.get().pos(), "invalid " + kind + " name "
+                            + Messages.quote(name) + " (must be " + rule.rule + ")");
+            }
+        }
+        String namespace = "";
+        if (namespaced) {
+            namespace = DEFAULT_NAMESPACE;
+            Optional<Val> nsVal = md.get("namespace");
+            Optional<String> ns = nsVal.flatMap(Val::string);
+            if (ns.isPresent() && !ns.get().isEmpty()) {
+                namespace = ns.get();
+                if (!KubeNames.isDns1123Label(namespace))
+                    obj.dc.error(DiagnosticCode.NETC012, nsVal.get().pos(), "invalid namespace "
+                            + Messages.quote(namespace) + " (must be " + KubeNames.DNS1123_LABEL_RULE + ")");
+            }
+        }
+        Map<String, String> labels = md.get("labels").map(Common::labels).orElse(Map.of());
+        Map<String, String> annotations = md.get("annotations").map(v -> stringMap(v, false)).orElse(Map.of());
+        return new Meta(kind, namespace, name, labels, annotations, obj.node.pos());
+    }
+
+    // ---- labels and selectors ------------------------------------------------------------------------------
+
+    /** A label map: string values, keys and values checked against the label rules (NETC020). */
+    static Map<String, String> labels(Val v) {
+        return stringMap(v, true);
+    }
+
+    static Map<String, String> stringMap(Val v, boolean labelRules) {
+        Optional<MapVal> m = v.map();
+        if (m.isEmpty()) return Map.of();
+        Map<String, String> out = new TreeMap<>();
+        for (Entry e : m.get().node.entries()) {
+            Optional<Val> item = m.get().get(e.key());
+            if (item.isEmpty()) {
+                if (labelRules) v.dc.error(DiagnosticCode.NETC008, e.value().pos(), m.get().child(e.key())
+                        + " must be a string, got null");
+                continue;
+            }
+            Optional<String> s = item.get().string();
+            if (s.isEmpty()) continue;
+            if (labelRules && !KubeNames.isQualifiedName(e.key())) {
+                v.dc.error(DiagnosticCode.NETC020, e.keyPos(), "invalid label key " + Messages.quote(e.key())
+                        + " (must be " + KubeNames.LABEL_KEY_RULE + ")");
+                continue;
+            }
+            if (labelRules && !KubeNames.isLabelValue(s.get())) {
+                v.dc.error(DiagnosticCode.NETC020, item.get().pos(), "invalid label value " + Messages.quote(s.get())
+                        + " for key " + Messages.quote(e.key()) + " (must be " + KubeNames.LABEL_VALUE_RULE + ")");
+                continue;
+            }
+            out.put(e.key(), s.get());
+        }
+        return out;
+    }
+
+    /** A metav1.LabelSelector: matchLabels and matchExpressions (NETC019 for what the API refuses). */
+    static Optional<LabelSelector> selector(Val v) {
+        Optional<MapVal> m = v.map();
+        if (m.isEmpty()) return Optional.empty();
+        Map<String, String> matchLabels = m.get().get("matchLabels").map(Common::labels).orElse(Map.of());
+        List<LabelSelector.Requirement> reqs = new ArrayList<>();
+        boolean ok = true;
+        for (Val e : m.get().list("matchExpressions")) {
+            Optional<LabelSelector.Requirement> r = requirement(e);
+            if (r.isPresent()) reqs.add(r.get());
+            else ok = false;
+        }
+        return ok ? Optional.of(new LabelSelector(matchLabels, reqs)) : Optional.empty();
+    }
+
+    private static Optional<LabelSelector.Requirement> requirement(Val v) {
+        Optional<MapVal> m = v.map();
+        if (m.isEmpty()) return Optional.empty();
+        Decoding dc = v.dc;
+        Optional<Val> keyVal = m.get().required("key");
+        Optional<Val> opVal = m.get().required("operator");
+        if (keyVal.isEmpty() || opVal.isEmpty()) return Optional.empty();
+        Optional<String> key = keyVal.get().string();
+        Optional<String> op = opVal.get().string();
+        if (key.isEmpty() || op.isEmpty()) return Optional.empty();
+        if (!KubeNames.isQualifiedName(key.get())) {
+            dc.error(DiagnosticCode.NETC020, keyVal.get().pos(), "invalid label key " + Messages.quote(key.get())
+                    + " (must be " + KubeNames.LABEL_KEY_RULE + ")");
+            return Optional.empty();
+        }
+        LabelSelector.Operator operator;
+        try {
+            operator = LabelSelector.Operator.valueOf(op.get());
+        } catch (IllegalArgumentException e) {
+            dc.error(DiagnosticCode.NETC019, opVal.get().pos(), "unknown selector operator " + Messages.quote(op.get())
+                    + " (allowed: " + allowed(LabelSelector.Operator.class) + ")");
+            return Optional.empty();
+        }
+        Optional<Val> valuesVal = m.get().get("values");
+        List<String> values = new ArrayList<>();
+        if (valuesVal.isPresent()) {
+            Optional<List<Val>> items = valuesVal.get().list();
+            if (items.isEmpty()) return Optional.empty();
+            for (Val item : items.get()) {
+                Optional<String> s = item.string();
+                if (s.isEmpty()) return Optional.empty();
+                if (!KubeNames.isLabelValue(s.get())) {
+                    dc.error(DiagnosticCode.NETC020, item.pos(), "invalid label value " + Messages.quote(s.get())
+                            + " (must be " + KubeNames.LABEL_VALUE_RULE + ")");
+                    return Optional.empty();
+                }
+                values.add(s.get());
+            }
+        }
+        boolean needsValues = operator == LabelSelector.Operator.In || operator == LabelSelector.Operator.NotIn;
+        if (needsValues && values.isEmpty()) {
+            dc.error(DiagnosticCode.NETC019, opVal.get().pos(), "operator " + operator
+                    + " needs at least one value");
+            return Optional.empty();
+        }
+        if (!needsValues && !values.isEmpty()) {
+            dc.error(DiagnosticCode.NETC019, valuesVal.get().anchor(), "operator " + operator + " takes no values");
+            return Optional.empty();
+        }
+        return Optional.of(new LabelSelector.Requirement(key.get(), operator, values));
+    }
+
+    // ---- enums ---------------------------------------------------------------------------------------------
+
+    /** A string that must name one constant of {@code type}; NETC014 names what is allowed. */
+    static <E extends Enum<E>> Optional<E> enumValue(Val v, Class<E> type, String what) {
+        Optional<String> s = v.string();
+        if (s.isEmpty()) return Optional.empty();
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equals(s.get())) return Optional.of(e);
+        }
+        v.dc.error(DiagnosticCode.NETC014, v.pos(), "unknown " + what + " " + Messages.quote(s.get())
+                + " (allowed: " + allowed(type) + ")");
+        return Optional.empty();
+    }
+
+    static <E extends Enum<E>> E enumValue(MapVal m, String key, Class<E> type, String what, E dflt) {
+        return m.get(key).flatMap(v -> enumValue(v, type, what)).orElse(dflt);
+    }
+
+    static <E extends Enum<E>> String allowed(Class<E> type) {
+        return Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "));
+    }
+
+    static Protocol protocol(MapVal m) {
+        return enumValue(m, "protocol", Protocol.class, "protocol", Protocol.TCP);
+    }
+
+    static Optional<Family> family(Val v, String what) {
+        Optional<String> s = v.string();
+        if (s.isEmpty()) return Optional.empty();
+        for (Family f : Family.values()) {
+            if (f.apiName().equals(s.get())) return Optional.of(f);
+        }
+        v.dc.error(DiagnosticCode.NETC014, v.pos(), "unknown " + what + " " + Messages.quote(s.get())
+                + " (allowed: IPv4, IPv6)");
+        return Optional.empty();
+    }
+
+    // ---- ports ---------------------------------------------------------------------------------------------
+
+    /** A port number 1-65535 (NETC015 otherwise); {@code what} names the field in the message. */
+    static Optional<Integer> portNumber(Val v, String what) {
+        Optional<Long> n = v.integer();
+        if (n.isEmpty()) return Optional.empty();
+        if (n.get() < 1 || n.get() > 65535) {
+            v.dc.error(DiagnosticCode.NETC015, v.pos(), what + " " + v.text() + " out of range 1-65535");
+            return Optional.empty();
+        }
+        return Optional.of(n.get().intValue());
+    }
+
+    /** IntOrString: a port number, or the IANA name of a container port. */
+    static Optional<PortRef> portRef(Val v, String what) {
+        if (v.isInteger()) return portNumber(v, what).map(PortRef::of);
+        if (!v.isString()) return v.wrongType("a port number or name");
+        String name = v.string().orElseThrow();
+        if (!KubeNames.isIanaSvcName(name)) {
+            String hint = name.chars().allMatch(Character::isDigit) && !name.isEmpty()
+                    ? " (write " + name + " without quotes for a port number)"
+                    : " (must be " + KubeNames.IANA_SVC_NAME_RULE + ")";
+            v.dc.error(DiagnosticCode.NETC040, v.pos(), "invalid port name " + Messages.quote(name) + hint);
+            return Optional.empty();
+        }
+        return Optional.of(PortRef.of(name));
+    }
+
+    /** A port name that must be a DNS-1123 label (Service, Endpoints and EndpointSlice ports). */
+    static Optional<String> labelPortName(Val v) {
+        Optional<String> name = v.string();
+        if (name.isPresent() && !name.get().isEmpty() && !KubeNames.isDns1123Label(name.get())) {
+            v.dc.error(DiagnosticCode.NETC040, v.pos(), "invalid port name " + Messages.quote(name.get())
+                    + " (must be " + KubeNames.DNS1123_LABEL_RULE + ")");
+            return Optional.empty();
+        }
+        return name;
+    }
+
+    /** {@code containers[].ports} of a pod spec (live pod or template). */
+    static List<ContainerPort> containerPorts(MapVal podSpec) {
+        List<ContainerPort> out = new ArrayList<>();
+        Map<String, SourcePos> names = new HashMap<>();
+        for (Val c : podSpec.list("containers")) {
+            Optional<MapVal> container = c.map();
+            if (container.isEmpty()) continue;
+            for (Val p : container.get().list("ports")) {
+                Optional<MapVal> pm = p.map();
+                if (pm.isEmpty()) continue;
+                String name = "";
+                Optional<Val> nameVal = pm.get().get("name");
+                if (nameVal.isPresent()) {
+                    Optional<String> n = nameVal.get().string();
+                    if (n.isEmpty()) continue;
+                    name = n.get();
+                    if (!KubeNames.isIanaSvcName(name)) {
+                        p.dc.error(DiagnosticCode.NETC040, nameVal.get().pos(), "invalid port name "
+                                + Messages.quote(name) + " (must be " + KubeNames.IANA_SVC_NAME_RULE + ")");
+                        continue;
+                    }
+                    SourcePos first = names.putIfAbsent(name, nameVal.get().pos());
+                    if (first != null) {
+                        p.dc.error(DiagnosticCode.NETC025, nameVal.get().pos(), "duplicate container port name "
+                                + Messages.quote(name) + " (first at line " + first.line() + ")");
+                        continue;
+                    }
+                }
+                Optional<Integer> port = pm.get().required("containerPort")
+                        .flatMap(v -> portNumber(v, "containerPort"));
+                Protocol protocol = protocol(pm.get());
+                if (port.isPresent()) out.add(new ContainerPort(name, port.get(), protocol, p.pos()));
+            }
+        }
+        return out;
+    }
+
+    // ---- addresses -----------------------------------------------------------------------------------------
+
+    static Optional<IpAddress> ip(Val v) {
+        Optional<String> s = v.string();
+        if (s.isEmpty()) return Optional.empty();
+        Optional<IpAddress> a = IpAddress.tryParse(s.get());
+        if (a.isEmpty()) v.dc.error(DiagnosticCode.NETC016, v.pos(), "invalid IP address " + Messages.quote(s.get()));
+        return a;
+    }
+
+    static Optional<Cidr> cidr(Val v) {
+        Optional<String> s = v.string();
+        if (s.isEmpty()) return Optional.empty();
+        Optional<Cidr> c = Cidr.tryParse(s.get());
+        if (c.isEmpty()) {
+            String hint = networkOf(s.get()).map(n -> " (host bits set: did you mean " + n + "?)").orElse("");
+            v.dc.error(DiagnosticCode.NETC017, v.pos(), "invalid CIDR " + Messages.quote(s.get()) + hint);
+        }
+        return c;
+    }
+
+    /** For {@code 10.0.0.1/24}: {@code 10.0.0.0/24}; empty when the text is not an address and a length. */
+    private static Optional<String> networkOf(String text) {
+        int slash = text.indexOf('/');
+        if (slash <= 0) return Optional.empty();
+        Optional<IpAddress> a = IpAddress.tryParse(text.substring(0, slash));
+        String len = text.substring(slash + 1);
+        if (a.isEmpty() || !len.matches("0|[1-9][0-9]{0,2}")) return Optional.empty();
+        int bits = Integer.parseInt(len);
+        if (bits > (a.get().family() == Family.IPV4 ? 32 : 128)) return Optional.empty();
+        IpAddress net = new IpAddress(a.get().value().toPrefixBlock(bits).getLower().withoutPrefixLength());
+        return Optional.of(net.text() + "/" + bits);
+    }
+
+    static List<IpAddress> ips(MapVal m, String key) {
+        List<IpAddress> out = new ArrayList<>();
+        for (Val v : m.list(key)) ip(v).ifPresent(out::add);
+        return out;
+    }
+
+    static List<Cidr> cidrs(MapVal m, String key) {
+        List<Cidr> out = new ArrayList<>();
+        for (Val v : m.list(key)) cidr(v).ifPresent(out::add);
+        return out;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.netc.compiler.frontend;
+
+import dev.netc.compiler.frontend.YamlNode.Entry;
+import dev.netc.compiler.frontend.YamlNode.Mapping;
+import dev.netc.compiler.frontend.YamlNode.Scalar;
+import dev.netc.ir.DiagnosticCode;
+import dev.netc.ir.SourcePos;
+import java.util.List;
+import java.util.Optional;
+
+/** A mapping of an object at its field path, with typed accessors for its entries. */
+final class MapVal {
+    final Decoding dc;
+    final String path;
+    final Mapping node;
+    private final SourcePos anchor;
+
+    MapVal(Decoding dc, String path, Mapping node, SourcePos anchor) {
+        this.dc = dc;
+        this.path = path;
+        this.node = node;
+        this.anchor = anchor;
+    }
+
+    static MapVal root(Decoding dc, Mapping node) {
+        return new MapVal(dc, "", node, node.pos());
+    }
+
+    /** Where to point for something missing from this mapping: its key, or its first entry. */
+    SourcePos anchor() {
+        return anchor;
+    }
+
+    String child(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    /** The entry's value; absent when missing or null (the API reads null as "not set"). */
+    Optional<Val> get(String key) {
+        Optional<Entry> e = node.entry(key);
+        if (e.isEmpty() || (e.get().value() instanceof Scalar s && s.isNull())) return Optional.empty();
+        return Optional.of(new Val(dc, child(key), e.get().value(), e.get().keyPos()));
+    }
+
+    boolean has(String key) {
+        return get(key).isPresent();
+    }
+
+    /** Where the key was written, for messages about a whole entry. */
+    SourcePos keyPos(String key) {
+        return node.entry(key).map(Entry::keyPos).orElse(anchor);
+    }
+
+    /** True when the key is absent, null, or an empty list (the API treats all three alike). */
+    boolean isMissingOrEmptyList(String key) {
+        Optional<Val> v = get(key);
+        return v.isEmpty() || (v.get().node instanceof YamlNode.Sequence s && s.items().isEmpty());
+    }
+
+    /** The value, or NETC009 naming the field. */
+    Optional<Val> required(String key) {
+        Optional<Val> v = get(key);
+        if (v.isEmpty()) dc.error(DiagnosticCode.NETC009, anchor, child(key) + " is required");
+        return v;
+    }
+
+    Optional<String> string(String key) {
+        return get(key).flatMap(Val::string);
+    }
+
+    Optional<Long> integer(String key) {
+        return get(key).flatMap(Val::integer);
+    }
+
+    Optional<Boolean> bool(String key) {
+        return get(key).flatMap(Val::bool);
+    }
+
+    boolean bool(String key, boolean dflt) {
+        return bool(key).orElse(dflt);
+    }
+
+    Optional<MapVal> map(String key) {
+        return get(key).flatMap(Val::map);
+    }
+
+    /** The list's items; empty when absent or not a list (reported). */
+    List<Val> list(String key) {
+        return get(key).flatMap(Val::list).orElse(List.of());
+    }
+
+    /** An empty mapping at this place, for optional sections that are absent. */
+    static MapVal empty(Decoding dc, String path, SourcePos at) {
+        return new MapVal(dc, path, new Mapping(List.of(), at), at);
+    }
+
+    MapVal mapOrEmpty(String key) {
+        return map(key).orElseGet(() -> empty(dc, child(key), keyPos(key)));
+    }
+}

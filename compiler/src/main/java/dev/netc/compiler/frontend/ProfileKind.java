@@ -1,0 +1,121 @@
+package dev.netc.compiler.frontend;
+
+import dev.netc.compiler.frontend.Common.Meta;
+import dev.netc.compiler.frontend.Common.NameRule;
+import dev.netc.ir.Cidr;
+import dev.netc.ir.DiagnosticCode;
+import dev.netc.ir.Family;
+import dev.netc.ir.IpAddress;
+import dev.netc.ir.SourcePos;
+import dev.netc.ir.model.ClusterProfile;
+import dev.netc.ir.model.Node;
+import dev.netc.ir.model.ObjectMeta;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The cluster profile ({@code kind: Cluster}, netc.dev/v1alpha1); what it leaves out keeps the defaults. */
+final class ProfileKind {
+    private ProfileKind() {
+    }
+
+    static Optional<ClusterProfile> profile(MapVal obj) {
+        Decoding dc = obj.dc;
+        ClusterProfile defaults = ClusterProfile.defaults();
+        Meta meta = Common.meta(obj, "Cluster", false, NameRule.DNS1123_SUBDOMAIN);
+        MapVal spec = obj.mapOrEmpty("spec");
+        List<Cidr> serviceCIDRs = ranges(spec, "serviceCIDRs", defaults.serviceCIDRs());
+        List<Cidr> clusterCIDRs = ranges(spec, "clusterCIDRs", defaults.clusterCIDRs());
+        String dnsDomain = defaults.dnsDomain();
+        Optional<Val> domainVal = spec.get("dnsDomain");
+        Optional<String> domain = domainVal.flatMap(Val::string);
+        if (domain.isPresent()) {
+            if (KubeNames.isDns1123Subdomain(domain.get())) dnsDomain = domain.get();
+            else dc.error(DiagnosticCode.NETC036, domainVal.get().pos(), "invalid dnsDomain "
+                    + Messages.quote(domain.get()) + " (must be a lower-case DNS name)");
+        }
+        List<Node> nodes = new ArrayList<>();
+        for (Val n : spec.list("nodes")) node(n).ifPresent(nodes::add);
+        MapVal proxy = spec.mapOrEmpty("proxy");
+        ClusterProfile.Proxy proxyOptions = new ClusterProfile.Proxy(proxy.bool("masqueradeAll", false),
+                Common.cidrs(proxy, "nodePortAddresses"));
+        MapVal ingress = spec.mapOrEmpty("ingress");
+        int http = ingress.get("httpPort").flatMap(v -> Common.portNumber(v, "httpPort"))
+                .orElse(defaults.ingress().httpPort());
+        int https = ingress.get("httpsPort").flatMap(v -> Common.portNumber(v, "httpsPort"))
+                .orElse(defaults.ingress().httpsPort());
+        if (dc.failed()) return Optional.empty();
+        return Optional.of(new ClusterProfile(meta.build(dc), serviceCIDRs, clusterCIDRs, dnsDomain, nodes,
+                proxyOptions, new ClusterProfile.IngressListen(http, https)));
+    }
+
+    /** One or two CIDRs, at most one per family. */
+    private static List<Cidr> ranges(MapVal spec, String key, List<Cidr> dflt) {
+        if (!spec.has(key)) return dflt;
+        List<Val> items = spec.list(key);
+        if (spec.isMissingOrEmptyList(key)) {
+            spec.dc.error(DiagnosticCode.NETC009, spec.keyPos(key), spec.child(key) + " needs at least one CIDR");
+            return dflt;
+        }
+        List<Cidr> out = new ArrayList<>();
+        for (Val v : items) {
+            Optional<Cidr> c = Common.cidr(v);
+            if (c.isEmpty()) continue;
+            if (out.stream().anyMatch(o -> o.family() == c.get().family())) {
+                spec.dc.error(DiagnosticCode.NETC041, v.pos(), spec.child(key) + " has a second "
+                        + c.get().family().apiName() + " range " + c.get() + " (at most one per family)");
+                continue;
+            }
+            out.add(c.get());
+        }
+        return out;
+    }
+
+    /**
+     * A node of the profile, as a Node record. Its field positions use a Node object's paths
+     * ({@code metadata.name}, {@code status.addresses[0].address}, {@code spec.podCIDRs[0]}) so that passes
+     * look them up the same way for both.
+     */
+    private static Optional<Node> node(Val v) {
+        Optional<YamlNode.Mapping> m = v.map().map(mv -> mv.node);
+        if (m.isEmpty()) return Optional.empty();
+        Decoding dc = v.dc.child();
+        MapVal nm = new MapVal(dc, "", m.get(), v.pos());
+        String name = "";
+        Optional<Val> nameVal = nm.get("name");
+        if (nameVal.isEmpty()) {
+            v.dc.error(DiagnosticCode.NETC009, v.pos(), v.path + ".name is required");
+        } else {
+            Optional<String> n = nameVal.get().string();
+            if (n.isPresent() && !KubeNames.isDns1123Subdomain(n.get())) {
+                dc.error(DiagnosticCode.NETC012, nameVal.get().pos(), "invalid Node name " + Messages.quote(n.get())
+                        + " (must be " + KubeNames.DNS1123_SUBDOMAIN_RULE + ")");
+            }
+            name = n.orElse("");
+        }
+        List<IpAddress> addresses = Common.ips(nm, "addresses");
+        List<Cidr> podCIDRs = Common.cidrs(nm, "podCIDRs");
+        for (Family f : Family.values()) {
+            if (podCIDRs.stream().filter(c -> c.family() == f).count() > 1)
+                dc.error(DiagnosticCode.NETC041, nm.keyPos("podCIDRs"), v.path + ".podCIDRs has more than one "
+                        + f.apiName() + " range (at most one per family)");
+        }
+        Map<String, String> labels = nm.get("labels").map(Common::labels).orElse(Map.of());
+        if (dc.failed()) return Optional.empty();
+        Map<String, SourcePos> fields = new TreeMap<>();
+        dc.fields().forEach((path, pos) -> fields.put(nodePath(path), pos));
+        ObjectMeta meta = new ObjectMeta("Node", "", name, labels, Map.of(), v.pos(), fields);
+        return Optional.of(new Node(meta, addresses, podCIDRs));
+    }
+
+    private static String nodePath(String profilePath) {
+        if (profilePath.equals("name")) return "metadata.name";
+        if (profilePath.startsWith("labels")) return "metadata." + profilePath;
+        if (profilePath.startsWith("addresses[")) return "status." + profilePath + ".address";
+        if (profilePath.startsWith("addresses")) return "status.addresses";
+        if (profilePath.startsWith("podCIDRs")) return "spec." + profilePath;
+        return profilePath;
+    }
+}

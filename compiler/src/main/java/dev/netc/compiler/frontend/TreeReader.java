@@ -1,0 +1,349 @@
+package dev.netc.compiler.frontend;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.netc.compiler.InputSource;
+import dev.netc.compiler.frontend.YamlNode.Entry;
+import dev.netc.compiler.frontend.YamlNode.Mapping;
+import dev.netc.compiler.frontend.YamlNode.Scalar;
+import dev.netc.compiler.frontend.YamlNode.ScalarType;
+import dev.netc.compiler.frontend.YamlNode.Sequence;
+import dev.netc.ir.DiagnosticCode;
+import dev.netc.ir.Diagnostics;
+import dev.netc.ir.SourcePos;
+import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.CollectionStartEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
+import org.yaml.snakeyaml.events.ScalarEvent;
+
+/**
+ * Reads one input into positioned documents with Jackson's streaming parsers (YAML, or JSON for
+ * {@code .json} files), enforcing netc's YAML safety rules as it goes: no anchors, aliases, merge keys or
+ * tags, no duplicate keys, bounded size, node count and depth. A document that breaks a rule is reported
+ * once and dropped; a syntax error ends the file (the parser cannot resume after one).
+ */
+final class TreeReader {
+    private static final String YAML_TAG_PREFIX = "tag:yaml.org,2002:";
+
+    private final Limits limits;
+    private final YAMLFactory yaml;
+    private final JsonFactory json;
+
+    TreeReader(Limits limits) {
+        this.limits = limits;
+        LoaderOptions options = new LoaderOptions();
+        // SnakeYAML counts code points per document; a char-based bound of ours is never looser than it.
+        options.setCodePointLimit(limits.maxDocumentChars());
+        // These two are enforced by SnakeYAML's composer, which Jackson's streaming path does not use;
+        // they are set for any code path that does, and checked again below.
+        options.setNestingDepthLimit(limits.maxDepth());
+        options.setMaxAliasesForCollections(1);
+        options.setAllowDuplicateKeys(false);
+        this.yaml = new EventYamlFactory(YAMLFactory.builder().loaderOptions(options));
+        this.json = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxStringLength(limits.maxDocumentChars())
+                        .maxNumberLength(1000)
+                        .build())
+                .build();
+    }
+
+    /** The documents of {@code source}, in order; empty documents are left out. */
+    List<YamlNode> read(InputSource source, Diagnostics diagnostics) {
+        String file = source.path();
+        String text = decodeUtf8(file, source.content(), diagnostics);
+        if (text == null) return List.of();
+        boolean isJson = file.endsWith(".json");
+        List<YamlNode> docs = new ArrayList<>();
+        Document doc = null;
+        try (JsonParser p = isJson ? json.createParser(text) : yaml.createParser(new StringReader(text))) {
+            while (true) {
+                JsonToken t = p.nextToken();
+                if (t == null) break;
+                doc = new Document(file, position(file, p), p.currentTokenLocation().getCharOffset());
+                try {
+                    YamlNode node = value(p, t, 1, doc);
+                    if (!(node instanceof Scalar s && s.isNull())) docs.add(node);
+                } catch (Rejected r) {
+                    diagnostics.error(r.code, r.pos, r.getMessage());
+                    if (!skipDocument(p)) break;
+                }
+            }
+        } catch (JsonProcessingException e) {
+            reportSyntax(file, e, isJson, doc, diagnostics);
+        } catch (IOException | RuntimeException e) {
+            // The parsers read from a String: any other failure is still a problem of the input's syntax.
+            diagnostics.error(DiagnosticCode.NETC001, doc != null ? doc.start : new SourcePos(file, 1, 1),
+                    isJson ? "malformed JSON" : "malformed YAML");
+        }
+        return List.copyOf(docs);
+    }
+
+    // ---- the tree ------------------------------------------------------------------------------------------
+
+    private YamlNode value(JsonParser p, JsonToken t, int depth, Document doc) throws IOException, Rejected {
+        SourcePos pos = position(doc.file, p);
+        doc.count(p, limits);
+        if (depth > limits.maxDepth())
+            throw new Rejected(DiagnosticCode.NETC005, pos, "document nested deeper than " + limits.maxDepth()
+                    + " levels");
+        Event event = p instanceof EventYamlFactory.EventParser ep ? ep.event() : null;
+        checkEvent(event, pos);
+        switch (t) {
+            case START_OBJECT: {
+                List<Entry> entries = new ArrayList<>();
+                Map<String, SourcePos> seen = new HashMap<>();
+                for (JsonToken k = next(p, doc); k != JsonToken.END_OBJECT; k = next(p, doc)) {
+                    if (k != JsonToken.FIELD_NAME)
+                        throw new Rejected(DiagnosticCode.NETC001, position(doc.file, p), "mapping key expected");
+                    String key = p.currentName();
+                    SourcePos keyPos = position(doc.file, p);
+                    Event keyEvent = p instanceof EventYamlFactory.EventParser ep ? ep.event() : null;
+                    checkEvent(keyEvent, keyPos);
+                    if (key.equals("<<") && keyEvent instanceof ScalarEvent se
+                            && se.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN)
+                        throw new Rejected(DiagnosticCode.NETC002, keyPos,
+                                "merge key \"<<\" is not accepted (no anchors, aliases or merge keys)");
+                    SourcePos first = seen.putIfAbsent(key, keyPos);
+                    if (first != null)
+                        throw new Rejected(DiagnosticCode.NETC003, keyPos, "duplicate key " + Messages.quote(key)
+                                + " (first at line " + first.line() + ")");
+                    entries.add(new Entry(key, keyPos, value(p, next(p, doc), depth + 1, doc)));
+                }
+                return new Mapping(entries, pos);
+            }
+            case START_ARRAY: {
+                List<YamlNode> items = new ArrayList<>();
+                for (JsonToken i = next(p, doc); i != JsonToken.END_ARRAY; i = next(p, doc))
+                    items.add(value(p, i, depth + 1, doc));
+                return new Sequence(items, pos);
+            }
+            case VALUE_STRING: {
+                String text = p.getText();
+                // A plain empty value ("key:") is null in YAML; Jackson hands it over as an empty string.
+                if (text.isEmpty() && event instanceof ScalarEvent se
+                        && se.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN)
+                    return new Scalar(ScalarType.NULL, "", null, pos);
+                return new Scalar(ScalarType.STRING, text, null, pos);
+            }
+            case VALUE_NUMBER_INT: {
+                String text = p.getText();
+                BigInteger v;
+                try {
+                    v = p.getBigIntegerValue();
+                } catch (IOException | RuntimeException e) {
+                    return new Scalar(ScalarType.STRING, text, null, pos);
+                }
+                return new Scalar(ScalarType.INTEGER, text, v, pos);
+            }
+            case VALUE_NUMBER_FLOAT:
+                return new Scalar(ScalarType.NUMBER, p.getText(), null, pos);
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+                return new Scalar(ScalarType.BOOLEAN, p.getText(), null, pos);
+            case VALUE_NULL:
+                return new Scalar(ScalarType.NULL, p.getText() == null ? "" : p.getText(), null, pos);
+            default:
+                throw new Rejected(DiagnosticCode.NETC001, pos, "unexpected " + t.asString() + " value");
+        }
+    }
+
+    private static JsonToken next(JsonParser p, Document doc) throws IOException, Rejected {
+        JsonToken t = p.nextToken();
+        if (t == null) throw new Rejected(DiagnosticCode.NETC001, doc.start, "unexpected end of input");
+        return t;
+    }
+
+    /** Anchors, aliases and tags are refused wherever they appear, keys included. */
+    private static void checkEvent(Event event, SourcePos pos) throws Rejected {
+        if (event instanceof AliasEvent a)
+            throw new Rejected(DiagnosticCode.NETC002, pos, "alias \"*" + Messages.clip(a.getAnchor())
+                    + "\" is not accepted (no anchors, aliases or merge keys)");
+        if (event instanceof NodeEvent n && n.getAnchor() != null)
+            throw new Rejected(DiagnosticCode.NETC002, pos, "anchor \"&" + Messages.clip(n.getAnchor())
+                    + "\" is not accepted (no anchors, aliases or merge keys)");
+        String tag = event instanceof ScalarEvent s ? s.getTag()
+                : event instanceof CollectionStartEvent c ? c.getTag() : null;
+        if (tag != null) {
+            String shown = tag.startsWith(YAML_TAG_PREFIX) ? "!!" + tag.substring(YAML_TAG_PREFIX.length()) : tag;
+            throw new Rejected(DiagnosticCode.NETC044, pos, "tag " + Messages.quote(shown)
+                    + " is not accepted (no YAML tags)");
+        }
+    }
+
+    /** After a rejected document: read on to the end of it. False when that is not possible. */
+    private static boolean skipDocument(JsonParser p) {
+        try {
+            while (p.getParsingContext() != null && !p.getParsingContext().inRoot()) {
+                if (p.nextToken() == null) return false;
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false; // the document was reported already; one diagnostic per mistake
+        }
+    }
+
+    private static SourcePos position(String file, JsonParser p) {
+        JsonLocation l = p.currentTokenLocation();
+        return new SourcePos(file, Math.max(1, l.getLineNr()), Math.max(1, l.getColumnNr()));
+    }
+
+    // ---- errors --------------------------------------------------------------------------------------------
+
+    private void reportSyntax(String file, JsonProcessingException e, boolean isJson, Document doc,
+                              Diagnostics diagnostics) {
+        SourcePos docStart = doc != null ? doc.start : new SourcePos(file, 1, 1);
+        if (e instanceof StreamConstraintsException) {
+            diagnostics.error(DiagnosticCode.NETC004, docStart, "document is larger than "
+                    + limits.maxDocumentChars() + " characters");
+            return;
+        }
+        MarkedYAMLException marked = cause(e, MarkedYAMLException.class);
+        if (marked != null && marked.getProblemMark() != null) {
+            Mark m = marked.getProblemMark();
+            diagnostics.error(DiagnosticCode.NETC001, new SourcePos(file, m.getLine() + 1, m.getColumn() + 1),
+                    "malformed YAML: " + yamlProblem(marked));
+            return;
+        }
+        YAMLException plain = cause(e, YAMLException.class);
+        if (plain != null && String.valueOf(plain.getMessage()).contains("exceeds the limit")) {
+            diagnostics.error(DiagnosticCode.NETC004, docStart, "document is larger than "
+                    + limits.maxDocumentChars() + " characters");
+            return;
+        }
+        JsonLocation l = e.getLocation();
+        SourcePos pos = l != null && l.getLineNr() > 0
+                ? new SourcePos(file, l.getLineNr(), Math.max(1, l.getColumnNr())) : docStart;
+        diagnostics.error(DiagnosticCode.NETC001, pos, (isJson ? "malformed JSON: " : "malformed YAML: ")
+                + jacksonProblem(e.getOriginalMessage()));
+    }
+
+    private static <T extends Throwable> T cause(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) return type.cast(c);
+            if (c.getCause() == c) break;
+        }
+        return null;
+    }
+
+    /** SnakeYAML's problem text, e.g. "mapping values are not allowed here", without its source excerpt. */
+    private static String yamlProblem(MarkedYAMLException e) {
+        String problem = firstLine(e.getProblem());
+        String context = firstLine(e.getContext());
+        if (problem.isEmpty()) return context.isEmpty() ? "syntax error" : Messages.lowerFirst(context);
+        return Messages.lowerFirst(problem) + (context.isEmpty() ? "" : " (" + context + ")");
+    }
+
+    /** Jackson's message without its location suffix or Java class names. */
+    private static String jacksonProblem(String message) {
+        String m = firstLine(message);
+        for (String cut : new String[] {" at [Source", " (start marker at", ": <org.", " <org."}) {
+            int i = m.indexOf(cut);
+            if (i >= 0) m = m.substring(0, i);
+        }
+        if (m.contains("org.yaml") || m.contains("com.fasterxml") || m.contains("Exception")) return "syntax error";
+        if (m.startsWith("Expected a field name")) return "mapping keys must be plain values";
+        m = m.strip();
+        return m.isEmpty() ? "syntax error" : Messages.clip(Messages.lowerFirst(m));
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        return (nl >= 0 ? s.substring(0, nl) : s).strip();
+    }
+
+    // ---- bytes to text -------------------------------------------------------------------------------------
+
+    /** Strict UTF-8 (the encoding of every Kubernetes manifest); a leading byte-order mark is dropped. */
+    private static String decodeUtf8(String file, byte[] bytes, Diagnostics diagnostics) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+        CoderResult r = decoder.decode(in, out, true);
+        if (!r.isError()) r = decoder.flush(out);
+        if (r.isError()) {
+            int bad = in.position();
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < bad; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            diagnostics.error(DiagnosticCode.NETC001, new SourcePos(file, line, bad - lineStart + 1),
+                    "input is not valid UTF-8");
+            return null;
+        }
+        out.flip();
+        String text = out.toString();
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    // ---- per-document state --------------------------------------------------------------------------------
+
+    /** Counts what one document holds, so the limits apply per document as documented. */
+    private static final class Document {
+        final String file;
+        final SourcePos start;
+        final long startOffset;
+        int nodes;
+
+        Document(String file, SourcePos start, long startOffset) {
+            this.file = file;
+            this.start = start;
+            this.startOffset = Math.max(0, startOffset);
+        }
+
+        void count(JsonParser p, Limits limits) throws Rejected {
+            if (++nodes > limits.maxNodes())
+                throw new Rejected(DiagnosticCode.NETC004, start, "document has more than " + limits.maxNodes()
+                        + " values");
+            long end = p.currentLocation().getCharOffset();
+            if (end - startOffset > limits.maxDocumentChars())
+                throw new Rejected(DiagnosticCode.NETC004, start, "document is larger than "
+                        + limits.maxDocumentChars() + " characters");
+        }
+    }
+
+    /** A document broke a rule: reported once, the document is dropped. */
+    private static final class Rejected extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient DiagnosticCode code;
+        final transient SourcePos pos;
+
+        Rejected(DiagnosticCode code, SourcePos pos, String message) {
+            super(message, null, false, false);
+            this.code = code;
+            this.pos = pos;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.netc.compiler.frontend;
+
+import dev.netc.ir.SourcePos;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One value of a parsed YAML or JSON document with the place it was written. The front end builds these
+ * itself (rather than using Jackson's tree) so that every value keeps its line and column.
+ */
+sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, YamlNode.Scalar {
+    SourcePos pos();
+
+    /** How the value reads in a message: {@code a mapping}, {@code string "abc"}, {@code integer 5}. */
+    String describe();
+
+    record Entry(String key, SourcePos keyPos, YamlNode value) {
+    }
+
+    /** Entries in document order; keys are unique (the reader rejects duplicates). */
+    record Mapping(List<Entry> entries, SourcePos pos) implements YamlNode {
+        public Mapping {
+            entries = List.copyOf(entries);
+        }
+
+        Optional<Entry> entry(String key) {
+            return entries.stream().filter(e -> e.key().equals(key)).findFirst();
+        }
+
+        @Override
+        public String describe() {
+            return "a mapping";
+        }
+    }
+
+    record Sequence(List<YamlNode> items, SourcePos pos) implements YamlNode {
+        public Sequence {
+            items = List.copyOf(items);
+        }
+
+        @Override
+        public String describe() {
+            return "a list";
+        }
+    }
+
+    enum ScalarType { STRING, INTEGER, NUMBER, BOOLEAN, NULL }
+
+    /**
+     * A scalar as written ({@code text}) and as typed by YAML 1.1 or JSON rules. {@code integer} holds the
+     * value of an {@link ScalarType#INTEGER} (hex, octal and underscores already resolved), else null.
+     */
+    record Scalar(ScalarType type, String text, BigInteger integer, SourcePos pos) implements YamlNode {
+        boolean isNull() {
+            return type == ScalarType.NULL;
+        }
+
+        @Override
+        public String describe() {
+            return switch (type) {
+                case STRING -> "string " + Messages.quote(text);
+                case INTEGER -> "integer " + Messages.clip(text);
+                case NUMBER -> "number " + Messages.clip(text);
+                case BOOLEAN -> "boolean " + Messages.clip(text);
+                case NULL -> "null";
+            };
+        }
+    }
+}
