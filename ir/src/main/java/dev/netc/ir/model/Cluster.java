@@ -12,7 +12,8 @@ import java.util.function.Function;
 public record Cluster(ClusterProfile profile, List<Namespace> namespaces, List<Node> nodes, List<Pod> pods,
                       List<Workload> workloads, List<Service> services, List<EndpointSlice> endpointSlices,
                       List<NetworkPolicy> networkPolicies, List<Ingress> ingresses,
-                      List<IngressClass> ingressClasses, List<TlsSecret> secrets) {
+                      List<IngressClass> ingressClasses, List<TlsSecret> secrets,
+                      List<AdminNetworkPolicy> adminNetworkPolicies) {
     public Cluster {
         namespaces = sorted(namespaces);
         nodes = sorted(nodes);
@@ -24,6 +25,16 @@ public record Cluster(ClusterProfile profile, List<Namespace> namespaces, List<N
         ingresses = sorted(ingresses);
         ingressClasses = sorted(ingressClasses);
         secrets = sorted(secrets);
+        adminNetworkPolicies = sorted(adminNetworkPolicies);
+    }
+
+    /** A cluster without admin network policies. */
+    public Cluster(ClusterProfile profile, List<Namespace> namespaces, List<Node> nodes, List<Pod> pods,
+                   List<Workload> workloads, List<Service> services, List<EndpointSlice> endpointSlices,
+                   List<NetworkPolicy> networkPolicies, List<Ingress> ingresses, List<IngressClass> ingressClasses,
+                   List<TlsSecret> secrets) {
+        this(profile, namespaces, nodes, pods, workloads, services, endpointSlices, networkPolicies, ingresses,
+                ingressClasses, secrets, List.of());
     }
 
     private static <T extends KubeObject> List<T> sorted(List<T> in) {
@@ -58,22 +69,27 @@ public record Cluster(ClusterProfile profile, List<Namespace> namespaces, List<N
 
     public Cluster withPods(List<Pod> newPods) {
         return new Cluster(profile, namespaces, nodes, newPods, workloads, services, endpointSlices,
-                networkPolicies, ingresses, ingressClasses, secrets);
+                networkPolicies, ingresses, ingressClasses, secrets, adminNetworkPolicies);
     }
 
     public Cluster withServices(List<Service> newServices) {
         return new Cluster(profile, namespaces, nodes, pods, workloads, newServices, endpointSlices,
-                networkPolicies, ingresses, ingressClasses, secrets);
+                networkPolicies, ingresses, ingressClasses, secrets, adminNetworkPolicies);
     }
 
     public Cluster withNodes(List<Node> newNodes) {
         return new Cluster(profile, namespaces, newNodes, pods, workloads, services, endpointSlices,
-                networkPolicies, ingresses, ingressClasses, secrets);
+                networkPolicies, ingresses, ingressClasses, secrets, adminNetworkPolicies);
+    }
+
+    public Cluster withAdminNetworkPolicies(List<AdminNetworkPolicy> anps) {
+        return new Cluster(profile, namespaces, nodes, pods, workloads, services, endpointSlices,
+                networkPolicies, ingresses, ingressClasses, secrets, anps);
     }
 
     public Cluster withNamespaces(List<Namespace> newNamespaces) {
         return new Cluster(profile, newNamespaces, nodes, pods, workloads, services, endpointSlices,
-                networkPolicies, ingresses, ingressClasses, secrets);
+                networkPolicies, ingresses, ingressClasses, secrets, adminNetworkPolicies);
     }
 
 }

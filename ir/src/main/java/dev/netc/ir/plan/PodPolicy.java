@@ -4,15 +4,43 @@ import dev.netc.ir.IpAddress;
 import java.util.List;
 
 /**
- * The policy decisions for one pod on its node. A pod isolated in a direction accepts in that direction only
- * what one of its allow entries matches; a pod not isolated accepts everything in that direction.
+ * The policy decisions for one pod on its node, per direction, in the order they are judged:
+ * <ol>
+ * <li>{@code admin…}: AdminNetworkPolicy rules in precedence order; the first match allows, denies, or passes
+ *     to the next step;</li>
+ * <li>NetworkPolicy: a pod isolated in a direction ({@code ingressIsolated}/{@code egressIsolated}) accepts
+ *     only what one of its allow entries ({@code ingress}/{@code egress}) matches;</li>
+ * <li>{@code baseline…}: for a pod NetworkPolicy does not isolate, the BaselineAdminNetworkPolicy rules, first
+ *     match deciding;</li>
+ * <li>otherwise the connection is allowed.</li>
+ * </ol>
  */
 public record PodPolicy(String namespace, String name, List<IpAddress> ips, boolean ingressIsolated,
-                        boolean egressIsolated, List<PolicyAllow> ingress, List<PolicyAllow> egress) {
+                        boolean egressIsolated, List<PolicyAllow> ingress, List<PolicyAllow> egress,
+                        List<TierRule> adminIngress, List<TierRule> adminEgress, List<TierRule> baselineIngress,
+                        List<TierRule> baselineEgress) {
     public PodPolicy {
         ips = List.copyOf(ips);
         ingress = List.copyOf(ingress);
         egress = List.copyOf(egress);
+        adminIngress = List.copyOf(adminIngress);
+        adminEgress = List.copyOf(adminEgress);
+        baselineIngress = List.copyOf(baselineIngress);
+        baselineEgress = List.copyOf(baselineEgress);
+    }
+
+    /** A pod only NetworkPolicy applies to. */
+    public PodPolicy(String namespace, String name, List<IpAddress> ips, boolean ingressIsolated,
+                     boolean egressIsolated, List<PolicyAllow> ingress, List<PolicyAllow> egress) {
+        this(namespace, name, ips, ingressIsolated, egressIsolated, ingress, egress, List.of(), List.of(), List.of(),
+                List.of());
+    }
+
+    /** Whether anything restricts this direction (some rule of any tier, or NetworkPolicy isolation). */
+    public boolean restricts(boolean ingressDirection) {
+        return ingressDirection
+                ? ingressIsolated || !adminIngress.isEmpty() || !baselineIngress.isEmpty()
+                : egressIsolated || !adminEgress.isEmpty() || !baselineEgress.isEmpty();
     }
 
     public String qualifiedName() {

@@ -1,0 +1,17 @@
+package dev.netc.ir.plan;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One rule of an AdminNetworkPolicy (or of the baseline policy) as it applies to one pod: the first rule whose
+ * peers ({@code peers}: a set name, empty = any address) and ports (empty = every port) match decides.
+ * {@code origin} names the policy and rule ({@code AdminNetworkPolicy/name:rule}).
+ */
+public record TierRule(Action action, Optional<String> peers, List<PortRange> ports, String origin) {
+    public enum Action { ALLOW, DENY, PASS }
+
+    public TierRule {
+        ports = List.copyOf(ports);
+    }
+}
