@@ -13,9 +13,14 @@ final class Messages {
     }
 
     static String clip(String s) {
+        return escape(s, MAX_SHOWN);
+    }
+
+    /** Control characters escaped, at most {@code max} characters shown. */
+    static String escape(String s, int max) {
         StringBuilder b = new StringBuilder();
         int n = 0;
-        for (int i = 0; i < s.length() && n < MAX_SHOWN; i++, n++) {
+        for (int i = 0; i < s.length() && n < max; i++, n++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> b.append("\\\"");
@@ -29,7 +34,7 @@ final class Messages {
                 }
             }
         }
-        if (s.length() > MAX_SHOWN) b.append("...");
+        if (s.length() > max) b.append("...");
         return b.toString();
     }
 

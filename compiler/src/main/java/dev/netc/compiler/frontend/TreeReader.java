@@ -49,6 +49,7 @@ import org.yaml.snakeyaml.events.ScalarEvent;
  */
 final class TreeReader {
     private static final String YAML_TAG_PREFIX = "tag:yaml.org,2002:";
+    private static final int MAX_MESSAGE = 160;
 
     private final Limits limits;
     private final YAMLFactory yaml;
@@ -63,7 +64,9 @@ final class TreeReader {
         // they are set for any code path that does, and checked again below.
         options.setNestingDepthLimit(limits.maxDepth());
         options.setMaxAliasesForCollections(1);
-        options.setAllowDuplicateKeys(false);
+        // Duplicate keys are left to the tree builder (NETC003 with both positions); Jackson would turn
+        // allowDuplicateKeys=false into its own generic parse error first.
+        options.setAllowDuplicateKeys(true);
         this.yaml = new EventYamlFactory(YAMLFactory.builder().loaderOptions(options));
         this.json = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
@@ -255,8 +258,8 @@ final class TreeReader {
     private static String yamlProblem(MarkedYAMLException e) {
         String problem = firstLine(e.getProblem());
         String context = firstLine(e.getContext());
-        if (problem.isEmpty()) return context.isEmpty() ? "syntax error" : Messages.lowerFirst(context);
-        return Messages.lowerFirst(problem) + (context.isEmpty() ? "" : " (" + context + ")");
+        String text = problem.isEmpty() ? context : problem + (context.isEmpty() ? "" : " (" + context + ")");
+        return text.isEmpty() ? "syntax error" : Messages.escape(Messages.lowerFirst(text), MAX_MESSAGE);
     }
 
     /** Jackson's message without its location suffix or Java class names. */
@@ -268,8 +271,9 @@ final class TreeReader {
         }
         if (m.contains("org.yaml") || m.contains("com.fasterxml") || m.contains("Exception")) return "syntax error";
         if (m.startsWith("Expected a field name")) return "mapping keys must be plain values";
-        m = m.strip();
-        return m.isEmpty() ? "syntax error" : Messages.clip(Messages.lowerFirst(m));
+        // "Unexpected character ('}' (code 125))" reads better as "unexpected character '}'".
+        m = m.replaceAll("\\('(.{1,4})' \\(code \\d+\\)\\)", "'$1'").strip();
+        return m.isEmpty() ? "syntax error" : Messages.escape(Messages.lowerFirst(m), MAX_MESSAGE);
     }
 
     private static String firstLine(String s) {
