@@ -3,6 +3,7 @@ package dev.netc.compiler;
 import dev.netc.ir.IpAddress;
 import dev.netc.ir.LabelSelector;
 import dev.netc.ir.Protocol;
+import dev.netc.ir.model.AdminNetworkPolicy;
 import dev.netc.ir.model.Cluster;
 import dev.netc.ir.model.Namespace;
 import dev.netc.ir.model.NetworkPolicy;
@@ -10,12 +11,16 @@ import dev.netc.ir.model.Node;
 import dev.netc.ir.model.Pod;
 import dev.netc.ir.model.PortRef;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The NetworkPolicy model, evaluated one connection at a time straight from the API objects: given a source
  * address, a destination address, a port and a protocol, is the connection allowed, and by which policies?
+ *
+ * <p>Traffic between a pod and its own node is always allowed, in both directions (the API says so; kubelet
+ * probes rely on it).
  *
  * <p>It is written independently of the {@code Policy} pass (no aggregation, no shared code) so that it can
  * judge both the pass and the kernel: the e2e suite checks that it agrees with every probe. It backs
@@ -56,8 +61,17 @@ public final class PolicyEvaluator {
     }
 
     private boolean egress(Pod from, IpAddress dst, Optional<Pod> dstPod, int port, Protocol protocol, List<String> why) {
+        Optional<Node> node = cluster.node(from.nodeName());
+        if (node.isPresent() && node.get().addresses().contains(dst)) {
+            why.add("egress: allowed: " + dst + " is " + name(from) + "'s own node");
+            return true;
+        }
+        Optional<Boolean> admin = tier(from, false, false, dst, dstPod, dstPod, port, protocol, why);
+        if (admin.isPresent()) return admin.get();
         List<NetworkPolicy> isolating = selecting(from).stream().filter(NetworkPolicy::egressIsolation).toList();
         if (isolating.isEmpty()) {
+            Optional<Boolean> baseline = tier(from, true, false, dst, dstPod, dstPod, port, protocol, why);
+            if (baseline.isPresent()) return baseline.get();
             why.add("egress: " + name(from) + " is not isolated for egress");
             return true;
         }
@@ -75,14 +89,18 @@ public final class PolicyEvaluator {
     }
 
     private boolean ingress(Pod to, IpAddress src, Optional<Pod> srcPod, int port, Protocol protocol, List<String> why) {
-        List<NetworkPolicy> isolating = selecting(to).stream().filter(NetworkPolicy::ingressIsolation).toList();
-        if (isolating.isEmpty()) {
-            why.add("ingress: " + name(to) + " is not isolated for ingress");
-            return true;
-        }
         Optional<Node> node = cluster.node(to.nodeName());
         if (node.isPresent() && node.get().addresses().contains(src)) {
             why.add("ingress: allowed: " + src + " is " + name(to) + "'s own node (kubelet probes)");
+            return true;
+        }
+        Optional<Boolean> admin = tier(to, false, true, src, srcPod, Optional.of(to), port, protocol, why);
+        if (admin.isPresent()) return admin.get();
+        List<NetworkPolicy> isolating = selecting(to).stream().filter(NetworkPolicy::ingressIsolation).toList();
+        if (isolating.isEmpty()) {
+            Optional<Boolean> baseline = tier(to, true, true, src, srcPod, Optional.of(to), port, protocol, why);
+            if (baseline.isPresent()) return baseline.get();
+            why.add("ingress: " + name(to) + " is not isolated for ingress");
             return true;
         }
         for (NetworkPolicy np : isolating) {
@@ -95,6 +113,84 @@ public final class PolicyEvaluator {
         }
         why.add("ingress: denied: " + name(to) + " is isolated for ingress by " + names(isolating)
                 + " and no rule allows " + src + " " + protocol + "/" + port);
+        return false;
+    }
+
+    /**
+     * The admin tier ({@code baseline} false) or the baseline tier: the first matching rule's decision, or empty
+     * when no rule matches (or an admin rule passes the connection on to NetworkPolicy).
+     */
+    private Optional<Boolean> tier(Pod subject, boolean baseline, boolean ingressDirection, IpAddress peer,
+                                   Optional<Pod> peerPod, Optional<Pod> receiver, int port, Protocol protocol,
+                                   List<String> why) {
+        String dir = ingressDirection ? "ingress" : "egress";
+        List<AdminNetworkPolicy> policies = cluster.adminNetworkPolicies().stream()
+                .filter(a -> a.baseline() == baseline && !subject.hostNetwork() && inSubject(a.subject(), subject))
+                .sorted(Comparator.comparingInt(AdminNetworkPolicy::priority).thenComparing(a -> a.meta().name()))
+                .toList();
+        for (AdminNetworkPolicy a : policies) {
+            for (AdminNetworkPolicy.Rule r : ingressDirection ? a.ingress() : a.egress()) {
+                if (!adminPeerMatches(r, peer, peerPod) || !adminPortMatches(r, receiver, port, protocol)) continue;
+                String rule = a.meta().kind() + "/" + a.meta().name() + " rule " + r.name();
+                switch (r.action()) {
+                    case Allow -> {
+                        why.add(dir + ": allowed by " + rule);
+                        return Optional.of(true);
+                    }
+                    case Deny -> {
+                        why.add(dir + ": denied by " + rule);
+                        return Optional.of(false);
+                    }
+                    case Pass -> {
+                        why.add(dir + ": " + rule + " passes to NetworkPolicy");
+                        return Optional.empty();
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean inSubject(AdminNetworkPolicy.Subject s, Pod p) {
+        return namespaceLabelsMatch(s.namespaces(), p.meta().namespace())
+                && s.pods().map(sel -> sel.matches(p.labels())).orElse(true);
+    }
+
+    private boolean adminPeerMatches(AdminNetworkPolicy.Rule r, IpAddress addr, Optional<Pod> pod) {
+        for (AdminNetworkPolicy.Peer peer : r.peers()) {
+            switch (peer.kind()) {
+                case PODS -> {
+                    if (pod.isPresent() && namespaceLabelsMatch(peer.namespaces(), pod.get().meta().namespace())
+                            && peer.pods().map(sel -> sel.matches(pod.get().labels())).orElse(true)) {
+                        return true;
+                    }
+                }
+                case NODES -> {
+                    if (cluster.nodes().stream().anyMatch(n -> peer.nodes().matches(n.meta().labels())
+                            && n.addresses().contains(addr))) {
+                        return true;
+                    }
+                }
+                case NETWORKS -> {
+                    if (peer.networks().stream().anyMatch(c -> c.contains(addr))) return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean adminPortMatches(AdminNetworkPolicy.Rule r, Optional<Pod> receiver, int port, Protocol protocol) {
+        if (r.ports().isEmpty()) return true;
+        for (AdminNetworkPolicy.Port p : r.ports()) {
+            if (p.name().isPresent()) {
+                if (receiver.isPresent() && receiver.get().ports().stream().anyMatch(cp ->
+                        cp.name().equals(p.name().get()) && cp.protocol() == protocol && cp.port() == port)) {
+                    return true;
+                }
+            } else if (p.protocol() == protocol && port >= p.first() && port <= p.last()) {
+                return true;
+            }
+        }
         return false;
     }
 

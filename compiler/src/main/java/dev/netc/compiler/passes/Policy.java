@@ -3,7 +3,9 @@ package dev.netc.compiler.passes;
 import dev.netc.compiler.Pass;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Diagnostics;
+import dev.netc.ir.Protocol;
 import dev.netc.ir.LabelSelector;
+import dev.netc.ir.model.AdminNetworkPolicy;
 import dev.netc.ir.model.Cluster;
 import dev.netc.ir.model.ContainerPort;
 import dev.netc.ir.model.Namespace;
@@ -17,10 +19,12 @@ import dev.netc.ir.plan.PodPolicy;
 import dev.netc.ir.plan.PolicyAllow;
 import dev.netc.ir.plan.PolicyPlan;
 import dev.netc.ir.plan.PortRange;
+import dev.netc.ir.plan.TierRule;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +44,9 @@ import java.util.TreeSet;
  * the target pod for ingress, each destination pod for egress (so an egress rule with a named port allows,
  * per destination pod, the number that pod gives the name; for ipBlock peers, the pods inside the block).
  * Host-network pods are neither isolated nor selected as peers.
+ *
+ * <p>AdminNetworkPolicy rules (before NetworkPolicy) and BaselineAdminNetworkPolicy rules (after it) are kept
+ * per pod in the order they are judged, each with its peers as an address set; see {@link PodPolicy}.
  *
  * <p>The lists are kept small: address sets are aggregated into minimal prefixes, port ranges coalesced,
  * entries with equal ports merged, and identical address sets shared by name across rules and pods.
@@ -75,7 +82,14 @@ public final class Policy implements Pass<NetworkPlan, NetworkPlan> {
                 .toList();
         boolean ingressIsolated = selecting.stream().anyMatch(NetworkPolicy::ingressIsolation);
         boolean egressIsolated = selecting.stream().anyMatch(NetworkPolicy::egressIsolation);
-        if (!ingressIsolated && !egressIsolated) return Optional.empty();
+        List<TierRule> adminIngress = tier(c, pod, false, true, sets);
+        List<TierRule> adminEgress = tier(c, pod, false, false, sets);
+        List<TierRule> baselineIngress = tier(c, pod, true, true, sets);
+        List<TierRule> baselineEgress = tier(c, pod, true, false, sets);
+        if (!ingressIsolated && !egressIsolated && adminIngress.isEmpty() && adminEgress.isEmpty()
+                && baselineIngress.isEmpty() && baselineEgress.isEmpty()) {
+            return Optional.empty();
+        }
 
         List<Entry> ingress = new ArrayList<>();
         List<Entry> egress = new ArrayList<>();
@@ -96,7 +110,103 @@ public final class Policy implements Pass<NetworkPlan, NetworkPlan> {
             }
         }
         return Optional.of(new PodPolicy(pod.meta().namespace(), pod.meta().name(), pod.ips(), ingressIsolated,
-                egressIsolated, optimise(ingress, sets), optimise(egress, sets)));
+                egressIsolated, optimise(ingress, sets), optimise(egress, sets), adminIngress, adminEgress,
+                baselineIngress, baselineEgress));
+    }
+
+    // ---- AdminNetworkPolicy and BaselineAdminNetworkPolicy -------------------------------------------------
+
+    /** The rules of one tier that apply to {@code pod} in one direction, in the order they are judged. */
+    private List<TierRule> tier(Cluster c, Pod pod, boolean baseline, boolean ingressDirection,
+                                Map<String, AddressSet> sets) {
+        List<AdminNetworkPolicy> policies = c.adminNetworkPolicies().stream()
+                .filter(a -> a.baseline() == baseline && subjectMatches(c, a.subject(), pod))
+                .sorted(Comparator.comparingInt(AdminNetworkPolicy::priority).thenComparing(a -> a.meta().name()))
+                .toList();
+        List<TierRule> out = new ArrayList<>();
+        for (AdminNetworkPolicy a : policies) {
+            for (AdminNetworkPolicy.Rule r : ingressDirection ? a.ingress() : a.egress()) {
+                String origin = a.meta().kind() + "/" + a.meta().name() + ":" + r.name();
+                TierRule.Action action = TierRule.Action.valueOf(r.action().name().toUpperCase(java.util.Locale.ROOT));
+                List<Pod> peerPods = adminPeerPods(c, r);
+                TreeSet<Cidr> peers = new TreeSet<>();
+                peerPods.forEach(p -> p.ips().forEach(ip -> peers.add(ip.asCidr())));
+                for (AdminNetworkPolicy.Peer peer : r.peers()) {
+                    if (peer.kind() == AdminNetworkPolicy.Peer.Kind.NETWORKS) peers.addAll(peer.networks());
+                    if (peer.kind() == AdminNetworkPolicy.Peer.Kind.NODES) {
+                        c.nodes().stream().filter(n -> peer.nodes().matches(n.meta().labels()))
+                                .forEach(n -> n.addresses().forEach(ip -> peers.add(ip.asCidr())));
+                    }
+                }
+                if (r.ports().isEmpty()) {
+                    addTierRule(out, action, peers, List.of(), origin, sets);
+                    continue;
+                }
+                List<PortRange> numeric = new ArrayList<>();
+                Map<Integer, TreeSet<Cidr>> named = new TreeMap<>();
+                Map<Integer, Protocol> namedProto = new TreeMap<>();
+                for (AdminNetworkPolicy.Port port : r.ports()) {
+                    if (port.name().isEmpty()) {
+                        numeric.add(new PortRange(port.protocol(), port.first(), port.last()));
+                    } else if (ingressDirection) {
+                        // the subject pod receives: its own number for the name
+                        for (ContainerPort cp : pod.ports()) {
+                            if (cp.name().equals(port.name().get())) numeric.add(new PortRange(cp.protocol(), cp.port(), cp.port()));
+                        }
+                    } else {
+                        // each destination pod gives the name its own number (pods inside a network peer too)
+                        List<Pod> destinations = new ArrayList<>(peerPods);
+                        c.pods().stream().filter(Policy::selectable).filter(p -> !destinations.contains(p))
+                                .filter(p -> p.ips().stream().anyMatch(ip -> r.peers().stream().anyMatch(peer ->
+                                        peer.kind() == AdminNetworkPolicy.Peer.Kind.NETWORKS
+                                                && peer.networks().stream().anyMatch(n -> n.contains(ip)))))
+                                .forEach(destinations::add);
+                        for (Pod dst : destinations) {
+                            for (ContainerPort cp : dst.ports()) {
+                                if (!cp.name().equals(port.name().get())) continue;
+                                int key = cp.port() * 4 + cp.protocol().ordinal();
+                                namedProto.put(key, cp.protocol());
+                                dst.ips().forEach(ip -> named.computeIfAbsent(key, k -> new TreeSet<>()).add(ip.asCidr()));
+                            }
+                        }
+                    }
+                }
+                if (!numeric.isEmpty()) addTierRule(out, action, peers, coalesce(numeric), origin, sets);
+                named.forEach((key, cidrs) -> addTierRule(out, action, cidrs,
+                        List.of(new PortRange(namedProto.get(key), key / 4, key / 4)), origin, sets));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static void addTierRule(List<TierRule> out, TierRule.Action action, TreeSet<Cidr> peers,
+                                    List<PortRange> ports, String origin, Map<String, AddressSet> sets) {
+        if (peers.isEmpty()) return; // selects nobody: can never match
+        AddressSet s = addressSet(CidrMath.minimal(peers));
+        sets.putIfAbsent(s.name(), s);
+        out.add(new TierRule(action, Optional.of(s.name()), ports, origin));
+    }
+
+    private static boolean subjectMatches(Cluster c, AdminNetworkPolicy.Subject subject, Pod pod) {
+        if (pod.hostNetwork()) return false;
+        boolean nsOk = c.namespace(pod.meta().namespace()).map(ns -> subject.namespaces().matches(ns.meta().labels()))
+                .orElse(false);
+        return nsOk && subject.pods().map(sel -> sel.matches(pod.labels())).orElse(true);
+    }
+
+    /** Pods an admin rule's pod peers select (any namespace matching the peer's namespace selector). */
+    private static List<Pod> adminPeerPods(Cluster c, AdminNetworkPolicy.Rule r) {
+        List<Pod> out = new ArrayList<>();
+        for (AdminNetworkPolicy.Peer peer : r.peers()) {
+            if (peer.kind() != AdminNetworkPolicy.Peer.Kind.PODS) continue;
+            for (Pod p : c.pods()) {
+                if (!selectable(p) || out.contains(p)) continue;
+                boolean nsOk = c.namespace(p.meta().namespace())
+                        .map(ns -> peer.namespaces().matches(ns.meta().labels())).orElse(false);
+                if (nsOk && peer.pods().map(sel -> sel.matches(p.labels())).orElse(true)) out.add(p);
+            }
+        }
+        return out;
     }
 
     /** One allow before optimisation; {@code ports} empty = every port. */

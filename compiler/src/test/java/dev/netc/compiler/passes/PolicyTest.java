@@ -11,6 +11,7 @@ import dev.netc.ir.IpAddress;
 import dev.netc.ir.LabelSelector;
 import dev.netc.ir.Protocol;
 import dev.netc.ir.SourcePos;
+import dev.netc.ir.model.AdminNetworkPolicy;
 import dev.netc.ir.model.Cluster;
 import dev.netc.ir.model.ClusterProfile;
 import dev.netc.ir.model.ContainerPort;
@@ -27,6 +28,7 @@ import dev.netc.ir.plan.PodPolicy;
 import dev.netc.ir.plan.PolicyAllow;
 import dev.netc.ir.plan.PolicyPlan;
 import dev.netc.ir.plan.PortRange;
+import dev.netc.ir.plan.TierRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,10 @@ class PolicyTest {
 
     /** The upstream e2e model: namespaces x, y, z; pods a, b, c; a gives port 80 the name "serve-80". */
     static Cluster model(List<NetworkPolicy> policies) {
+        return model(policies, List.of());
+    }
+
+    static Cluster model(List<NetworkPolicy> policies, List<AdminNetworkPolicy> admin) {
         List<Namespace> nss = new ArrayList<>();
         List<Pod> pods = new ArrayList<>();
         for (int n = 0; n < NAMESPACES.size(); n++) {
@@ -68,7 +74,7 @@ class PolicyTest {
                 new Node(ObjectMeta.of("Node", "", "n1", POS), List.of(IpAddress.parse("192.168.77.11")), List.of(Cidr.parse("10.244.1.0/24"))),
                 new Node(ObjectMeta.of("Node", "", "n2", POS), List.of(IpAddress.parse("192.168.77.12")), List.of(Cidr.parse("10.244.2.0/24"))));
         return new Cluster(ClusterProfile.defaults(), nss, nodes, pods, List.of(), List.of(), List.of(), policies,
-                List.of(), List.of(), List.of());
+                List.of(), List.of(), List.of(), admin);
     }
 
     static NetworkPlan plan(Cluster c) {
@@ -88,23 +94,41 @@ class PolicyTest {
             PolicyPlan pp = n.policy();
             for (PodPolicy p : pp.pods()) {
                 if (!p.ips().contains(self)) continue;
-                boolean isolated = egress ? p.egressIsolated() : p.ingressIsolated();
-                if (!isolated) return true;
-                if (!egress && n.node().addresses().contains(peer)) return true;
-                for (PolicyAllow a : egress ? p.egress() : p.ingress()) {
-                    boolean peerOk = a.peers().isEmpty() || pp.set(a.peers().get()).map(AddressSet::cidrs)
-                            .orElseThrow().stream().anyMatch(cidr -> cidr.contains(peer));
-                    boolean portOk = a.ports().isEmpty() || a.ports().stream().anyMatch(r -> r.contains(proto, port));
-                    if (peerOk && portOk) return true;
+                if (n.node().addresses().contains(peer)) return true; // own node: never through the forward path
+                for (TierRule t : egress ? p.adminEgress() : p.adminIngress()) {
+                    if (!matches(pp, t.peers(), t.ports(), peer, port, proto)) continue;
+                    if (t.action() == TierRule.Action.PASS) break;
+                    return t.action() == TierRule.Action.ALLOW;
                 }
-                return false;
+                boolean isolated = egress ? p.egressIsolated() : p.ingressIsolated();
+                if (isolated) {
+                    for (PolicyAllow a : egress ? p.egress() : p.ingress()) {
+                        if (matches(pp, a.peers(), a.ports(), peer, port, proto)) return true;
+                    }
+                    return false;
+                }
+                for (TierRule t : egress ? p.baselineEgress() : p.baselineIngress()) {
+                    if (matches(pp, t.peers(), t.ports(), peer, port, proto)) return t.action() == TierRule.Action.ALLOW;
+                }
+                return true;
             }
         }
-        return true; // not on any node's list: not isolated
+        return true; // not on any node's list: nothing restricts it
+    }
+
+    private static boolean matches(PolicyPlan pp, Optional<String> set, List<PortRange> ports, IpAddress peer, int port,
+                                   Protocol proto) {
+        boolean peerOk = set.isEmpty() || pp.set(set.get()).map(AddressSet::cidrs).orElseThrow().stream()
+                .anyMatch(cidr -> cidr.contains(peer));
+        return peerOk && (ports.isEmpty() || ports.stream().anyMatch(r -> r.contains(proto, port)));
     }
 
     static void assertAgree(List<NetworkPolicy> policies) {
-        Cluster c = model(policies);
+        assertAgree(policies, List.of());
+    }
+
+    static void assertAgree(List<NetworkPolicy> policies, List<AdminNetworkPolicy> admin) {
+        Cluster c = model(policies, admin);
         NetworkPlan plan = plan(c);
         PolicyEvaluator eval = new PolicyEvaluator(c);
         List<IpAddress> addrs = new ArrayList<>(c.pods().stream().map(p -> p.ips().get(0)).toList());
@@ -117,7 +141,7 @@ class PolicyTest {
                         boolean byPlan = planAllows(plan, s, d, port, proto);
                         PolicyEvaluator.Verdict v = eval.evaluate(s, d, port, proto);
                         assertEquals(v.allowed(), byPlan, () -> s + " -> " + d + " " + proto + "/" + port + " "
-                                + v.reasons() + "\npolicies: " + policies);
+                                + v.reasons() + "\npolicies: " + policies + "\nadmin: " + admin);
                     }
                 }
             }
@@ -212,6 +236,101 @@ class PolicyTest {
         PolicyEvaluator eval = new PolicyEvaluator(model(List.of(deny)));
         assertTrue(eval.evaluate(IpAddress.parse("192.168.77.11"), IpAddress.parse("10.244.1.10"), 80, Protocol.TCP).allowed());
         assertFalse(eval.evaluate(IpAddress.parse("192.168.77.11"), IpAddress.parse("10.244.2.11"), 80, Protocol.TCP).allowed());
+    }
+
+    static AdminNetworkPolicy admin(String name, boolean baseline, int priority, AdminNetworkPolicy.Subject subject,
+                                    List<AdminNetworkPolicy.Rule> ingress, List<AdminNetworkPolicy.Rule> egress) {
+        return new AdminNetworkPolicy(ObjectMeta.of(baseline ? "BaselineAdminNetworkPolicy" : "AdminNetworkPolicy", "",
+                name, POS), baseline, priority, subject, ingress, egress);
+    }
+
+    static AdminNetworkPolicy.Rule adminRule(String name, AdminNetworkPolicy.Action action,
+                                             List<AdminNetworkPolicy.Peer> peers, List<AdminNetworkPolicy.Port> ports) {
+        return new AdminNetworkPolicy.Rule(name, action, peers, ports, POS);
+    }
+
+    static AdminNetworkPolicy.Peer podPeer(LabelSelector ns, LabelSelector pod) {
+        return new AdminNetworkPolicy.Peer(AdminNetworkPolicy.Peer.Kind.PODS, ns, Optional.ofNullable(pod),
+                LabelSelector.EVERYTHING, List.of());
+    }
+
+    @Test
+    void adminTiersComeBeforeAndBaselineAfterNetworkPolicy() {
+        // NetworkPolicy in y allows everything into y/a; an admin Deny from x wins over it
+        NetworkPolicy allowAll = policy("y", "allow-all", labels("pod", "a"), true, false, List.of(rule(List.of(), List.of())), List.of());
+        AdminNetworkPolicy denyX = admin("deny-x", false, 10, new AdminNetworkPolicy.Subject(labels("ns", "y"), Optional.empty()),
+                List.of(adminRule("from-x", AdminNetworkPolicy.Action.Deny, List.of(podPeer(labels("ns", "x"), null)), List.of())),
+                List.of());
+        // a Pass for z at higher precedence sends z's traffic to NetworkPolicy
+        AdminNetworkPolicy passZ = admin("pass-z", false, 5, new AdminNetworkPolicy.Subject(labels("ns", "y"), Optional.empty()),
+                List.of(adminRule("z", AdminNetworkPolicy.Action.Pass, List.of(podPeer(labels("ns", "z"), null)), List.of())),
+                List.of());
+        // the baseline denies everything into y: applies only where NetworkPolicy does not isolate
+        AdminNetworkPolicy baseline = admin("default", true, 0, new AdminNetworkPolicy.Subject(labels("ns", "y"), Optional.empty()),
+                List.of(adminRule("deny-all", AdminNetworkPolicy.Action.Deny, List.of(podPeer(LabelSelector.EVERYTHING, null)), List.of())),
+                List.of());
+        List<AdminNetworkPolicy> admin = List.of(denyX, passZ, baseline);
+        PolicyEvaluator eval = new PolicyEvaluator(model(List.of(allowAll), admin));
+        IpAddress xa = IpAddress.parse("10.244.1.10");
+        IpAddress ya = IpAddress.parse("10.244.1.20");
+        IpAddress yb = IpAddress.parse("10.244.2.21");
+        IpAddress za = IpAddress.parse("10.244.1.30");
+        assertFalse(eval.evaluate(xa, ya, 80, Protocol.TCP).allowed(), "admin deny beats NetworkPolicy allow");
+        assertTrue(eval.evaluate(za, ya, 80, Protocol.TCP).allowed(), "pass, then NetworkPolicy allows");
+        assertFalse(eval.evaluate(za, yb, 80, Protocol.TCP).allowed(), "y/b: not isolated by NetworkPolicy: baseline denies");
+        assertTrue(eval.evaluate(ya, xa, 80, Protocol.TCP).allowed(), "x is not a subject");
+        assertAgree(List.of(allowAll), admin);
+    }
+
+    @Test
+    void randomAdminPoliciesAgreeWithTheEvaluator() {
+        Random rnd = new Random(7);
+        for (int round = 0; round < 150; round++) {
+            List<NetworkPolicy> ps = new ArrayList<>();
+            for (int i = 0; i < rnd.nextInt(3); i++) ps.add(randomPolicy(rnd, "r" + i));
+            List<AdminNetworkPolicy> admin = new ArrayList<>();
+            for (int i = 0; i < 1 + rnd.nextInt(2); i++) admin.add(randomAdmin(rnd, "a" + i, false));
+            if (rnd.nextBoolean()) admin.add(randomAdmin(rnd, "default", true));
+            assertAgree(ps, admin);
+        }
+    }
+
+    private static AdminNetworkPolicy randomAdmin(Random rnd, String name, boolean baseline) {
+        LabelSelector ns = rnd.nextBoolean() ? LabelSelector.EVERYTHING : labels("ns", NAMESPACES.get(rnd.nextInt(3)));
+        Optional<LabelSelector> pods = rnd.nextBoolean() ? Optional.empty() : Optional.of(labels("pod", PODS.get(rnd.nextInt(3))));
+        return admin(name, baseline, baseline ? 0 : rnd.nextInt(4), new AdminNetworkPolicy.Subject(ns, pods),
+                adminRules(rnd, baseline, true), adminRules(rnd, baseline, false));
+    }
+
+    private static List<AdminNetworkPolicy.Rule> adminRules(Random rnd, boolean baseline, boolean ingress) {
+        List<AdminNetworkPolicy.Rule> out = new ArrayList<>();
+        for (int i = 0; i < rnd.nextInt(3); i++) {
+            AdminNetworkPolicy.Action[] actions = AdminNetworkPolicy.Action.values();
+            AdminNetworkPolicy.Action action = actions[rnd.nextInt(baseline ? 2 : 3)];
+            List<AdminNetworkPolicy.Peer> peers = new ArrayList<>();
+            for (int j = 0; j < 1 + rnd.nextInt(2); j++) {
+                int kind = rnd.nextInt(ingress ? 1 : 3);
+                peers.add(switch (kind) {
+                    case 1 -> new AdminNetworkPolicy.Peer(AdminNetworkPolicy.Peer.Kind.NODES, LabelSelector.EVERYTHING,
+                            Optional.empty(), LabelSelector.EVERYTHING, List.of());
+                    case 2 -> new AdminNetworkPolicy.Peer(AdminNetworkPolicy.Peer.Kind.NETWORKS, LabelSelector.EVERYTHING,
+                            Optional.empty(), LabelSelector.EVERYTHING, List.of(Cidr.parse(rnd.nextBoolean() ? "10.244.2.0/24" : "203.0.113.0/24")));
+                    default -> podPeer(rnd.nextBoolean() ? LabelSelector.EVERYTHING : labels("ns", NAMESPACES.get(rnd.nextInt(3))),
+                            rnd.nextBoolean() ? null : labels("pod", PODS.get(rnd.nextInt(3))));
+                });
+            }
+            List<AdminNetworkPolicy.Port> ports = new ArrayList<>();
+            for (int j = 0; j < rnd.nextInt(3); j++) {
+                Protocol proto = rnd.nextInt(3) == 0 ? Protocol.UDP : Protocol.TCP;
+                ports.add(switch (rnd.nextInt(3)) {
+                    case 0 -> new AdminNetworkPolicy.Port(proto, 80, 80, Optional.empty());
+                    case 1 -> new AdminNetworkPolicy.Port(proto, 80, 81, Optional.empty());
+                    default -> new AdminNetworkPolicy.Port(proto, 0, 0, Optional.of(proto == Protocol.UDP ? "serve-81-udp" : "serve-80"));
+                });
+            }
+            out.add(adminRule("rule" + i, action, peers, ports));
+        }
+        return out;
     }
 
     @Test
