@@ -9,7 +9,7 @@ final class Messages {
 
     /** {@code "value"}, clipped to a readable length, control characters escaped. */
     static String quote(String s) {
-        return "\"" + clip(s) + "\"";
+        return "\"" + escape(s.replace("\\", "\\\\").replace("\"", "\\\""), MAX_SHOWN) + "\"";
     }
 
     static String clip(String s) {
@@ -23,8 +23,6 @@ final class Messages {
         for (int i = 0; i < s.length() && n < max; i++, n++) {
             char c = s.charAt(i);
             switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
                 case '\n' -> b.append("\\n");
                 case '\t' -> b.append("\\t");
                 case '\r' -> b.append("\\r");
