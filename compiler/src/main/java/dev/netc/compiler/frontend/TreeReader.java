@@ -76,12 +76,36 @@ final class TreeReader {
                 .build();
     }
 
-    /** The documents of {@code source}, in order; empty documents are left out. */
+    /**
+     * The documents of {@code source}, in order; empty documents are left out. {@code .json} files are JSON.
+     * Other input that starts like JSON (standard input from {@code kubectl -o json}, often tab-indented,
+     * which YAML refuses) is read as JSON when it is JSON, else as YAML (a YAML flow collection).
+     */
     List<YamlNode> read(InputSource source, Diagnostics diagnostics) {
         String file = source.path();
         String text = decodeUtf8(file, source.content(), diagnostics);
         if (text == null) return List.of();
-        boolean isJson = file.endsWith(".json");
+        if (file.endsWith(".json")) return parse(file, text, true, diagnostics);
+        if (startsLikeJson(text)) {
+            Diagnostics asJson = new Diagnostics();
+            List<YamlNode> docs = parse(file, text, true, asJson);
+            if (asJson.sorted().stream().noneMatch(d -> d.code() == DiagnosticCode.NETC001)) {
+                asJson.sorted().forEach(diagnostics::report);
+                return docs;
+            }
+        }
+        return parse(file, text, false, diagnostics);
+    }
+
+    private static boolean startsLikeJson(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isWhitespace(c)) return c == '{' || c == '[';
+        }
+        return false;
+    }
+
+    private List<YamlNode> parse(String file, String text, boolean isJson, Diagnostics diagnostics) {
         List<YamlNode> docs = new ArrayList<>();
         Document doc = null;
         try (JsonParser p = isJson ? json.createParser(text) : yaml.createParser(new StringReader(text))) {

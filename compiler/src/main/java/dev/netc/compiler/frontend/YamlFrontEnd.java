@@ -5,6 +5,7 @@ import dev.netc.compiler.Pass;
 import dev.netc.compiler.frontend.YamlNode.Mapping;
 import dev.netc.ir.DiagnosticCode;
 import dev.netc.ir.Diagnostics;
+import dev.netc.ir.SourcePos;
 import dev.netc.ir.model.Cluster;
 import dev.netc.ir.model.ClusterProfile;
 import dev.netc.ir.model.EndpointSlice;
@@ -119,6 +120,8 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         Optional<String> version = versionVal.get().string();
         if (kind.isEmpty() || version.isEmpty()) return;
         String expected = API_VERSIONS.get(kind.get());
+        if (expected == null && typedList(m, kind.get(), version.get(), kindVal.get(), diagnostics, out, listDepth))
+            return;
         if (expected == null || !sameFamily(kind.get(), version.get())) {
             diagnostics.note(DiagnosticCode.NETC010, kindVal.get().pos(), "kind " + Messages.clip(kind.get()) + " ("
                     + Messages.clip(version.get()) + ") is not used by netc: skipped");
@@ -153,6 +156,33 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
             case "Cluster" -> ProfileKind.profile(obj).ifPresent(out.profiles::add);
             default -> throw new IllegalStateException("kind listed without a reader: " + kind.get());
         }
+    }
+
+    /**
+     * The API's own list kinds ({@code PodList}, {@code ServiceList}: what the API server returns, unlike
+     * kubectl's {@code List}) leave kind and apiVersion out of their items; they are the list's element kind.
+     */
+    private boolean typedList(Mapping m, String kind, String version, Val kindVal, Diagnostics diagnostics,
+                              Collected out, int listDepth) {
+        if (!kind.endsWith("List") || listDepth > 0) return false;
+        String element = kind.substring(0, kind.length() - "List".length());
+        if (element.equals("List") || !version.equals(API_VERSIONS.get(element))) return false;
+        MapVal obj = MapVal.root(new Decoding(diagnostics), m);
+        for (Val item : obj.list("items")) {
+            YamlNode node = item.node;
+            if (node instanceof Mapping im && im.entry("kind").isEmpty() && im.entry("apiVersion").isEmpty()) {
+                List<YamlNode.Entry> entries = new ArrayList<>();
+                SourcePos at = kindVal.pos();
+                entries.add(new YamlNode.Entry("apiVersion", at, new YamlNode.Scalar(YamlNode.ScalarType.STRING,
+                        version, null, at)));
+                entries.add(new YamlNode.Entry("kind", at, new YamlNode.Scalar(YamlNode.ScalarType.STRING,
+                        element, null, at)));
+                entries.addAll(im.entries());
+                node = new Mapping(entries, im.pos());
+            }
+            document(node, diagnostics, out, listDepth + 1);
+        }
+        return true;
     }
 
     /**

@@ -366,6 +366,33 @@ class YamlFrontEndTest {
     }
 
     @Test
+    void theApisOwnListKindsGiveTheirItemsTheirKind() {
+        // What GET /api/v1/namespaces/shop/services returns: items without kind or apiVersion.
+        String json = """
+                {"apiVersion": "v1", "kind": "ServiceList", "metadata": {"resourceVersion": "42"},
+                 "items": [{"metadata": {"name": "web", "namespace": "shop"}, "spec": {"ports": [{"port": 80}]}},
+                           {"metadata": {"name": "db", "namespace": "shop"}, "spec": {"clusterIP": "None"}}]}
+                """;
+        Cluster c = readClean(src("services.json", json));
+        // A string's position is its opening quote, as for any token.
+        assertEquals(List.of("shop/db", "shop/web"), c.services().stream().map(s -> s.meta().qualifiedName()).toList());
+        assertEquals(posOf("services.json", json, "\"name\": \"web\"", "\"web\""), named(c.services(), "web")
+                .meta().at("metadata.name"));
+    }
+
+    @Test
+    void tabIndentedJsonOnStandardInputIsReadAsJson() {
+        String json = "{\n\t\"apiVersion\": \"v1\",\n\t\"kind\": \"Namespace\",\n\t\"metadata\": {\n"
+                + "\t\t\"name\": \"shop\"\n\t}\n}\n";
+        Cluster c = readClean(src("-", json));
+        assertEquals(List.of("shop"), c.namespaces().stream().map(n -> n.meta().name()).toList());
+        assertEquals(new SourcePos("-", 5, 11), c.namespaces().get(0).meta().at("metadata.name"));
+        // A YAML flow mapping that is not JSON is still YAML.
+        Cluster flow = readClean(src("-", "{apiVersion: v1, kind: Namespace, metadata: {name: ops}}\n"));
+        assertEquals(List.of("ops"), flow.namespaces().stream().map(n -> n.meta().name()).toList());
+    }
+
+    @Test
     void documentOrderDoesNotShowInTheCluster() {
         List<String> docs = Arrays.stream(Manifests.EVERY_KIND.split("(?m)^---\n")).toList();
         List<InputSource> sources = new ArrayList<>();
