@@ -86,15 +86,23 @@ final class TreeReader {
         String text = decodeUtf8(file, source.content(), diagnostics);
         if (text == null) return List.of();
         if (file.endsWith(".json")) return parse(file, text, true, diagnostics);
-        if (startsLikeJson(text)) {
-            Diagnostics asJson = new Diagnostics();
-            List<YamlNode> docs = parse(file, text, true, asJson);
-            if (asJson.sorted().stream().noneMatch(d -> d.code() == DiagnosticCode.NETC001)) {
-                asJson.sorted().forEach(diagnostics::report);
-                return docs;
-            }
-        }
-        return parse(file, text, false, diagnostics);
+        if (!startsLikeJson(text)) return parse(file, text, false, diagnostics);
+        Diagnostics asJson = new Diagnostics();
+        List<YamlNode> jsonDocs = parse(file, text, true, asJson);
+        if (!hasSyntaxError(asJson)) return keep(jsonDocs, asJson, diagnostics);
+        Diagnostics asYaml = new Diagnostics();
+        List<YamlNode> yamlDocs = parse(file, text, false, asYaml);
+        // Broken either way: it looked like JSON, so JSON's complaint is the one that helps.
+        return hasSyntaxError(asYaml) ? keep(jsonDocs, asJson, diagnostics) : keep(yamlDocs, asYaml, diagnostics);
+    }
+
+    private static boolean hasSyntaxError(Diagnostics d) {
+        return d.sorted().stream().anyMatch(x -> x.code() == DiagnosticCode.NETC001);
+    }
+
+    private static List<YamlNode> keep(List<YamlNode> docs, Diagnostics found, Diagnostics diagnostics) {
+        found.sorted().forEach(diagnostics::report);
+        return docs;
     }
 
     private static boolean startsLikeJson(String text) {

@@ -69,7 +69,7 @@ final class Val {
     Optional<Boolean> bool() {
         if (node instanceof Scalar s && s.type() == ScalarType.BOOLEAN) {
             dc.record(path, s.pos());
-            return Optional.of(Boolean.parseBoolean(s.text()) || isYamlTrue(s.text()));
+            return Optional.of(isYamlTrue(s.text()));
         }
         return wrongType("a boolean");
     }
@@ -109,6 +109,7 @@ final class Val {
         return Optional.empty();
     }
 
+    /** The parser typed it boolean already; YAML 1.1 spells true as true, yes, on or y (any case). */
     private static boolean isYamlTrue(String s) {
         return switch (s.toLowerCase(java.util.Locale.ROOT)) {
             case "y", "yes", "on", "true" -> true;

@@ -390,6 +390,11 @@ class YamlFrontEndTest {
         // A YAML flow mapping that is not JSON is still YAML.
         Cluster flow = readClean(src("-", "{apiVersion: v1, kind: Namespace, metadata: {name: ops}}\n"));
         assertEquals(List.of("ops"), flow.namespaces().stream().map(n -> n.meta().name()).toList());
+        // Broken as JSON and as YAML: JSON's message, since it looked like JSON.
+        Diagnostics d = new Diagnostics();
+        read(d, src("-", "{\n\t\"apiVersion\": \"v1\",\n\t\"kind\": \"Namespace\"\n\t\"metadata\": {}\n}\n"));
+        assertEquals(List.of("-:4:2: error[NETC001]: malformed JSON: unexpected character '\"': was expecting comma"
+                + " to separate Object entries"), d.sorted().stream().map(Diagnostic::render).toList());
     }
 
     @Test
