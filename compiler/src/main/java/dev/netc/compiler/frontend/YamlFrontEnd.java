@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * The YAML/JSON front end: Kubernetes manifests and live state (many documents per file, {@code kind: List})
@@ -123,8 +124,10 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         if (expected == null && typedList(m, kind.get(), version.get(), kindVal.get(), diagnostics, out, listDepth))
             return;
         if (expected == null || !sameFamily(kind.get(), version.get())) {
+            String hint = expected == null ? didYouMean(kind.get()).map(k -> " (did you mean " + k + "?)").orElse("")
+                    : "";
             diagnostics.note(DiagnosticCode.NETC010, kindVal.get().pos(), "kind " + Messages.clip(kind.get()) + " ("
-                    + Messages.clip(version.get()) + ") is not used by netc: skipped");
+                    + Messages.clip(version.get()) + ") is not used by netc: skipped" + hint);
             return;
         }
         if (!expected.equals(version.get())) {
@@ -156,6 +159,41 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
             case "Cluster" -> ProfileKind.profile(obj).ifPresent(out.profiles::add);
             default -> throw new IllegalStateException("kind listed without a reader: " + kind.get());
         }
+    }
+
+    /**
+     * A kind netc reads that {@code kind} is probably a typo of: the same but for case, or one edit away (two
+     * for longer names), so that real short kinds such as Role are not taken for Node.
+     */
+    private static Optional<String> didYouMean(String kind) {
+        String best = null;
+        int bestDistance = kind.length() >= 7 ? 3 : 2;
+        for (String known : new TreeSet<>(API_VERSIONS.keySet())) {
+            int d = known.equalsIgnoreCase(kind) ? 0 : editDistance(known, kind);
+            if (d < bestDistance) {
+                best = known;
+                bestDistance = d;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static int editDistance(String a, String b) {
+        if (Math.abs(a.length() - b.length()) > 2 || b.length() > 64) return Integer.MAX_VALUE;
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /**
