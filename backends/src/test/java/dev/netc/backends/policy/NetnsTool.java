@@ -1,0 +1,69 @@
+package dev.netc.backends.policy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/** Runs real tools inside a throwaway network namespace (never the root namespace's rules). */
+final class NetnsTool implements AutoCloseable {
+    final String name = "netc-t-" + UUID.randomUUID().toString().substring(0, 8);
+
+    /** Skips the test (or fails it under CI=true) when root or a tool is missing. */
+    static void require(String... tools) {
+        List<String> missing = new ArrayList<>();
+        if (!"root".equals(System.getProperty("user.name"))) missing.add("root");
+        for (String t : tools) {
+            if (!Files.isExecutable(Path.of("/usr/sbin", t)) && !Files.isExecutable(Path.of("/sbin", t))
+                    && !Files.isExecutable(Path.of("/usr/bin", t))) {
+                missing.add(t);
+            }
+        }
+        if (missing.isEmpty()) return;
+        String msg = "needs " + String.join(", ", missing);
+        if ("true".equals(System.getenv("CI"))) Assertions.fail(msg + " (CI=true: missing tools fail the run)");
+        Assumptions.abort(msg);
+    }
+
+    NetnsTool() throws IOException, InterruptedException {
+        Result r = exec(null, "ip", "netns", "add", name);
+        Assertions.assertEquals(0, r.exit, r.output);
+    }
+
+    record Result(int exit, String output) {
+    }
+
+    Result run(String stdin, String... cmd) throws IOException, InterruptedException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
+        full.addAll(List.of(cmd));
+        return exec(stdin, full.toArray(String[]::new));
+    }
+
+    static Result exec(String stdin, String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return new Result(-1, "timed out: " + String.join(" ", cmd));
+        }
+        return new Result(p.exitValue(), out);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            exec(null, "ip", "netns", "del", name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while deleting namespace " + name, e);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.netc.backends.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netc.ir.Cidr;
+import dev.netc.ir.Family;
+import dev.netc.ir.IpAddress;
+import dev.netc.ir.Protocol;
+import dev.netc.ir.plan.AddressSet;
+import dev.netc.ir.plan.PodPolicy;
+import dev.netc.ir.plan.PolicyAllow;
+import dev.netc.ir.plan.PolicyPlan;
+import dev.netc.ir.plan.PortRange;
+import dev.netc.ir.plan.TierRule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PolicyRenderersTest {
+    static PolicyPlan plan() {
+        AddressSet web = new AddressSet("peers-aaaaaaaaaaaa", List.of(Cidr.parse("10.244.1.5/32"), Cidr.parse("10.244.2.0/24"),
+                Cidr.parse("fd00:244::5/128")));
+        AddressSet everywhere = new AddressSet("peers-bbbbbbbbbbbb", List.of(Cidr.parse("0.0.0.0/0")));
+        AddressSet v6only = new AddressSet("peers-cccccccccccc", List.of(Cidr.parse("fd00::/8")));
+        List<PortRange> many = new ArrayList<>();
+        for (int i = 0; i < 12; i++) many.add(new PortRange(Protocol.TCP, 1000 + i * 10, 1000 + i * 10 + (i % 2)));
+        many.add(PortRange.all(Protocol.SCTP));
+        PodPolicy a = new PodPolicy("x", "a", List.of(IpAddress.parse("10.244.1.10"), IpAddress.parse("fd00:244::10")), true, true,
+                List.of(new PolicyAllow(Optional.of(web.name()), List.of(new PortRange(Protocol.TCP, 80, 81),
+                                new PortRange(Protocol.UDP, 53, 53)), List.of("x/web")),
+                        new PolicyAllow(Optional.of(v6only.name()), List.of(), List.of("x/v6"))),
+                List.of(new PolicyAllow(Optional.of(everywhere.name()), many, List.of("x/\"quoted\""))),
+                List.of(new TierRule(TierRule.Action.DENY, Optional.of(web.name()), List.of(new PortRange(Protocol.TCP, 22, 22)), "AdminNetworkPolicy/a:ssh"),
+                        new TierRule(TierRule.Action.PASS, Optional.of(everywhere.name()), List.of(), "AdminNetworkPolicy/a:rest")),
+                List.of(), List.of(), List.of());
+        PodPolicy b = new PodPolicy("x", "b", List.of(IpAddress.parse("10.244.1.11")), false, false, List.of(), List.of(),
+                List.of(), List.of(), List.of(new TierRule(TierRule.Action.ALLOW, Optional.of(web.name()), List.of(), "BaselineAdminNetworkPolicy/default:web"),
+                        new TierRule(TierRule.Action.DENY, Optional.of(everywhere.name()), List.of(), "BaselineAdminNetworkPolicy/default:all")),
+                List.of());
+        return new PolicyPlan(List.of(a, b), List.of(web, everywhere, v6only));
+    }
+
+    @Test
+    void programsFollowTheTiers() {
+        PolicyPlan p = plan();
+        PolicyChains.Program aIn = PolicyChains.program(p.pods().get(0), true);
+        assertEquals(List.of(PolicyChains.Verdict.REJECT, PolicyChains.Verdict.TO_NETWORK_POLICY),
+                aIn.admin().stream().map(PolicyChains.Step::verdict).toList());
+        assertEquals(List.of(PolicyChains.Verdict.RETURN, PolicyChains.Verdict.RETURN, PolicyChains.Verdict.REJECT),
+                aIn.rest().stream().map(PolicyChains.Step::verdict).toList());
+        PolicyChains.Program bIn = PolicyChains.program(p.pods().get(1), true);
+        assertEquals(List.of(PolicyChains.Verdict.RETURN, PolicyChains.Verdict.REJECT),
+                bIn.rest().stream().map(PolicyChains.Step::verdict).toList(), "baseline applies: b is not isolated");
+        assertTrue(PolicyChains.program(p.pods().get(1), false).rest().isEmpty(), "nothing restricts b's egress");
+    }
+
+    @Test
+    void nftTextLoadsIntoAKernel() throws Exception {
+        NetnsTool.require("ip", "nft");
+        String v4 = NftPolicyRenderer.render(plan(), Family.IPV4);
+        String v6 = NftPolicyRenderer.render(plan(), Family.IPV6);
+        assertTrue(v4.contains("ip saddr @peers-aaaaaaaaaaaa meta l4proto tcp th dport { 80-81 } return"), v4);
+        assertTrue(!v4.contains("peers-cccccccccccc"), "an IPv6-only set has no IPv4 rules");
+        assertTrue(v6.contains("ip6 saddr @peers-cccccccccccc return"), v6);
+        String ruleset = "table ip netc-policy-test {\n" + v4 + "}\ntable ip6 netc-policy-test {\n" + v6 + "}\n";
+        assertTrue(!ruleset.contains("} }"), "nft 1.0.6 rejects } } on one line");
+        try (NetnsTool ns = new NetnsTool()) {
+            NetnsTool.Result r = ns.run(ruleset, "nft", "-f", "-");
+            assertEquals(0, r.exit(), r.output() + "\n" + ruleset);
+            NetnsTool.Result listed = ns.run(null, "nft", "list", "map", "ip", "netc-policy-test", "policy-ingress-pods");
+            assertTrue(listed.output().contains("10.244.1.11 : jump pod-ingress-x/b"), listed.output());
+        }
+    }
+
+    @Test
+    void iptablesTextAndIpsetsLoadIntoAKernel() throws Exception {
+        NetnsTool.require("ip", "ipset", "iptables-restore", "ip6tables-restore");
+        try (NetnsTool ns = new NetnsTool()) {
+            for (Family f : Family.values()) {
+                String sets = IptablesPolicyRenderer.ipsets(plan(), f);
+                NetnsTool.Result r = ns.run(sets, "ipset", "restore");
+                assertEquals(0, r.exit(), r.output() + "\n" + sets);
+                // a second restore replaces the sets in place
+                assertEquals(0, ns.run(sets, "ipset", "restore").exit());
+                StringBuilder b = new StringBuilder("*filter\n");
+                IptablesPolicyRenderer.chainDeclarations(plan(), f).forEach(l -> b.append(l).append('\n'));
+                IptablesPolicyRenderer.forwardJump(plan(), f).forEach(l -> b.append(l).append('\n'));
+                IptablesPolicyRenderer.rules(plan(), f).forEach(l -> b.append(l).append('\n'));
+                b.append("COMMIT\n");
+                String tool = f == Family.IPV4 ? "iptables-restore" : "ip6tables-restore";
+                NetnsTool.Result loaded = ns.run(b.toString(), tool);
+                assertEquals(0, loaded.exit(), loaded.output() + "\n" + b);
+            }
+            NetnsTool.Result list = ns.run(null, "ipset", "list", "peers-bbbbbbbbbbbb");
+            assertTrue(list.output().contains("0.0.0.0/1") && list.output().contains("128.0.0.0/1"), list.output());
+            NetnsTool.Result saved = ns.run(null, "iptables-save", "-t", "filter");
+            assertTrue(saved.output().contains("-A FORWARD -m comment --comment \"netc network policy\" -j NETC-POLICY"), saved.output());
+            assertTrue(saved.output().contains("--reject-with icmp-admin-prohibited"), saved.output());
+        }
+    }
+}
