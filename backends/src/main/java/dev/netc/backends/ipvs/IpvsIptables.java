@@ -1,0 +1,95 @@
+package dev.netc.backends.ipvs;
+
+import dev.netc.backends.policy.IptablesPolicyRenderer;
+import dev.netc.ir.Cidr;
+import dev.netc.ir.Family;
+import dev.netc.ir.plan.NodePlan;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The iptables rules kube-proxy's IPVS mode keeps beside the virtual servers: masquerade for traffic from
+ * outside the cluster CIDRs and for hairpin connections, node-port and load-balancer marking (not for
+ * externalTrafficPolicy Local), the load-balancer source-range firewall, and NetworkPolicy.
+ */
+final class IpvsIptables {
+    private IpvsIptables() {
+    }
+
+    static String render(NodePlan n, Family f) {
+        List<String> nat = new ArrayList<>();
+        nat.add("*nat");
+        for (String c : List.of("KUBE-SERVICES", "KUBE-POSTROUTING", "KUBE-NODE-PORT", "KUBE-LOAD-BALANCER",
+                "KUBE-EXTERNAL-SERVICES", "KUBE-MARK-MASQ")) {
+            nat.add(":" + c + " - [0:0]");
+        }
+        nat.add("-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES");
+        nat.add("-A OUTPUT -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES");
+        nat.add("-A POSTROUTING -m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING");
+        nat.add("-A KUBE-POSTROUTING -m comment --comment \"Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose\" -m set --match-set "
+                + IpvsSets.name("KUBE-LOOP-BACK", f) + " dst,dst,src -j MASQUERADE");
+        nat.add("-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN");
+        nat.add("-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000");
+        nat.add("-A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE --random-fully");
+        nat.add("-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000");
+        String clusterIp = IpvsSets.name("KUBE-CLUSTER-IP", f);
+        List<Cidr> pods = n.clusterCIDRs(f);
+        if (n.masqueradeAll() || pods.isEmpty()) {
+            nat.add("-A KUBE-SERVICES -m comment --comment \"Kubernetes service cluster ip + port for masquerade purpose\" -m set --match-set "
+                    + clusterIp + " dst,dst -j KUBE-MARK-MASQ");
+        } else {
+            for (Cidr c : pods) {
+                nat.add("-A KUBE-SERVICES ! -s " + c.text() + " -m comment --comment \"Kubernetes service cluster ip + port for masquerade purpose\" -m set --match-set "
+                        + clusterIp + " dst,dst -j KUBE-MARK-MASQ");
+            }
+        }
+        nat.add("-A KUBE-SERVICES -m comment --comment \"Kubernetes service load balancer ip + port for load balancer with sourceRange\" -m set --match-set "
+                + IpvsSets.name("KUBE-LOAD-BALANCER", f) + " dst,dst -j KUBE-LOAD-BALANCER");
+        nat.add("-A KUBE-SERVICES -m comment --comment \"Kubernetes service external ip + port with externalTrafficPolicy=local\" -m set --match-set "
+                + IpvsSets.name("KUBE-EXTERNAL-IP-LOCAL", f) + " dst,dst -j RETURN");
+        nat.add("-A KUBE-SERVICES -m comment --comment \"Kubernetes service external ip + port for masquerade and filter purpose\" -m set --match-set "
+                + IpvsSets.name("KUBE-EXTERNAL-IP", f) + " dst,dst -j KUBE-MARK-MASQ");
+        nat.add("-A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODE-PORT");
+        nat.add("-A KUBE-LOAD-BALANCER -m comment --comment \"Kubernetes service load balancer ip + port with externalTrafficPolicy=local\" -m set --match-set "
+                + IpvsSets.name("KUBE-LOAD-BALANCER-LOCAL", f) + " dst,dst -j RETURN");
+        nat.add("-A KUBE-LOAD-BALANCER -j KUBE-MARK-MASQ");
+        for (String p : List.of("TCP", "UDP")) {
+            String proto = p.toLowerCase(java.util.Locale.ROOT);
+            nat.add("-A KUBE-NODE-PORT -p " + proto + " -m comment --comment \"Kubernetes nodeport " + p
+                    + " port with externalTrafficPolicy=local\" -m set --match-set " + IpvsSets.name("KUBE-NODE-PORT-LOCAL-" + p, f) + " dst -j RETURN");
+            nat.add("-A KUBE-NODE-PORT -p " + proto + " -m comment --comment \"Kubernetes nodeport " + p
+                    + " port for masquerade purpose\" -m set --match-set " + IpvsSets.name("KUBE-NODE-PORT-" + p, f) + " dst -j KUBE-MARK-MASQ");
+        }
+        nat.add("-A KUBE-NODE-PORT -p sctp -m comment --comment \"Kubernetes nodeport SCTP port with externalTrafficPolicy=local\" -m set --match-set "
+                + IpvsSets.name("KUBE-NODE-PORT-LOCAL-SCTP-HASH", f) + " dst,dst -j RETURN");
+        nat.add("-A KUBE-NODE-PORT -p sctp -m comment --comment \"Kubernetes nodeport SCTP port for masquerade purpose\" -m set --match-set "
+                + IpvsSets.name("KUBE-NODE-PORT-SCTP-HASH", f) + " dst,dst -j KUBE-MARK-MASQ");
+        nat.add("COMMIT");
+
+        List<String> filter = new ArrayList<>();
+        filter.add("*filter");
+        for (String c : List.of("KUBE-FORWARD", "KUBE-PROXY-FIREWALL", "KUBE-SOURCE-RANGES-FIREWALL")) {
+            filter.add(":" + c + " - [0:0]");
+        }
+        filter.addAll(IptablesPolicyRenderer.chainDeclarations(n.policy(), f));
+        filter.addAll(IptablesPolicyRenderer.forwardJump(n.policy(), f)); // before anything that accepts
+        filter.add("-A INPUT -m comment --comment \"kube-proxy firewall rules\" -j KUBE-PROXY-FIREWALL");
+        filter.add("-A FORWARD -m comment --comment \"kube-proxy firewall rules\" -j KUBE-PROXY-FIREWALL");
+        filter.add("-A FORWARD -m comment --comment \"kubernetes forwarding rules\" -j KUBE-FORWARD");
+        filter.add("-A OUTPUT -m comment --comment \"kube-proxy firewall rules\" -j KUBE-PROXY-FIREWALL");
+        filter.add("-A KUBE-PROXY-FIREWALL -m comment --comment \"Kubernetes service load balancer ip + port for load balancer with sourceRange\" -m set --match-set "
+                + IpvsSets.name("KUBE-LOAD-BALANCER-FW", f) + " dst,dst -j KUBE-SOURCE-RANGES-FIREWALL");
+        filter.add("-A KUBE-SOURCE-RANGES-FIREWALL -m set --match-set " + IpvsSets.name("KUBE-LOAD-BALANCER-SOURCE-CIDR", f)
+                + " dst,dst,src -j RETURN");
+        filter.add("-A KUBE-SOURCE-RANGES-FIREWALL -j DROP");
+        filter.add("-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP");
+        filter.add("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding rules\" -m mark --mark 0x4000/0x4000 -j ACCEPT");
+        filter.add("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding conntrack rule\" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
+        filter.addAll(IptablesPolicyRenderer.rules(n.policy(), f));
+        filter.add("COMMIT");
+        StringBuilder b = new StringBuilder();
+        nat.forEach(l -> b.append(l).append('\n'));
+        filter.forEach(l -> b.append(l).append('\n'));
+        return b.toString();
+    }
+}
