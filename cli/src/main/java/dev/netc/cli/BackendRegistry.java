@@ -1,6 +1,7 @@
 package dev.netc.cli;
 
 import dev.netc.backends.Backend;
+import dev.netc.backends.ipvs.IpvsBackend;
 import dev.netc.backends.plan.PlanDumpBackend;
 import java.util.List;
 import java.util.Optional;
@@ -8,7 +9,8 @@ import java.util.Optional;
 /** The backends {@code --backend} can name, in the order their files are listed. */
 final class BackendRegistry {
     private final List<Backend> all = List.of(
-            new PlanDumpBackend());
+            new PlanDumpBackend(),
+            new IpvsBackend());
 
     List<Backend> all() {
         return all;

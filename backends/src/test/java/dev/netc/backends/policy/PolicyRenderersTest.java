@@ -3,6 +3,7 @@ package dev.netc.backends.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netc.backends.testing.NetnsTool;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;

@@ -1,4 +1,4 @@
-package dev.netc.backends.policy;
+package dev.netc.backends.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /** Runs real tools inside a throwaway network namespace (never the root namespace's rules). */
-final class NetnsTool implements AutoCloseable {
-    final String name = "netc-t-" + UUID.randomUUID().toString().substring(0, 8);
+public final class NetnsTool implements AutoCloseable {
+    public final String name = "netc-t-" + UUID.randomUUID().toString().substring(0, 8);
 
     /** Skips the test (or fails it under CI=true) when root or a tool is missing. */
-    static void require(String... tools) {
+    public static void require(String... tools) {
         List<String> missing = new ArrayList<>();
         if (!"root".equals(System.getProperty("user.name"))) missing.add("root");
         for (String t : tools) {
@@ -31,21 +31,21 @@ final class NetnsTool implements AutoCloseable {
         Assumptions.abort(msg);
     }
 
-    NetnsTool() throws IOException, InterruptedException {
+    public NetnsTool() throws IOException, InterruptedException {
         Result r = exec(null, "ip", "netns", "add", name);
         Assertions.assertEquals(0, r.exit, r.output);
     }
 
-    record Result(int exit, String output) {
+    public record Result(int exit, String output) {
     }
 
-    Result run(String stdin, String... cmd) throws IOException, InterruptedException {
+    public Result run(String stdin, String... cmd) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
         full.addAll(List.of(cmd));
         return exec(stdin, full.toArray(String[]::new));
     }
 
-    static Result exec(String stdin, String... cmd) throws IOException, InterruptedException {
+    public static Result exec(String stdin, String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();

@@ -1,0 +1,61 @@
+package dev.netc.golden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.netc.backends.testing.NetnsTool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every approved ruleset is accepted by the real tool that loads it, each in a fresh network namespace:
+ * {@code nft -c -f} for nftables files, {@code ipset restore} then {@code iptables-restore --test} for iptables
+ * files (their sibling {@code ipset.rules} first), {@code ipset restore} for IPVS sets.
+ */
+class GoldenToolsTest {
+    @TestFactory
+    List<DynamicTest> everyApprovedRulesetLoads() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(GoldenNamer.APPROVED.toPath())) {
+            files = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path f : files) {
+            String name = f.getFileName().toString();
+            if (name.endsWith(".nft")) {
+                tests.add(DynamicTest.dynamicTest(f.toString(), () -> check(f, List.of(), "nft", "-c", "-f", "-")));
+            } else if (name.equals("iptables.rules") || name.equals("ip6tables.rules")) {
+                String tool = name.startsWith("ip6") ? "ip6tables-restore" : "iptables-restore";
+                tests.add(DynamicTest.dynamicTest(f.toString(), () -> check(f, sets(f), tool, "--test")));
+            } else if (name.equals("ipset.rules")) {
+                tests.add(DynamicTest.dynamicTest(f.toString(), () -> check(f, List.of(), "ipset", "restore")));
+            }
+        }
+        assertFalse(tests.isEmpty(), "there are approved rulesets to check");
+        return tests;
+    }
+
+    /** iptables rules that match ipsets need them to exist: the sibling ipset.rules. */
+    private static List<Path> sets(Path rules) {
+        Path s = rules.resolveSibling("ipset.rules");
+        return Files.exists(s) ? List.of(s) : List.of();
+    }
+
+    private static void check(Path file, List<Path> before, String... cmd) throws Exception {
+        NetnsTool.require("ip", cmd[0], "ipset");
+        try (NetnsTool ns = new NetnsTool()) {
+            for (Path b : before) {
+                NetnsTool.Result r = ns.run(Files.readString(b), "ipset", "restore");
+                assertEquals(0, r.exit(), b + ": " + r.output());
+            }
+            NetnsTool.Result r = ns.run(Files.readString(file), cmd);
+            assertEquals(0, r.exit(), file + ": " + r.output());
+        }
+    }
+}
