@@ -48,9 +48,9 @@ public record IpAddress(IPAddress value) implements Comparable<IpAddress> {
         return value.getValue();
     }
 
-    /** {@code 10.0.0.1} or {@code fd00::1}. */
+    /** {@code 10.0.0.1} or {@code fd00::1} (RFC 5952). */
     public String text() {
-        return value.isIPv4() ? value.toCanonicalString() : value.toCompressedString();
+        return value.toCanonicalString(); // RFC 5952 for IPv6: lower case, longest zero run compressed, never a single group
     }
 
     /** The address as a /32 or /128. */
