@@ -32,7 +32,6 @@ public final class Netc implements Runnable {
         CommandLine cl = new CommandLine(new Netc());
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExitCodeExceptionMapper(e -> EXIT_INTERNAL);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // Only netc's own bugs get here: input mistakes are diagnostics. Say so, keep the trace out of sight.
             commandLine.getErr().println("netc: internal error: " + e);

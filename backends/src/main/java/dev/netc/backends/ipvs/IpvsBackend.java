@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * {@code ipvs/iptables.rules} (masquerade, node ports, load-balancer source ranges, NetworkPolicy) and
  * {@code ipvs/kube-ipvs0.addresses} (the addresses to bind on the dummy interface so the node accepts them).
  *
- * <p>IPv6 goes to {@code ip6tables.rules} and to sets named {@code KUBE-6-…}, as kube-proxy names them.
+ * <p>IPv6 goes to {@code ip6tables.rules} and to sets named {@code KUBE6-…}.
  */
 public final class IpvsBackend implements Backend {
     private final String scheduler;

@@ -41,9 +41,12 @@ final class IpvsSets {
     private IpvsSets() {
     }
 
-    /** kube-proxy prefixes IPv6 set names with {@code KUBE-6-}. */
+    /**
+     * IPv6 sets need names of their own (ipset names are per namespace, whatever the family): {@code KUBE6-…},
+     * which keeps the longest, KUBE-LOAD-BALANCER-SOURCE-CIDR, within ipset's 31 characters.
+     */
     static String name(String base, Family f) {
-        return f == Family.IPV4 ? base : base.replaceFirst("^KUBE-", "KUBE-6-");
+        return f == Family.IPV4 ? base : base.replaceFirst("^KUBE-", "KUBE6-");
     }
 
     static String render(NodePlan n, Family f) {
