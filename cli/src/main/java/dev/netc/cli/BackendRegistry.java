@@ -1,6 +1,7 @@
 package dev.netc.cli;
 
 import dev.netc.backends.Backend;
+import dev.netc.backends.iptables.IptablesBackend;
 import dev.netc.backends.ipvs.IpvsBackend;
 import dev.netc.backends.plan.PlanDumpBackend;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Optional;
 final class BackendRegistry {
     private final List<Backend> all = List.of(
             new PlanDumpBackend(),
+            new IptablesBackend(),
             new IpvsBackend());
 
     List<Backend> all() {

@@ -57,11 +57,24 @@ public record ServicePortPlan(String namespace, String serviceName, String portN
         return externalLocal ? localEndpoints : clusterEndpoints;
     }
 
+    /**
+     * Whether some path uses the cluster-wide endpoints: the cluster IP under the Cluster policy, or any external
+     * frontend (even under externalTrafficPolicy Local, pod and node traffic to it goes to all endpoints).
+     */
+    public boolean usesClusterEndpoints() {
+        return !internalLocal || externallyAccessible();
+    }
+
+    /** Whether some path uses only this node's endpoints. */
+    public boolean usesLocalEndpoints() {
+        return internalLocal || (externallyAccessible() && externalLocal);
+    }
+
     /** Every endpoint some frontend of this node may use (one DNAT target each), sorted. */
     public List<PlanEndpoint> reachableEndpoints() {
         TreeSet<PlanEndpoint> all = new TreeSet<>();
-        if (!internalLocal || (externallyAccessible() && !externalLocal)) all.addAll(clusterEndpoints);
-        if (internalLocal || (externallyAccessible() && externalLocal)) all.addAll(localEndpoints);
+        if (usesClusterEndpoints()) all.addAll(clusterEndpoints);
+        if (usesLocalEndpoints()) all.addAll(localEndpoints);
         return List.copyOf(all);
     }
 }
