@@ -1,0 +1,11 @@
+package dev.netc.e2e.lab;
+
+/** The tools every traffic test needs. */
+public final class Lab {
+    private Lab() {
+    }
+
+    public static void require() {
+        Sh.requireLab("ip", "iptables-restore", "ipset", "nft", "conntrack");
+    }
+}

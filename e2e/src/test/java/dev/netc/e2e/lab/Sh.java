@@ -1,0 +1,75 @@
+package dev.netc.e2e.lab;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/** Runs a command and says plainly what failed. */
+final class Sh {
+    private Sh() {
+    }
+
+    record Result(int exit, String output) {
+    }
+
+    static Result run(String stdin, List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Result(-1, "timed out: " + String.join(" ", cmd));
+            }
+            return new Result(p.exitValue(), out);
+        } catch (IOException e) {
+            return new Result(-1, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "interrupted");
+        }
+    }
+
+    /** Runs {@code cmd}, failing with its output when it exits non-zero. */
+    static String okIn(String stdin, String... cmd) {
+        Result r = run(stdin, List.of(cmd));
+        if (r.exit() != 0) throw new IllegalStateException(String.join(" ", cmd) + " -> exit " + r.exit() + ": " + r.output());
+        return r.output();
+    }
+
+    static String ok(String... cmd) {
+        return okIn(null, cmd);
+    }
+
+    /** In a network namespace. */
+    static String in(String ns, String stdin, String... cmd) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        full.addAll(List.of(cmd));
+        return okIn(stdin, full.toArray(String[]::new));
+    }
+
+    /**
+     * Traffic tests need root and the tools. Without them the test is skipped with a message naming what is
+     * missing; under CI=true it fails, so a broken CI machine cannot pass by skipping.
+     */
+    static void requireLab(String... tools) {
+        List<String> missing = new ArrayList<>();
+        if (!"root".equals(System.getProperty("user.name"))) missing.add("root");
+        for (String t : tools) {
+            boolean found = false;
+            for (String dir : List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin")) found |= Files.isExecutable(Path.of(dir, t));
+            if (!found) missing.add(t);
+        }
+        if (missing.isEmpty()) return;
+        String msg = "traffic tests need " + String.join(", ", missing);
+        if ("true".equals(System.getenv("CI"))) Assertions.fail(msg + " (CI=true: a missing tool fails the run)");
+        Assumptions.abort(msg);
+    }
+}
