@@ -3,6 +3,7 @@ package dev.netc.cli;
 import dev.netc.backends.Backend;
 import dev.netc.backends.iptables.IptablesBackend;
 import dev.netc.backends.ipvs.IpvsBackend;
+import dev.netc.backends.nftables.NftablesBackend;
 import dev.netc.backends.plan.PlanDumpBackend;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +13,7 @@ final class BackendRegistry {
     private final List<Backend> all = List.of(
             new PlanDumpBackend(),
             new IptablesBackend(),
+            new NftablesBackend(),
             new IpvsBackend());
 
     List<Backend> all() {

@@ -9,7 +9,7 @@ import java.security.NoSuchAlgorithmException;
  * sha256 of the service port name and protocol (and, for endpoints, {@code ip:port}), so that a live node's
  * {@code iptables-save} and netc's output name the same chains alike.
  */
-final class ChainNames {
+public final class ChainNames {
     private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
 
     private ChainNames() {
@@ -23,7 +23,7 @@ final class ChainNames {
         return "KUBE-SEP-" + hash(servicePortName + protocol + hostPort);
     }
 
-    static String hash(String s) {
+    public static String hash(String s) {
         try {
             return base32(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {

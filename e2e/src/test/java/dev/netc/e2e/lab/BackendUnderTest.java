@@ -53,4 +53,34 @@ public interface BackendUnderTest {
             }
         };
     }
+
+    /** nft -f of the node's one file (all families, policy included). */
+    static BackendUnderTest nftables() {
+        return new BackendUnderTest() {
+            @Override
+            public String name() {
+                return "nftables";
+            }
+
+            @Override
+            public Backend backend() {
+                return new dev.netc.backends.nftables.NftablesBackend();
+            }
+
+            @Override
+            public void load(VirtualCluster vc, String node, Map<String, Artifact> files) {
+                vc.inNode(node, files.get("nftables.nft").text(), "nft", "-f", "-");
+            }
+
+            @Override
+            public String toString() {
+                return name();
+            }
+        };
+    }
+
+    /** Every backend the traffic suites judge. */
+    static java.util.stream.Stream<BackendUnderTest> all() {
+        return java.util.stream.Stream.of(iptables(), nftables());
+    }
 }

@@ -42,7 +42,7 @@ class ServiceTrafficTest {
     String loaded = "";
 
     static Stream<BackendUnderTest> backends() {
-        return Stream.of(BackendUnderTest.iptables());
+        return BackendUnderTest.all();
     }
 
     @BeforeAll
@@ -64,9 +64,13 @@ class ServiceTrafficTest {
         if (vc != null) vc.close();
     }
 
-    /** Loads a backend's rules once per backend (tests of one backend share them). */
+    /** Loads a backend's rules once per backend (tests of one backend share them), removing the other's. */
     void use(BackendUnderTest b) {
         if (loaded.equals(b.name())) return;
+        for (String n : vc.nodes()) {
+            vc.inNode(n, null, "nft", "flush", "ruleset");
+            vc.inNode(n, null, "ipset", "flush");
+        }
         b.install(vc, plan);
         for (String n : vc.nodes()) vc.inNode(n, null, "conntrack", "-F");
         loaded = b.name();
