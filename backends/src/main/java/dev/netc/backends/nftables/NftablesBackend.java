@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * {@code nodes/<node>/nftables.nft}: {@code nft -f} input with one table per family ({@code ip netc},
  * {@code ip6 netc}), in the manner of kube-proxy's nftables mode: a {@code service-ips} verdict map from
  * (address, protocol, port) and a {@code service-nodeports} map dispatch each connection to its Service's chain
- * in one lookup however many Services there are; {@code numgen random} spreads over endpoint chains; ClientIP
+ * in one lookup however many Services there are; {@code numgen random} rules spread over endpoint chains; ClientIP
  * affinity uses dynamic sets with timeouts; maps for frontends without endpoints (reject, or drop under a Local
  * policy) and for load-balancer source ranges; masquerade by mark. NetworkPolicy follows in the same table.
  *
@@ -220,7 +220,7 @@ public final class NftablesBackend implements Backend {
             for (PlanEndpoint e : s.reachableEndpoints()) {
                 String epName = endpointName(spn, proto, s, e);
                 List<String> r = new ArrayList<>();
-                r.add(ip + " saddr " + e.ip().text() + " jump mark-for-masquerade");
+                r.add(ip + " saddr " + e.ip().text() + " jump mark-for-masquerade comment " + quote("hairpin"));
                 if (s.affinitySeconds() > 0) {
                     String set = "affinity-" + epName;
                     sets.append("\tset ").append(set).append(" {\n\t\ttype ").append(addrType)
@@ -250,15 +250,13 @@ public final class NftablesBackend implements Backend {
                     r.add(ip + " saddr @affinity-" + epName + " goto endpoint-" + epName);
                 }
             }
-            if (eps.size() == 1) {
-                r.add("goto endpoint-" + endpointName(spn, proto, s, eps.get(0)));
-            } else {
-                StringBuilder v = new StringBuilder("numgen random mod " + eps.size() + " vmap { ");
-                for (int i = 0; i < eps.size(); i++) {
-                    v.append(i).append(" : goto endpoint-").append(endpointName(spn, proto, s, eps.get(i)));
-                    v.append(i + 1 < eps.size() ? ", " : " }");
-                }
-                r.add(v.toString());
+            // A cascade like iptables' statistic rules: endpoint i is taken with probability 1/(n-i) of what is
+            // left, which is uniform overall. Measured: an anonymous "numgen ... vmap { }" per Service makes the
+            // kernel allocate one anonymous set each, and loading 10k Services took 33 s instead of 2 s.
+            for (int i = 0; i < eps.size(); i++) {
+                String target = "goto endpoint-" + endpointName(spn, proto, s, eps.get(i));
+                int left = eps.size() - i;
+                r.add(left > 1 ? "numgen random mod " + left + " == 0 " + target : target);
             }
             return r;
         }
