@@ -47,6 +47,9 @@ public final class PolicyEvaluator {
 
     public Verdict evaluate(IpAddress src, IpAddress dst, int port, Protocol protocol) {
         List<String> reasons = new ArrayList<>();
+        if (src.equals(dst)) {
+            return new Verdict(true, List.of("allowed: a pod may always reach itself (directly or through a Service)"));
+        }
         Optional<Pod> srcPod = podAt(src);
         Optional<Pod> dstPod = podAt(dst);
         boolean egressOk = srcPod.map(p -> egress(p, dst, dstPod, port, protocol, reasons)).orElseGet(() -> {

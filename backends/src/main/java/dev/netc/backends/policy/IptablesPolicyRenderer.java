@@ -80,6 +80,9 @@ public final class IptablesPolicyRenderer {
                 PolicyChains.Program prog = PolicyChains.program(p, ingress);
                 String first = chain(p, ingress, false);
                 String np = prog.hasAdmin() ? chain(p, ingress, true) : first;
+                // a pod reaching itself through a Service (hairpin) is always allowed, as a direct connection is
+                out.add("-A " + first + (ingress ? " -s " : " -d ") + address(p, f) + any
+                        + " -m comment --comment \"a pod may always reach itself\" -j RETURN");
                 for (PolicyChains.Step s : prog.admin()) step(out, first, s, ingress, f, sets, np);
                 if (prog.hasAdmin()) out.add("-A " + first + " -j " + np);
                 for (PolicyChains.Step s : prog.rest()) step(out, np, s, ingress, f, sets, np);

@@ -75,6 +75,14 @@ public final class NftPolicyRenderer {
     private static void chains(StringBuilder b, PodPolicy p, boolean ingress, Family f, Map<String, List<Cidr>> sets) {
         PolicyChains.Program prog = PolicyChains.program(p, ingress);
         b.append("\n\tchain ").append(chain(p, ingress, false)).append(" {\n");
+        // A pod reaching itself through a Service comes back through the node: like a direct connection to its
+        // own address (which never leaves the pod), it is always allowed.
+        for (var a : p.ips()) {
+            if (a.family() == f) {
+                b.append("\t\t").append(f == Family.IPV4 ? "ip " : "ip6 ").append(ingress ? "saddr " : "daddr ").append(a.text())
+                        .append(" return comment \"a pod may always reach itself\"\n");
+            }
+        }
         String np = chain(p, ingress, true);
         if (prog.hasAdmin()) {
             for (PolicyChains.Step s : prog.admin()) step(b, s, ingress, f, sets, np);
