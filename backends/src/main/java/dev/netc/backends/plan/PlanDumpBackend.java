@@ -24,6 +24,7 @@ import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.PodPolicy;
 import dev.netc.ir.plan.PolicyAllow;
 import dev.netc.ir.plan.ServicePortPlan;
+import dev.netc.ir.plan.TierRule;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -212,12 +213,22 @@ public final class PlanDumpBackend implements Backend {
             b.append("  policy ").append(p.qualifiedName()).append(' ').append(list(p.ips()))
                     .append(p.ingressIsolated() ? " ingress-isolated" : "")
                     .append(p.egressIsolated() ? " egress-isolated" : "").append('\n');
+            for (TierRule t : p.adminIngress()) tier(b, "admin ingress from", t);
+            for (TierRule t : p.adminEgress()) tier(b, "admin egress to", t);
             for (PolicyAllow a : p.ingress()) allow(b, "ingress from", a);
             for (PolicyAllow a : p.egress()) allow(b, "egress to", a);
+            for (TierRule t : p.baselineIngress()) tier(b, "baseline ingress from", t);
+            for (TierRule t : p.baselineEgress()) tier(b, "baseline egress to", t);
         }
         for (AddressSet s : n.policy().addressSets()) {
             b.append("  set ").append(s.name()).append(' ').append(list(s.cidrs())).append('\n');
         }
+    }
+
+    private static void tier(StringBuilder b, String dir, TierRule t) {
+        b.append("    ").append(dir).append(' ').append(t.peers().orElse("<anywhere>")).append(" ports ")
+                .append(t.ports().isEmpty() ? "<all>" : t.ports().stream().map(Object::toString).collect(Collectors.joining(",")))
+                .append(' ').append(t.action()).append(" (").append(t.origin()).append(")\n");
     }
 
     private static void allow(StringBuilder b, String dir, PolicyAllow a) {

@@ -6,6 +6,7 @@ import dev.netc.compiler.frontend.YamlNode.Mapping;
 import dev.netc.ir.DiagnosticCode;
 import dev.netc.ir.Diagnostics;
 import dev.netc.ir.SourcePos;
+import dev.netc.ir.model.AdminNetworkPolicy;
 import dev.netc.ir.model.Cluster;
 import dev.netc.ir.model.ClusterProfile;
 import dev.netc.ir.model.EndpointSlice;
@@ -50,7 +51,9 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
             Map.entry("DaemonSet", "apps/v1"),
             Map.entry("ReplicaSet", "apps/v1"),
             Map.entry("Job", "batch/v1"),
-            Map.entry("Cluster", "netc.dev/v1alpha1"));
+            Map.entry("Cluster", "netc.dev/v1alpha1"),
+            Map.entry("AdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1"),
+            Map.entry("BaselineAdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1"));
     private static final String NETC_GROUP = "netc.dev";
 
     private final Limits limits;
@@ -87,6 +90,7 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         final List<Ingress> ingresses = new ArrayList<>();
         final List<IngressClass> ingressClasses = new ArrayList<>();
         final List<TlsSecret> secrets = new ArrayList<>();
+        final List<AdminNetworkPolicy> adminPolicies = new ArrayList<>();
 
         Cluster cluster(Diagnostics diagnostics) {
             // The first profile by position wins, so the choice does not depend on argument order.
@@ -98,7 +102,7 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
                         + " at " + profile.meta().pos() + ")");
             }
             return new Cluster(profile, namespaces, nodes, pods, workloads, services, slices, policies, ingresses,
-                    ingressClasses, secrets);
+                    ingressClasses, secrets, adminPolicies);
         }
     }
 
@@ -157,6 +161,8 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
             case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" ->
                     WorkloadKind.workload(obj, Workload.Kind.valueOf(kind.get())).ifPresent(out.workloads::add);
             case "Cluster" -> ProfileKind.profile(obj).ifPresent(out.profiles::add);
+            case "AdminNetworkPolicy" -> AdminPolicyKind.policy(obj, false).ifPresent(out.adminPolicies::add);
+            case "BaselineAdminNetworkPolicy" -> AdminPolicyKind.policy(obj, true).ifPresent(out.adminPolicies::add);
             default -> throw new IllegalStateException("kind listed without a reader: " + kind.get());
         }
     }

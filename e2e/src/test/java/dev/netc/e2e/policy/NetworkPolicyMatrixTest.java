@@ -152,6 +152,35 @@ class NetworkPolicyMatrixTest {
                     for (String p : List.of("y/a", "y/b", "y/c")) r.allEgress(p, false);
                     return only("TCP/80", r);
                 }));
+        c.add(new Case("admin and baseline tiers", """
+                ---
+                apiVersion: policy.networking.k8s.io/v1alpha1
+                kind: AdminNetworkPolicy
+                metadata: {name: y-refuses-x}
+                spec:
+                  priority: 10
+                  subject: {namespaces: {matchLabels: {ns: y}}}
+                  ingress:
+                    - {name: from-x, action: Deny, from: [{namespaces: {matchLabels: {ns: x}}}]}
+                    - {name: pass-z-a, action: Pass, from: [{pods: {namespaceSelector: {matchLabels: {ns: z}}, podSelector: {matchLabels: {pod: a}}}}]}
+                ---
+                apiVersion: policy.networking.k8s.io/v1alpha1
+                kind: BaselineAdminNetworkPolicy
+                metadata: {name: default}
+                spec:
+                  subject: {namespaces: {matchLabels: {ns: y}}}
+                  ingress:
+                    - {name: only-y, action: Deny, from: [{namespaces: {matchExpressions: [{key: ns, operator: NotIn, values: [y]}]}}]}
+                """ + np("y", "allow-za-to-a", "podSelector: {matchLabels: {pod: a}}\ningress:\n  - from: [{namespaceSelector: {matchLabels: {ns: z}}, podSelector: {matchLabels: {pod: a}}}]"),
+                List.of("TCP/80"), () -> {
+                    // x -> y: denied by the admin tier; z/a -> y/a: passed on to NetworkPolicy, which allows it;
+                    // other traffic from outside y: the baseline denies it where NetworkPolicy does not isolate
+                    // (y/b, y/c), and y/a's own NetworkPolicy denies the rest, its own namespace included
+                    Reachability r = all();
+                    for (String to : List.of("y/a", "y/b", "y/c")) r.fromNamespace("x", to, false).fromNamespace("z", to, false);
+                    r.expect("z/a", "y/a", true).expect("y/b", "y/a", false).expect("y/c", "y/a", false);
+                    return only("TCP/80", r.selfAllowed());
+                }));
         return c;
     }
 
