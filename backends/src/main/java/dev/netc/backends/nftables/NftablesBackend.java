@@ -143,7 +143,7 @@ public final class NftablesBackend implements Backend {
         }
 
         private static String quote(String comment) {
-            return "\"" + comment.replace("\"", "'") + "\"";
+            return "\"" + dev.netc.backends.policy.PolicyChains.clip(comment, 128) + "\"";
         }
 
         private void service(ServicePortPlan s) {

@@ -104,7 +104,7 @@ public final class IptablesPolicyRenderer {
                     : "REJECT --reject-with icmp6-adm-prohibited";
             case TO_NETWORK_POLICY -> npChain;
         };
-        String comment = " -m comment --comment \"" + s.comment().replace("\"", "'") + "\"";
+        String comment = " -m comment --comment \"" + PolicyChains.clip(s.comment(), 256) + "\"";
         if (s.ports().isEmpty()) {
             out.add("-A " + chain + peer + comment + " -j " + target);
             return;

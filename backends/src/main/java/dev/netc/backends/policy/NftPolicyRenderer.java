@@ -107,7 +107,7 @@ public final class NftPolicyRenderer {
                     : "reject with icmpv6 type admin-prohibited";
             case TO_NETWORK_POLICY -> "goto " + npChain;
         };
-        String comment = " comment \"" + s.comment().replace("\"", "'") + "\"";
+        String comment = " comment \"" + PolicyChains.clip(s.comment(), 128) + "\"";
         if (s.ports().isEmpty()) {
             b.append("\t\t").append(peer).append(verdict).append(comment).append('\n');
             return;

@@ -92,4 +92,24 @@ public final class PolicyChains {
         out.replaceAll((proto, ranges) -> ranges.stream().anyMatch(PortRange::isAll) ? List.of() : List.copyOf(ranges));
         return out;
     }
+
+    /**
+     * A comment cut to the tool's limit (nft: 128 characters, iptables: 256): a list of policy names keeps the
+     * names that fit and says how many more there are.
+     */
+    public static String clip(String comment, int max) {
+        String c = comment.replace("\"", "'");
+        if (c.length() <= max) return c;
+        String[] parts = c.split(", ");
+        StringBuilder b = new StringBuilder();
+        int used = 0;
+        for (String p : parts) {
+            String next = (b.length() == 0 ? "" : ", ") + p;
+            if (b.length() + next.length() + 12 > max) break;
+            b.append(next);
+            used++;
+        }
+        if (used == 0) return c.substring(0, max - 3) + "...";
+        return b + " +" + (parts.length - used) + " more";
+    }
 }

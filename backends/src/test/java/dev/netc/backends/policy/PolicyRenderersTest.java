@@ -44,6 +44,16 @@ class PolicyRenderersTest {
     }
 
     @Test
+    void longCommentsAreCutToTheToolsLimit() {
+        String many = String.join(", ", java.util.Collections.nCopies(30, "namespace-0123/policy-0123"));
+        String cut = PolicyChains.clip(many, 128);
+        assertTrue(cut.length() <= 128, cut);
+        assertTrue(cut.startsWith("namespace-0123/policy-0123, ") && cut.matches(".* \\+\\d+ more"), cut);
+        assertEquals("x/a", PolicyChains.clip("x/a", 128));
+        assertEquals(128, PolicyChains.clip("y".repeat(300), 128).length());
+    }
+
+    @Test
     void programsFollowTheTiers() {
         PolicyPlan p = plan();
         PolicyChains.Program aIn = PolicyChains.program(p.pods().get(0), true);
