@@ -10,4 +10,9 @@ public interface Backend {
 
     /** The files for the given nodes (all nodes of the plan when {@code nodes} is empty). */
     List<Artifact> emit(NetworkPlan plan, java.util.Set<String> nodes);
+
+    /** The plan's nodes that {@code only} selects (all of them when it is empty), in plan order. */
+    static List<dev.netc.ir.plan.NodePlan> selected(NetworkPlan plan, java.util.Set<String> only) {
+        return plan.nodes().stream().filter(n -> only.isEmpty() || only.contains(n.name())).toList();
+    }
 }

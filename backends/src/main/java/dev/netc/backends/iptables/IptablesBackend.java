@@ -36,8 +36,7 @@ public final class IptablesBackend implements Backend {
     @Override
     public List<Artifact> emit(NetworkPlan plan, Set<String> nodes) {
         List<Artifact> out = new ArrayList<>();
-        for (NodePlan n : plan.nodes()) {
-            if (!nodes.isEmpty() && !nodes.contains(n.name())) continue;
+        for (NodePlan n : Backend.selected(plan, nodes)) {
             String dir = "nodes/" + n.name() + "/";
             out.add(Artifact.text(dir + "iptables.rules", n.name(), render(n, Family.IPV4)));
             if (!n.services(Family.IPV6).isEmpty() || !n.clusterCIDRs(Family.IPV6).isEmpty()) {

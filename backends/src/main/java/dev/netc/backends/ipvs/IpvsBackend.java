@@ -68,8 +68,7 @@ public final class IpvsBackend implements Backend {
     @Override
     public List<Artifact> emit(NetworkPlan plan, Set<String> nodes) {
         List<Artifact> out = new ArrayList<>();
-        for (NodePlan n : plan.nodes()) {
-            if (!nodes.isEmpty() && !nodes.contains(n.name())) continue;
+        for (NodePlan n : Backend.selected(plan, nodes)) {
             String dir = "nodes/" + n.name() + "/ipvs/";
             List<VirtualServer> vss = virtualServers(n);
             out.add(Artifact.text(dir + "ipvsadm.rules", n.name(), ipvsadm(vss)));

@@ -39,8 +39,7 @@ public final class NftablesBackend implements Backend {
     @Override
     public List<Artifact> emit(NetworkPlan plan, Set<String> nodes) {
         List<Artifact> out = new ArrayList<>();
-        for (NodePlan n : plan.nodes()) {
-            if (!nodes.isEmpty() && !nodes.contains(n.name())) continue;
+        for (NodePlan n : Backend.selected(plan, nodes)) {
             StringBuilder b = new StringBuilder();
             b.append("#!/usr/sbin/nft -f\n# netc rules for node ").append(n.name()).append(": Services and NetworkPolicy\n");
             for (Family f : Family.values()) {

@@ -48,9 +48,7 @@ public final class PlanDumpBackend implements Backend {
         b.append("# netc plan: the resolved cluster model and each node's decisions\n");
         model(b, plan.cluster());
         for (EndpointSlice s : plan.endpointSlices()) slice(b, s);
-        for (NodePlan n : plan.nodes()) {
-            if (nodes.isEmpty() || nodes.contains(n.name())) nodePlan(b, n);
-        }
+        for (NodePlan n : Backend.selected(plan, nodes)) nodePlan(b, n);
         return List.of(Artifact.text("plan.txt", "", b.toString()));
     }
 
