@@ -71,7 +71,12 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         TreeReader reader = new TreeReader(limits);
         Collected objects = new Collected();
         for (InputSource source : inputs) {
-            if (source.path().endsWith(".netc")) continue;
+            if (source.path().endsWith(".netc")) {
+                // The intent DSL has no front end yet: say so rather than compile the rest as if it were empty.
+                diagnostics.warning(DiagnosticCode.NETC010, new dev.netc.ir.SourcePos(source.path(), 0, 0),
+                        "the intent DSL (.netc) is not supported yet: file skipped");
+                continue;
+            }
             for (YamlNode doc : reader.read(source, diagnostics)) document(doc, diagnostics, objects, 0);
         }
         return objects.cluster(diagnostics);
