@@ -4,6 +4,7 @@ import dev.netc.backends.Backend;
 import dev.netc.backends.iptables.IptablesBackend;
 import dev.netc.backends.ipvs.IpvsBackend;
 import dev.netc.backends.nftables.NftablesBackend;
+import dev.netc.backends.nginx.NginxBackend;
 import dev.netc.backends.plan.PlanDumpBackend;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +15,8 @@ final class BackendRegistry {
             new PlanDumpBackend(),
             new IptablesBackend(),
             new NftablesBackend(),
-            new IpvsBackend());
+            new IpvsBackend(),
+            new NginxBackend());
 
     List<Backend> all() {
         return all;

@@ -3,6 +3,7 @@ package dev.netc.compiler;
 import dev.netc.compiler.frontend.YamlFrontEnd;
 import dev.netc.compiler.passes.Allocate;
 import dev.netc.compiler.passes.Endpoints;
+import dev.netc.compiler.passes.IngressRoutes;
 import dev.netc.compiler.passes.Policy;
 import dev.netc.compiler.passes.ResolveNamespaces;
 import dev.netc.compiler.passes.ResolveNodes;
@@ -28,7 +29,8 @@ public final class Pipeline {
     private final Pass<Cluster, NetworkPlan> endpoints = new Endpoints();
     private final List<Pass<NetworkPlan, NetworkPlan>> planPasses = List.of(
             new Services(),       // per node: every Service frontend -> its endpoints
-            new Policy());        // per node: each local pod's isolation and allow-lists
+            new Policy(),         // per node: each local pod's isolation and allow-lists
+            new IngressRoutes()); // Ingress: virtual hosts, routes, upstreams, certificates
 
     public Optional<NetworkPlan> run(List<InputSource> inputs, Diagnostics diagnostics) {
         Cluster cluster = frontEnd.apply(inputs, diagnostics);

@@ -33,12 +33,31 @@ class GoldenToolsTest {
             } else if (name.equals("iptables.rules") || name.equals("ip6tables.rules")) {
                 String tool = name.startsWith("ip6") ? "ip6tables-restore" : "iptables-restore";
                 tests.add(DynamicTest.dynamicTest(f.toString(), () -> check(f, sets(f), tool, "--test")));
+            } else if (name.equals("nginx.conf")) {
+                tests.add(DynamicTest.dynamicTest(f.toString(), () -> nginxTest(f)));
             } else if (name.equals("ipset.rules")) {
                 tests.add(DynamicTest.dynamicTest(f.toString(), () -> check(f, List.of(), "ipset", "restore")));
             }
         }
         assertFalse(tests.isEmpty(), "there are approved rulesets to check");
         return tests;
+    }
+
+    /** nginx -t on a copy of the ingress folder (nginx writes its log files into the prefix). */
+    private static void nginxTest(Path conf) throws Exception {
+        NetnsTool.require("nginx");
+        Path dir = Files.createTempDirectory("netc-nginx-");
+        try {
+            try (Stream<Path> s = Files.list(conf.getParent())) {
+                for (Path p : s.toList()) Files.copy(p, dir.resolve(p.getFileName()));
+            }
+            NetnsTool.Result r = NetnsTool.exec(null, "nginx", "-t", "-q", "-p", dir + "/", "-c", "nginx.conf");
+            assertEquals(0, r.exit(), conf + ": " + r.output());
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+            }
+        }
     }
 
     /** iptables rules that match ipsets need them to exist: the sibling ipset.rules. */

@@ -49,7 +49,8 @@ public enum DiagnosticCode {
     NETC042("node has no address"),
     NETC043("pod CIDR invalid or overlapping"),
     NETC044("YAML tags are not accepted"),
-    NETC045("no node can run this pod");
+    NETC045("no node can run this pod"),
+    NETC046("Ingress route or default backend already set by another Ingress");
 
     private final String summary;
 

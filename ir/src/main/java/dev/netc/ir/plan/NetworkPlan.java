@@ -9,10 +9,16 @@ import java.util.Optional;
  * What the passes decided: the resolved cluster model (allocations done), the endpoint slices every Service
  * uses (given or derived from selectors), and one plan per node. Backends read only this.
  */
-public record NetworkPlan(Cluster cluster, List<EndpointSlice> endpointSlices, List<NodePlan> nodes) {
+public record NetworkPlan(Cluster cluster, List<EndpointSlice> endpointSlices, List<NodePlan> nodes,
+                          IngressPlan ingress) {
     public NetworkPlan {
         endpointSlices = List.copyOf(endpointSlices);
         nodes = List.copyOf(nodes);
+    }
+
+    /** A plan before the ingress pass. */
+    public NetworkPlan(Cluster cluster, List<EndpointSlice> endpointSlices, List<NodePlan> nodes) {
+        this(cluster, endpointSlices, nodes, IngressPlan.EMPTY);
     }
 
     public Optional<NodePlan> node(String name) {
@@ -20,10 +26,14 @@ public record NetworkPlan(Cluster cluster, List<EndpointSlice> endpointSlices, L
     }
 
     public NetworkPlan withNodes(List<NodePlan> newNodes) {
-        return new NetworkPlan(cluster, endpointSlices, newNodes);
+        return new NetworkPlan(cluster, endpointSlices, newNodes, ingress);
     }
 
     public NetworkPlan withEndpointSlices(List<EndpointSlice> slices) {
-        return new NetworkPlan(cluster, slices, nodes);
+        return new NetworkPlan(cluster, slices, nodes, ingress);
+    }
+
+    public NetworkPlan withIngress(IngressPlan i) {
+        return new NetworkPlan(cluster, endpointSlices, nodes, i);
     }
 }

@@ -1,0 +1,10 @@
+        # ${r.kind} ${r.path} (Ingress ${r.origin})
+<#list r.locations as loc>
+        location ${loc} {
+<#if r.hasServers>
+            proxy_pass http://${r.upstream};
+<#else>
+            return 503;
+</#if>
+        }
+</#list>

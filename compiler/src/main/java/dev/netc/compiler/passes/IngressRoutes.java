@@ -1,0 +1,155 @@
+package dev.netc.compiler.passes;
+
+import dev.netc.compiler.Pass;
+import dev.netc.ir.DiagnosticCode;
+import dev.netc.ir.Diagnostics;
+import dev.netc.ir.IpAddress;
+import dev.netc.ir.model.Cluster;
+import dev.netc.ir.model.EndpointSlice;
+import dev.netc.ir.model.Ingress;
+import dev.netc.ir.model.IngressClass;
+import dev.netc.ir.model.PortRef;
+import dev.netc.ir.model.Service;
+import dev.netc.ir.model.ServicePort;
+import dev.netc.ir.model.TlsSecret;
+import dev.netc.ir.plan.IngressPlan;
+import dev.netc.ir.plan.NetworkPlan;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Ingress objects served by nginx → virtual hosts → routes → upstreams. An Ingress is served when its class's
+ * controller is ingress-nginx (or netc's nginx), or when it names no class and the default class is such a
+ * class — or there is no IngressClass at all. Several Ingresses for one host merge; the same host, path and
+ * match kind twice is a conflict: the first Ingress by namespace/name keeps the route and the other is warned.
+ * Upstreams hold the Service port's ready endpoints. Paths and hosts that could break out of an nginx
+ * directive are refused here, so nothing unvetted reaches the config.
+ */
+public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
+    static final Set<String> CONTROLLERS = Set.of("k8s.io/ingress-nginx", "netc.dev/nginx");
+    /** RFC 3986 path characters without the ones nginx gives meaning to (;{}'"$#\ and whitespace). */
+    static final Pattern SAFE_PATH = Pattern.compile("/[A-Za-z0-9._~%@:+,=!*()&/-]*");
+    static final Pattern SAFE_HOST = Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+
+    @Override
+    public NetworkPlan apply(NetworkPlan plan, Diagnostics diagnostics) {
+        Cluster c = plan.cluster();
+        Set<String> ours = new TreeSet<>();
+        Optional<String> defaultClass = Optional.empty();
+        for (IngressClass ic : c.ingressClasses()) {
+            if (!CONTROLLERS.contains(ic.controller())) continue;
+            ours.add(ic.meta().name());
+            if (ic.isDefault() && defaultClass.isEmpty()) defaultClass = Optional.of(ic.meta().name());
+        }
+        boolean servesClassless = c.ingressClasses().isEmpty() || defaultClass.isPresent();
+        Map<String, IngressPlan.Upstream> upstreams = new TreeMap<>();
+        Map<String, List<IngressPlan.Route>> routes = new TreeMap<>();
+        Map<String, String> certOf = new TreeMap<>();
+        Map<String, IngressPlan.Certificate> certs = new TreeMap<>();
+        Map<String, String> routeOwner = new TreeMap<>();
+        Optional<String> defaultUpstream = Optional.empty();
+        String defaultOwner = "";
+        for (Ingress ing : c.ingresses()) {
+            boolean served = ing.ingressClassName().map(ours::contains).orElse(servesClassless);
+            if (!served) continue;
+            String who = ing.meta().qualifiedName();
+            if (ing.defaultBackend().isPresent()) {
+                String up = upstream(plan, ing.meta().namespace(), ing.defaultBackend().get(), upstreams);
+                if (defaultUpstream.isEmpty()) {
+                    defaultUpstream = Optional.of(up);
+                    defaultOwner = who;
+                } else {
+                    diagnostics.warning(DiagnosticCode.NETC046, ing.defaultBackend().get().pos(), "default backend of Ingress "
+                            + who + " ignored: Ingress " + defaultOwner + " already sets the catch-all backend");
+                }
+            }
+            for (Ingress.Tls tls : ing.tls()) {
+                Optional<TlsSecret> secret = c.secret(ing.meta().namespace(), tls.secretName());
+                if (secret.isEmpty()) {
+                    diagnostics.error(DiagnosticCode.NETC037, tls.pos(), "TLS secret " + ing.meta().namespace() + "/"
+                            + tls.secretName() + " is not in the input (a kubernetes.io/tls Secret is needed)");
+                    continue;
+                }
+                String name = ing.meta().namespace() + "-" + tls.secretName();
+                certs.put(name, new IngressPlan.Certificate(name, secret.get().certificatePem(), secret.get().privateKeyPem()));
+                for (String h : tls.hosts()) certOf.putIfAbsent(h, name);
+            }
+            for (Ingress.Rule rule : ing.rules()) {
+                String host = rule.host();
+                if (!host.isEmpty() && !SAFE_HOST.matcher(host).matches()) {
+                    diagnostics.error(DiagnosticCode.NETC036, rule.pos(), "host " + quote(host) + " cannot be served (lower-case DNS name, optionally *.)");
+                    continue;
+                }
+                for (Ingress.Path p : rule.paths()) {
+                    if (!SAFE_PATH.matcher(p.path()).matches() || p.path().contains("//")) {
+                        diagnostics.error(DiagnosticCode.NETC035, p.pos(), "path " + quote(p.path())
+                                + " has characters nginx would read as syntax (allowed: letters, digits and /._~%@:+,=!*()&-)");
+                        continue;
+                    }
+                    boolean exact = p.pathType() == Ingress.PathType.Exact;
+                    // Prefix matching is element-wise and ignores a trailing slash: /foo/ is /foo.
+                    String path = exact || p.path().equals("/") ? p.path() : p.path().replaceAll("/+$", "");
+                    String key = host + " " + (exact ? "=" : "^") + path;
+                    if (routeOwner.containsKey(key)) {
+                        diagnostics.warning(DiagnosticCode.NETC046, p.pos(), (exact ? "Exact" : "Prefix") + " path " + quote(path)
+                                + " for host " + quote(host.isEmpty() ? "*" : host) + " is also set by Ingress " + routeOwner.get(key)
+                                + ", which keeps it");
+                        continue;
+                    }
+                    routeOwner.put(key, who);
+                    String up = upstream(plan, ing.meta().namespace(), p.backend(), upstreams);
+                    routes.computeIfAbsent(host, k -> new ArrayList<>()).add(new IngressPlan.Route(path, exact, up, who));
+                }
+            }
+        }
+        List<IngressPlan.VirtualHost> hosts = new ArrayList<>();
+        routes.forEach((host, rs) -> {
+            List<IngressPlan.Route> sorted = new ArrayList<>(rs);
+            sorted.sort(Comparator.comparing((IngressPlan.Route r) -> !r.exact())
+                    .thenComparing(r -> -r.path().length()).thenComparing(IngressPlan.Route::path));
+            Optional<String> cert = Optional.ofNullable(certOf.get(host));
+            hosts.add(new IngressPlan.VirtualHost(host, sorted, cert, cert.isPresent()));
+        });
+        return plan.withIngress(new IngressPlan(hosts, List.copyOf(upstreams.values()), defaultUpstream,
+                List.copyOf(certs.values())));
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replaceAll("[^\\x20-\\x7e]", "?") + "\"";
+    }
+
+    /** The upstream of a Service port (by number or name): its ready endpoints, or none (answered with 503). */
+    private static String upstream(NetworkPlan plan, String ns, Ingress.Backend b, Map<String, IngressPlan.Upstream> out) {
+        String name = ns + "-" + b.serviceName() + "-" + b.port();
+        if (out.containsKey(name)) return name;
+        List<String> servers = new ArrayList<>();
+        Optional<Service> svc = plan.cluster().service(ns, b.serviceName());
+        Optional<ServicePort> port = svc.flatMap(s -> s.ports().stream().filter(p -> b.port() instanceof PortRef.Number n
+                ? p.port() == n.value() : p.name().equals(((PortRef.Name) b.port()).value())).findFirst());
+        if (port.isPresent()) {
+            TreeSet<String> eps = new TreeSet<>();
+            for (EndpointSlice slice : plan.endpointSlices()) {
+                if (!slice.meta().namespace().equals(ns) || !slice.serviceName().equals(b.serviceName())) continue;
+                for (EndpointSlice.EndpointPort ep : slice.ports()) {
+                    if (!ep.name().equals(port.get().name()) || ep.protocol() != port.get().protocol()) continue;
+                    for (EndpointSlice.Endpoint e : slice.endpoints()) {
+                        if (!e.ready()) continue;
+                        for (IpAddress a : e.addresses()) {
+                            eps.add(a.family() == dev.netc.ir.Family.IPV4 ? a.text() + ":" + ep.port() : "[" + a.text() + "]:" + ep.port());
+                        }
+                    }
+                }
+            }
+            servers.addAll(eps);
+        }
+        out.put(name, new IngressPlan.Upstream(name, servers));
+        return name;
+    }
+}
