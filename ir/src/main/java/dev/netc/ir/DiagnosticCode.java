@@ -50,7 +50,8 @@ public enum DiagnosticCode {
     NETC043("pod CIDR invalid or overlapping"),
     NETC044("YAML tags are not accepted"),
     NETC045("no node can run this pod"),
-    NETC046("Ingress route or default backend already set by another Ingress");
+    NETC046("Ingress route or default backend already set by another Ingress"),
+    NETC047("Ingress annotation not supported: ignored");
 
     private final String summary;
 

@@ -59,9 +59,23 @@ public final class NginxBackend implements Backend {
         for (IngressPlan.VirtualHost h : in.hosts()) {
             List<Map<String, Object>> routes = new ArrayList<>();
             boolean root = false;
+            Set<String> exactPaths = new java.util.TreeSet<>();
+            h.routes().stream().filter(IngressPlan.Route::exact).forEach(r -> exactPaths.add(r.path()));
+            Set<String> claimed = new java.util.TreeSet<>();
             for (IngressPlan.Route r : h.routes()) {
-                routes.add(route(r, live));
+                routes.add(route(r, live, exactPaths));
                 root |= !r.exact() && r.path().equals("/");
+                claimed.add(r.exact() ? r.path() : r.path().equals("/") ? "/" : r.path());
+            }
+            // nginx answers /foo with a 301 to /foo/ when only "/foo/" is a location; the specification says
+            // /foo simply does not match Exact /foo/, so /foo gets a location of its own that falls through.
+            for (IngressPlan.Route r : h.routes()) {
+                String bare = r.path().replaceAll("/+$", "");
+                if (r.exact() && r.path().endsWith("/") && !bare.isEmpty() && !claimed.contains(bare)) {
+                    claimed.add(bare);
+                    routes.add(Map.of("kind", "no route for", "path", bare, "origin", r.origin(), "upstream", "",
+                            "hasServers", false, "fallback", true, "locations", List.of("= " + bare)));
+                }
             }
             if (h.host().isEmpty()) {
                 catchAll.addAll(routes); // rules without a host apply to every host
@@ -92,20 +106,22 @@ public final class NginxBackend implements Backend {
         return "~^[^.]+" + host.substring(1).replace(".", "\\.") + "$";
     }
 
-    private static Map<String, Object> route(IngressPlan.Route r, Set<String> live) {
+    /** The locations of a route; a Prefix route leaves its own path to an Exact route of the same path. */
+    private static Map<String, Object> route(IngressPlan.Route r, Set<String> live, Set<String> exactPaths) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", r.exact() ? "Exact" : "Prefix");
         m.put("path", r.path());
         m.put("origin", r.origin());
         m.put("upstream", r.upstream());
         m.put("hasServers", live.contains(r.upstream()));
+        m.put("fallback", false);
         List<String> locations = new ArrayList<>();
         if (r.exact()) {
             locations.add("= " + r.path());
         } else if (r.path().equals("/")) {
             locations.add("/");
         } else {
-            locations.add("= " + r.path());
+            if (!exactPaths.contains(r.path())) locations.add("= " + r.path());
             locations.add(r.path() + "/");
         }
         m.put("locations", locations);

@@ -60,6 +60,13 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
             boolean served = ing.ingressClassName().map(ours::contains).orElse(servesClassless);
             if (!served) continue;
             String who = ing.meta().qualifiedName();
+            for (String key : ing.meta().annotations().keySet()) {
+                if (key.startsWith("nginx.ingress.kubernetes.io/")) {
+                    // never passed through: an annotation netc does not implement is said to be ignored
+                    diagnostics.warning(DiagnosticCode.NETC047, ing.meta().at("metadata.annotations." + key), "annotation "
+                            + quote(key) + " on Ingress " + who + " is not supported by netc: ignored");
+                }
+            }
             if (ing.defaultBackend().isPresent()) {
                 String up = upstream(plan, ing.meta().namespace(), ing.defaultBackend().get(), upstreams);
                 if (defaultUpstream.isEmpty()) {

@@ -8,4 +8,8 @@ public final class Lab {
     public static void require() {
         Sh.requireLab("ip", "iptables-restore", "ipset", "nft", "conntrack");
     }
+
+    public static void requireNginx() {
+        Sh.requireLab("ip", "nginx");
+    }
 }

@@ -13,7 +13,7 @@ import jnr.ffi.LibraryLoader;
  * runs whatever must create sockets there. A socket belongs to the namespace it was created in, so after
  * creation it can be used from any thread.
  */
-final class Netns implements AutoCloseable {
+public final class Netns implements AutoCloseable {
     /** The two libc calls needed; bound with jnr-ffi. */
     public interface LibC {
         int open(String path, int flags);
@@ -29,7 +29,7 @@ final class Netns implements AutoCloseable {
     final String name;
     private final ExecutorService thread;
 
-    Netns(LibC libc, String name) throws IOException {
+    public Netns(LibC libc, String name) throws IOException {
         this.name = name;
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "netns-" + name);
@@ -50,12 +50,12 @@ final class Netns implements AutoCloseable {
         }
     }
 
-    static LibC libc() {
+    public static LibC libc() {
         return LibraryLoader.create(LibC.class).load("c");
     }
 
     /** Runs {@code task} inside the namespace and waits for it. */
-    <T> T call(Callable<T> task) throws IOException {
+    public <T> T call(Callable<T> task) throws IOException {
         try {
             return thread.submit(task).get();
         } catch (InterruptedException e) {

@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /** Runs a command and says plainly what failed. */
-final class Sh {
+public final class Sh {
     private Sh() {
     }
 
-    record Result(int exit, String output) {
+    public record Result(int exit, String output) {
     }
 
-    static Result run(String stdin, List<String> cmd) {
+    public static Result run(String stdin, List<String> cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -44,12 +44,12 @@ final class Sh {
         return r.output();
     }
 
-    static String ok(String... cmd) {
+    public static String ok(String... cmd) {
         return okIn(null, cmd);
     }
 
     /** In a network namespace. */
-    static String in(String ns, String stdin, String... cmd) {
+    public static String in(String ns, String stdin, String... cmd) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         full.addAll(List.of(cmd));
         return okIn(stdin, full.toArray(String[]::new));

@@ -1,0 +1,160 @@
+package dev.netc.e2e.ingress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.netc.backends.Artifact;
+import dev.netc.backends.nginx.NginxBackend;
+import dev.netc.compiler.Compiler;
+import dev.netc.compiler.InputSource;
+import dev.netc.e2e.lab.Netns;
+import dev.netc.e2e.lab.Sh;
+import dev.netc.ir.model.Pod;
+import dev.netc.ir.plan.NetworkPlan;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every row of the path-matching table of the Kubernetes Ingress documentation, through a real nginx running
+ * the generated config in a network namespace, with HTTP backends that answer their name.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IngressPathTest {
+    String ns;
+    Path prefix;
+    Netns thread;
+    final List<HttpServer> servers = new ArrayList<>();
+
+    @BeforeAll
+    void start() throws IOException {
+        dev.netc.e2e.lab.Lab.requireNginx();
+        byte[] fixture;
+        try (InputStream in = getClass().getResourceAsStream("/ingress/paths.yaml")) {
+            fixture = in.readAllBytes();
+        }
+        Compiler.Result r = new Compiler().compile(List.of(new InputSource("ingress/paths.yaml", fixture)));
+        NetworkPlan plan = r.plan().orElseThrow(() -> new AssertionError(r.diagnostics().toString()));
+        ns = "nce2e-ing-" + UUID.randomUUID().toString().substring(0, 6);
+        Sh.ok("ip", "netns", "add", ns);
+        Sh.ok("ip", "-n", ns, "link", "set", "lo", "up");
+        thread = new Netns(Netns.libc(), ns);
+        for (Pod p : plan.cluster().pods()) {
+            String name = p.meta().name();
+            HttpServer s = thread.call(() -> HttpServer.create(new InetSocketAddress(p.ips().get(0).text(), 8000), 64));
+            s.createContext("/", ex -> {
+                byte[] body = (name + "\n").getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(200, body.length);
+                try (OutputStream o = ex.getResponseBody()) {
+                    o.write(body);
+                }
+            });
+            s.start();
+            servers.add(s);
+        }
+        prefix = Files.createTempDirectory("netc-nginx-e2e-");
+        for (Artifact a : new NginxBackend().emit(plan, Set.of())) {
+            Files.write(prefix.resolve(a.path().substring("ingress/".length())), a.content());
+        }
+        Sh.in(ns, null, "nginx", "-p", prefix + "/", "-c", "nginx.conf");
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        if (prefix != null && ns != null) Sh.run(null, List.of("ip", "netns", "exec", ns, "nginx", "-p", prefix + "/", "-c", "nginx.conf", "-s", "stop"));
+        servers.forEach(s -> s.stop(0));
+        if (thread != null) thread.close();
+        if (ns != null) Sh.run(null, List.of("ip", "netns", "del", ns));
+        if (prefix != null) {
+            try (Stream<Path> s = Files.walk(prefix)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Status and body of GET {@code path} with {@code Host: host}, sent from inside the namespace. */
+    String get(String host, String path) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Socket s = thread.call(() -> {
+                    Socket x = new Socket();
+                    x.bind(new InetSocketAddress("127.0.0.1", 0));
+                    return x;
+                });
+                try (s) {
+                    s.connect(new InetSocketAddress("127.0.0.1", 8080), 2000);
+                    s.setSoTimeout(3000);
+                    s.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                    String status = in.readLine();
+                    String line;
+                    while ((line = in.readLine()) != null && !line.isEmpty()) {
+                        // headers
+                    }
+                    String body = in.readLine();
+                    int code = Integer.parseInt(status.split(" ")[1]);
+                    return code == 200 ? body : Integer.toString(code);
+                }
+            } catch (java.net.ConnectException e) {
+                if (attempt > 50) throw e; // nginx still starting
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}: {1} {2} -> {3}")
+    @CsvSource({
+            "r1,  'Prefix /',                    /anything/at/all, root",
+            "r2,  'Exact /foo',                  /foo,         foo",
+            "r2,  'Exact /foo',                  /bar,         default",
+            "r2,  'Exact /foo',                  /foo/,        default",
+            "r3,  'Exact /foo/',                 /foo,         default",
+            "r4,  'Prefix /foo',                 /foo,         foo",
+            "r4,  'Prefix /foo',                 /foo/,        foo",
+            "r5,  'Prefix /foo/',                /foo,         foo",
+            "r5,  'Prefix /foo/',                /foo/,        foo",
+            "r6,  'Prefix /aaa/bb',              /aaa/bbb,     default",
+            "r7,  'Prefix /aaa/bbb',             /aaa/bbb,     bbb",
+            "r8,  'Prefix /aaa/bbb/',            /aaa/bbb,     bbb",
+            "r7,  'Prefix /aaa/bbb',             /aaa/bbb/,    bbb",
+            "r7,  'Prefix /aaa/bbb',             /aaa/bbb/ccc, bbb",
+            "r7,  'Prefix /aaa/bbb',             /aaa/bbbxyz,  default",
+            "r9,  'Prefix /, /aaa',              /aaa/ccc,     aaa",
+            "r10, 'Prefix /, /aaa, /aaa/bbb',    /aaa/bbb,     bbb",
+            "r10, 'Prefix /, /aaa, /aaa/bbb',    /ccc,         root",
+            "r11, 'Prefix /aaa',                 /ccc,         default",
+            "r12, 'Prefix /foo and Exact /foo',  /foo,         exact",
+            "unknown, 'no Ingress names the host', /,          default",
+    })
+    void pathMatchingTable(String row, String paths, String request, String expected) throws IOException {
+        assertEquals(expected, get(row + ".example.test", request), row + " (" + paths + ") " + request);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"a.wild.example.test, root", "a.b.wild.example.test, default", "wild.example.test, default"})
+    void wildcardMatchesExactlyOneLabel(String host, String expected) throws IOException {
+        assertEquals(expected, get(host, "/"));
+    }
+}
