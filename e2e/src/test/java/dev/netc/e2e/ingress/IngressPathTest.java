@@ -39,6 +39,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IngressPathTest {
     String ns;
+    List<String> diagnostics;
     Path prefix;
     Netns thread;
     final List<HttpServer> servers = new ArrayList<>();
@@ -52,6 +53,7 @@ class IngressPathTest {
         }
         Compiler.Result r = new Compiler().compile(List.of(new InputSource("ingress/paths.yaml", fixture)));
         NetworkPlan plan = r.plan().orElseThrow(() -> new AssertionError(r.diagnostics().toString()));
+        diagnostics = r.diagnostics().stream().map(Object::toString).toList();
         ns = "nce2e-ing-" + UUID.randomUUID().toString().substring(0, 6);
         Sh.ok("ip", "netns", "add", ns);
         Sh.ok("ip", "-n", ns, "link", "set", "lo", "up");
@@ -156,5 +158,67 @@ class IngressPathTest {
     @CsvSource({"a.wild.example.test, root", "a.b.wild.example.test, default", "wild.example.test, default"})
     void wildcardMatchesExactlyOneLabel(String host, String expected) throws IOException {
         assertEquals(expected, get(host, "/"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void ingressesForOneHostMergeAndAConflictIsReportedOnce() throws IOException {
+        assertEquals("foo", get("r4.example.test", "/foo"), "the first Ingress (web/r4) keeps /foo");
+        assertEquals("aaa", get("r4.example.test", "/merged/x"), "a new path from another Ingress merges in");
+        assertEquals(List.of("ingress/paths.yaml:" + conflictLine() + ":13: warning[NETC046]: Prefix path \"/foo\" for host "
+                + "\"r4.example.test\" is also set by Ingress web/r4, which keeps it"),
+                diagnostics.stream().filter(d -> d.contains("NETC046")).toList());
+    }
+
+    private int conflictLine() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/ingress/paths.yaml")) {
+            List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            int start = lines.indexOf("metadata: {name: z-late, namespace: web}");
+            for (int i = start; i < lines.size(); i++) if (lines.get(i).contains("path: /foo,")) return i + 1;
+        }
+        throw new AssertionError("fixture changed");
+    }
+
+    @org.junit.jupiter.api.Test
+    void tlsHostsRedirectPlainHttpAndServeTheirCertificateBySni() throws Exception {
+        assertEquals("308", get("shop.example.com", "/x"), "plain HTTP to a TLS host is redirected");
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        javax.net.ssl.TrustManager trustAll = new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        };
+        ctx.init(null, new javax.net.ssl.TrustManager[] {trustAll}, null);
+        Socket plain = thread.call(() -> {
+            Socket x = new Socket();
+            x.bind(new InetSocketAddress("127.0.0.1", 0));
+            return x;
+        });
+        plain.connect(new InetSocketAddress("127.0.0.1", 8443), 2000);
+        try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(plain, "shop.example.com", 8443, true)) {
+            javax.net.ssl.SSLParameters p = tls.getSSLParameters();
+            p.setServerNames(List.of(new javax.net.ssl.SNIHostName("shop.example.com")));
+            tls.setSSLParameters(p);
+            tls.setSoTimeout(3000);
+            tls.startHandshake();
+            java.security.cert.X509Certificate cert = (java.security.cert.X509Certificate) tls.getSession().getPeerCertificates()[0];
+            assertEquals("CN=shop.example.com", cert.getSubjectX500Principal().getName());
+            tls.getOutputStream().write("GET / HTTP/1.0\r\nHost: shop.example.com\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("HTTP/1.1 200 OK", in.readLine());
+            String line;
+            while ((line = in.readLine()) != null && !line.isEmpty()) {
+                // headers
+            }
+            assertEquals("root", in.readLine());
+        }
     }
 }
