@@ -51,7 +51,8 @@ public enum DiagnosticCode {
     NETC044("YAML tags are not accepted"),
     NETC045("no node can run this pod"),
     NETC046("Ingress route or default backend already set by another Ingress"),
-    NETC047("Ingress annotation not supported: ignored");
+    NETC047("Ingress annotation not supported: ignored"),
+    NETC048("Ingress annotation value refused");
 
     private final String summary;
 

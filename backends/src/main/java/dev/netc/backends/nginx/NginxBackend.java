@@ -73,8 +73,11 @@ public final class NginxBackend implements Backend {
                 String bare = r.path().replaceAll("/+$", "");
                 if (r.exact() && r.path().endsWith("/") && !bare.isEmpty() && !claimed.contains(bare)) {
                     claimed.add(bare);
-                    routes.add(Map.of("kind", "no route for", "path", bare, "origin", r.origin(), "upstream", "",
+                    Map<String, Object> fb = new LinkedHashMap<>();
+                    fb.putAll(Map.of("kind", "no route for", "path", bare, "origin", r.origin(), "upstream", "",
                             "hasServers", false, "fallback", true, "locations", List.of("= " + bare)));
+                    fb.putAll(Map.of("scheme", "http", "rewrite", "", "bodySize", "", "allow", List.of()));
+                    routes.add(fb);
                 }
             }
             if (h.host().isEmpty()) {
@@ -115,6 +118,10 @@ public final class NginxBackend implements Backend {
         m.put("upstream", r.upstream());
         m.put("hasServers", live.contains(r.upstream()));
         m.put("fallback", false);
+        m.put("scheme", r.backendHttps() ? "https" : "http");
+        m.put("rewrite", r.rewriteTarget());
+        m.put("bodySize", r.maxBodySize());
+        m.put("allow", r.allowSources());
         List<String> locations = new ArrayList<>();
         if (r.exact()) {
             locations.add("= " + r.path());

@@ -55,18 +55,14 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
         Map<String, IngressPlan.Certificate> certs = new TreeMap<>();
         Map<String, String> routeOwner = new TreeMap<>();
         Optional<String> defaultUpstream = Optional.empty();
+        Set<String> noRedirect = new TreeSet<>();
         String defaultOwner = "";
         for (Ingress ing : c.ingresses()) {
             boolean served = ing.ingressClassName().map(ours::contains).orElse(servesClassless);
             if (!served) continue;
             String who = ing.meta().qualifiedName();
-            for (String key : ing.meta().annotations().keySet()) {
-                if (key.startsWith("nginx.ingress.kubernetes.io/")) {
-                    // never passed through: an annotation netc does not implement is said to be ignored
-                    diagnostics.warning(DiagnosticCode.NETC047, ing.meta().at("metadata.annotations." + key), "annotation "
-                            + quote(key) + " on Ingress " + who + " is not supported by netc: ignored");
-                }
-            }
+            Options opt = options(ing, diagnostics);
+            if (opt == null) continue;
             if (ing.defaultBackend().isPresent()) {
                 String up = upstream(plan, ing.meta().namespace(), ing.defaultBackend().get(), upstreams);
                 if (defaultUpstream.isEmpty()) {
@@ -112,7 +108,9 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
                     }
                     routeOwner.put(key, who);
                     String up = upstream(plan, ing.meta().namespace(), p.backend(), upstreams);
-                    routes.computeIfAbsent(host, k -> new ArrayList<>()).add(new IngressPlan.Route(path, exact, up, who));
+                    routes.computeIfAbsent(host, k -> new ArrayList<>()).add(new IngressPlan.Route(path, exact, up, who,
+                            opt.rewrite, opt.https, opt.bodySize, opt.allow));
+                    if (!opt.sslRedirect) noRedirect.add(host);
                 }
             }
         }
@@ -122,10 +120,76 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
             sorted.sort(Comparator.comparing((IngressPlan.Route r) -> !r.exact())
                     .thenComparing(r -> -r.path().length()).thenComparing(IngressPlan.Route::path));
             Optional<String> cert = Optional.ofNullable(certOf.get(host));
-            hosts.add(new IngressPlan.VirtualHost(host, sorted, cert, cert.isPresent()));
+            hosts.add(new IngressPlan.VirtualHost(host, sorted, cert, cert.isPresent() && !noRedirect.contains(host)));
         });
         return plan.withIngress(new IngressPlan(hosts, List.copyOf(upstreams.values()), defaultUpstream,
                 List.copyOf(certs.values())));
+    }
+
+    static final String PREFIX = "nginx.ingress.kubernetes.io/";
+    static final Pattern REWRITE = Pattern.compile("/[A-Za-z0-9._~%@:+,=!*()&/-]*");
+    static final Pattern SIZE = Pattern.compile("[0-9]{1,9}[kKmMgG]?");
+
+    /** What the supported annotations ask for. */
+    private record Options(String rewrite, boolean sslRedirect, boolean https, String bodySize, List<String> allow) {
+    }
+
+    /**
+     * The supported ingress-nginx annotations, each checked against a strict grammar (a value that does not fit
+     * is an error: nothing unvetted reaches the config); any other ingress-nginx annotation is warned about and
+     * ignored, never passed through. Null when an annotation value was refused.
+     */
+    private static Options options(Ingress ing, Diagnostics diagnostics) {
+        String rewrite = "";
+        boolean redirect = true;
+        boolean https = false;
+        String size = "";
+        List<String> allow = new ArrayList<>();
+        boolean ok = true;
+        for (Map.Entry<String, String> a : ing.meta().annotations().entrySet()) {
+            String key = a.getKey();
+            String v = a.getValue();
+            if (!key.startsWith(PREFIX)) continue;
+            var pos = ing.meta().at("metadata.annotations." + key);
+            switch (key.substring(PREFIX.length())) {
+                case "rewrite-target" -> {
+                    if (REWRITE.matcher(v).matches() && !v.contains("//")) rewrite = v;
+                    else ok = refuse(diagnostics, pos, key, v, "a path such as /api (capture groups are not supported)");
+                }
+                case "ssl-redirect" -> {
+                    if (v.equals("true") || v.equals("false")) redirect = v.equals("true");
+                    else ok = refuse(diagnostics, pos, key, v, "true or false");
+                }
+                case "backend-protocol" -> {
+                    if (v.equals("HTTP") || v.equals("HTTPS")) https = v.equals("HTTPS");
+                    else ok = refuse(diagnostics, pos, key, v, "HTTP or HTTPS");
+                }
+                case "proxy-body-size" -> {
+                    if (SIZE.matcher(v).matches()) size = v;
+                    else ok = refuse(diagnostics, pos, key, v, "a size such as 8m, 512k or 0");
+                }
+                case "whitelist-source-range" -> {
+                    for (String part : v.split(",", -1)) {
+                        String t = part.strip();
+                        var cidr = dev.netc.ir.Cidr.tryParse(t.contains("/") ? t : t + (t.contains(":") ? "/128" : "/32"));
+                        if (cidr.isEmpty()) {
+                            ok = refuse(diagnostics, pos, key, v, "a comma-separated list of CIDRs");
+                            break;
+                        }
+                        allow.add(cidr.get().text());
+                    }
+                }
+                default -> diagnostics.warning(DiagnosticCode.NETC047, pos, "annotation " + quote(key) + " on Ingress "
+                        + ing.meta().qualifiedName() + " is not supported by netc: ignored");
+            }
+        }
+        return ok ? new Options(rewrite, redirect, https, size, List.copyOf(new TreeSet<>(allow))) : null;
+    }
+
+    private static boolean refuse(Diagnostics d, dev.netc.ir.SourcePos pos, String key, String value, String allowed) {
+        d.error(DiagnosticCode.NETC048, pos, "annotation " + quote(key) + " has value " + quote(value.length() > 60
+                ? value.substring(0, 60) + "..." : value) + " (allowed: " + allowed + ")");
+        return false;
     }
 
     private static String quote(String s) {

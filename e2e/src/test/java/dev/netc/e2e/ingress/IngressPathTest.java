@@ -62,7 +62,7 @@ class IngressPathTest {
             String name = p.meta().name();
             HttpServer s = thread.call(() -> HttpServer.create(new InetSocketAddress(p.ips().get(0).text(), 8000), 64));
             s.createContext("/", ex -> {
-                byte[] body = (name + "\n").getBytes(StandardCharsets.UTF_8);
+                byte[] body = (name + "\n" + ex.getRequestURI().getPath() + "\n").getBytes(StandardCharsets.UTF_8);
                 ex.sendResponseHeaders(200, body.length);
                 try (OutputStream o = ex.getResponseBody()) {
                     o.write(body);
@@ -91,8 +91,13 @@ class IngressPathTest {
         }
     }
 
-    /** Status and body of GET {@code path} with {@code Host: host}, sent from inside the namespace. */
+    /** The backend that answered (first body line), or the status when it is not 200. */
     String get(String host, String path) throws IOException {
+        return fetch(host, path).split("\n")[0];
+    }
+
+    /** Status and body of GET {@code path} with {@code Host: host}, sent from inside the namespace. */
+    String fetch(String host, String path) throws IOException {
         for (int attempt = 0; ; attempt++) {
             try {
                 Socket s = thread.call(() -> {
@@ -110,7 +115,7 @@ class IngressPathTest {
                     while ((line = in.readLine()) != null && !line.isEmpty()) {
                         // headers
                     }
-                    String body = in.readLine();
+                    String body = in.readLine() + "\n" + in.readLine();
                     int code = Integer.parseInt(status.split(" ")[1]);
                     return code == 200 ? body : Integer.toString(code);
                 }
@@ -219,6 +224,48 @@ class IngressPathTest {
                 // headers
             }
             assertEquals("root", in.readLine());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void supportedAnnotationsTakeEffect() throws IOException {
+        assertEquals("root\n/rewritten", fetch("ann.example.test", "/rw/some/thing"), "rewrite-target");
+        assertEquals("403", get("blocked.example.test", "/"), "whitelist-source-range: 127.0.0.1 is not listed");
+    }
+
+    /** Without an Ingress that sets a default backend, a host no Ingress names gets 404 from real nginx. */
+    @org.junit.jupiter.api.Test
+    void withoutACatchAllUnknownHostsGet404() throws Exception {
+        String fixture;
+        try (InputStream in = getClass().getResourceAsStream("/ingress/paths.yaml")) {
+            fixture = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String withoutCatchAll = java.util.Arrays.stream(fixture.split("(?m)^---$"))
+                .filter(d -> !d.contains("name: catch-all")).collect(java.util.stream.Collectors.joining("---"));
+        Compiler.Result r = new Compiler().compile(List.of(new InputSource("ingress/paths.yaml", withoutCatchAll.getBytes(StandardCharsets.UTF_8))));
+        NetworkPlan plan = r.plan().orElseThrow(() -> new AssertionError(r.diagnostics().toString()));
+        Path dir = Files.createTempDirectory("netc-nginx-e2e-");
+        String other = "nce2e-ing-" + UUID.randomUUID().toString().substring(0, 6);
+        try {
+            for (Artifact a : new NginxBackend().emit(plan, Set.of())) {
+                Files.write(dir.resolve(a.path().substring("ingress/".length())), a.content());
+            }
+            Sh.ok("ip", "netns", "add", other);
+            Sh.ok("ip", "-n", other, "link", "set", "lo", "up");
+            Sh.in(other, null, "nginx", "-p", dir + "/", "-c", "nginx.conf");
+            String response = "";
+            for (int i = 0; i < 50 && !response.startsWith("HTTP/"); i++) {
+                response = Sh.run(null, List.of("ip", "netns", "exec", other, "bash", "-c",
+                        "exec 3<>/dev/tcp/127.0.0.1/8080; printf 'GET / HTTP/1.0\\r\\nHost: nobody.example.test\\r\\n\\r\\n' >&3; head -1 <&3")).output();
+                if (!response.startsWith("HTTP/")) Thread.sleep(100);
+            }
+            assertEquals("HTTP/1.1 404 Not Found", response.strip());
+        } finally {
+            Sh.run(null, List.of("ip", "netns", "exec", other, "nginx", "-p", dir + "/", "-c", "nginx.conf", "-s", "stop"));
+            Sh.run(null, List.of("ip", "netns", "del", other));
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
         }
     }
 }

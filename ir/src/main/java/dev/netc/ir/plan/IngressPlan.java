@@ -27,8 +27,21 @@ public record IngressPlan(List<VirtualHost> hosts, List<Upstream> upstreams, Opt
         }
     }
 
-    /** {@code exact}: the path only; otherwise the path and everything below it, element by element. */
-    public record Route(String path, boolean exact, String upstream, String origin) {
+    /**
+     * {@code exact}: the path only; otherwise the path and everything below it, element by element. The
+     * options come from the Ingress's supported annotations: {@code rewriteTarget} (empty = none),
+     * {@code backendHttps}, {@code maxBodySize} (nginx size, empty = nginx's default), {@code allowSources}
+     * (empty = everyone).
+     */
+    public record Route(String path, boolean exact, String upstream, String origin, String rewriteTarget,
+                        boolean backendHttps, String maxBodySize, List<String> allowSources) {
+        public Route {
+            allowSources = List.copyOf(allowSources);
+        }
+
+        public Route(String path, boolean exact, String upstream, String origin) {
+            this(path, exact, upstream, origin, "", false, "", List.of());
+        }
     }
 
     /** {@code servers}: {@code ip:port} of the ready endpoints; empty = 503. */
