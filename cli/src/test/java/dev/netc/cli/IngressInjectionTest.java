@@ -127,4 +127,16 @@ class IngressInjectionTest {
         }
         return tests;
     }
+
+    @org.junit.jupiter.api.Test
+    void aMissingTlsSecretIsAPositionedError() throws IOException {
+        String text = yaml("ok.example.com", "/ok", null, null).replace("spec:\n  rules:", "spec:\n  tls: [{hosts: [ok.example.com], secretName: nowhere}]\n  rules:");
+        assertTrue(text.contains("secretName: nowhere"), text);
+        Path in = tmp.resolve("tls.yaml");
+        Files.writeString(in, text);
+        CliRunner r = CliRunner.run("compile", in.toString(), "--backend", "nginx", "-o", tmp.resolve("o").toString());
+        assertEquals(1, r.exit(), r.err());
+        int line = text.lines().toList().indexOf("  tls: [{hosts: [ok.example.com], secretName: nowhere}]") + 1;
+        assertTrue(r.err().contains(in + ":" + line + ":9: error[NETC037]: TLS secret app/nowhere is not in the input"), r.err());
+    }
 }
