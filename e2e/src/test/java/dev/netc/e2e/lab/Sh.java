@@ -2,13 +2,9 @@ package dev.netc.e2e.lab;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /** Runs a command and says plainly what failed. */
 public final class Sh {
@@ -55,21 +51,8 @@ public final class Sh {
         return okIn(stdin, full.toArray(String[]::new));
     }
 
-    /**
-     * Traffic tests need root and the tools. Without them the test is skipped with a message naming what is
-     * missing; under CI=true it fails, so a broken CI machine cannot pass by skipping.
-     */
+    /** Skips (or, under CI=true, fails) a traffic test when root or a tool is missing. */
     static void requireLab(String... tools) {
-        List<String> missing = new ArrayList<>();
-        if (!"root".equals(System.getProperty("user.name"))) missing.add("root");
-        for (String t : tools) {
-            boolean found = false;
-            for (String dir : List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin")) found |= Files.isExecutable(Path.of(dir, t));
-            if (!found) missing.add(t);
-        }
-        if (missing.isEmpty()) return;
-        String msg = "traffic tests need " + String.join(", ", missing);
-        if ("true".equals(System.getenv("CI"))) Assertions.fail(msg + " (CI=true: a missing tool fails the run)");
-        Assumptions.abort(msg);
+        dev.netc.backends.testing.NetnsTool.require(tools);
     }
 }
