@@ -84,7 +84,7 @@ public final class ServiceOracle {
                     Behaviour internal = new Behaviour(iLocal ? localSet : clusterSet, affinity);
                     Behaviour external = new Behaviour(eLocal ? localSet : clusterSet, affinity);
                     out.putIfAbsent(new Frontend(p.protocol(), clusterIp, p.port(), "cluster-ip", name), internal);
-                    if (p.nodePort() != 0) {
+                    if (p.nodePort() != 0 && s.wantsNodePorts()) {
                         for (IpAddress a : nodePortAddresses(node, f)) {
                             out.putIfAbsent(new Frontend(p.protocol(), a, p.nodePort(), "node-port", name), external);
                         }
@@ -101,8 +101,9 @@ public final class ServiceOracle {
         return out;
     }
 
+    /** kube-proxy's nodePortAddresses, per family: no CIDR of the family = every address of that family. */
     private List<IpAddress> nodePortAddresses(Node node, Family f) {
-        List<Cidr> allowed = cluster.profile().proxy().nodePortAddresses();
+        List<Cidr> allowed = cluster.profile().proxy().nodePortAddresses().stream().filter(c -> c.family() == f).toList();
         return node.addresses().stream().filter(a -> a.family() == f)
                 .filter(a -> allowed.isEmpty() || allowed.stream().anyMatch(c -> c.contains(a))).toList();
     }

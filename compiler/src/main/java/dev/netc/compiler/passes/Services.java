@@ -32,14 +32,19 @@ public final class Services implements Pass<NetworkPlan, NetworkPlan> {
         Cluster c = plan.cluster();
         List<NodePlan> nodes = new ArrayList<>();
         for (Node n : c.nodes()) {
-            List<IpAddress> npAddrs = c.profile().proxy().nodePortAddresses().isEmpty() ? List.of()
+            List<IpAddress> npAddrs = c.profile().proxy().nodePortAddresses().isEmpty() ? List.<IpAddress>of()
                     : n.addresses().stream().filter(a -> c.profile().proxy().nodePortAddresses().stream()
                             .anyMatch(cidr -> cidr.contains(a))).toList();
             List<ServicePortPlan> ports = new ArrayList<>();
             for (Service s : c.services()) {
                 if (s.headless() || s.type() == Service.Type.ExternalName) continue;
                 for (IpAddress clusterIp : s.clusterIPs()) {
-                    for (ServicePort p : s.ports()) ports.add(portPlan(plan, s, p, clusterIp, n.name()));
+                    // As kube-proxy, per family: no nodePortAddresses CIDR of the family = every address of it;
+                    // CIDRs of the family that match none of the node's addresses = no NodePort on this node.
+                    Family f = clusterIp.family();
+                    boolean noNodePorts = c.profile().proxy().nodePortAddresses().stream().anyMatch(x -> x.family() == f)
+                            && npAddrs.stream().noneMatch(a -> a.family() == f);
+                    for (ServicePort p : s.ports()) ports.add(portPlan(plan, s, p, clusterIp, n.name(), noNodePorts));
                 }
             }
             ports.sort((a, b) -> key(a).compareTo(key(b)));
@@ -53,7 +58,8 @@ public final class Services implements Pass<NetworkPlan, NetworkPlan> {
                 + p.family();
     }
 
-    private static ServicePortPlan portPlan(NetworkPlan plan, Service s, ServicePort p, IpAddress clusterIp, String node) {
+    private static ServicePortPlan portPlan(NetworkPlan plan, Service s, ServicePort p, IpAddress clusterIp, String node,
+                                            boolean noNodePorts) {
         Family f = clusterIp.family();
         TreeMap<String, PlanEndpoint> all = new TreeMap<>();
         for (EndpointSlice slice : plan.endpointSlices()) {
@@ -77,7 +83,7 @@ public final class Services implements Pass<NetworkPlan, NetworkPlan> {
         List<IpAddress> externalIPs = s.externalIPs().stream().filter(a -> a.family() == f).toList();
         List<IpAddress> lbIPs = s.loadBalancerIPs().stream().filter(a -> a.family() == f).toList();
         List<Cidr> ranges = s.loadBalancerSourceRanges().stream().filter(r -> r.family() == f).toList();
-        int nodePort = s.wantsNodePorts() ? p.nodePort() : 0;
+        int nodePort = s.wantsNodePorts() && !noNodePorts ? p.nodePort() : 0;
         boolean external = nodePort != 0 || !externalIPs.isEmpty() || !lbIPs.isEmpty();
         return new ServicePortPlan(s.namespace(), s.name(), p.name(), p.protocol(), f, Optional.of(clusterIp), p.port(),
                 nodePort, externalIPs, lbIPs, ranges,

@@ -130,6 +130,21 @@ class ServicesOracleTest {
     }
 
     @Test
+    void nodePortAddressesThatMatchNoAddressOfANodeOpenNoNodePortThere() {
+        ClusterProfile d = ClusterProfile.defaults();
+        ClusterProfile p = new ClusterProfile(d.meta(), d.serviceCIDRs(), d.clusterCIDRs(), d.dnsDomain(), List.of(),
+                new ClusterProfile.Proxy(false, List.of(Cidr.parse("192.168.77.11/32"))), d.ingress());
+        Cluster c = new Cluster(p, List.of(), List.of(node("n1", 1), node("n2", 2)), List.of(pod("a", 1, true, false, 8080)),
+                List.of(), List.of(svc("web", "NodePort", "Cluster", "Cluster", false, 0)), List.of(), List.of(), List.of(),
+                List.of(), List.of());
+        NetworkPlan plan = plan(c);
+        assertEquals(List.of(IpAddress.parse("192.168.77.11")), plan.node("n1").orElseThrow().nodePortAddresses());
+        assertTrue(http(plan.node("n1").orElseThrow()).nodePort() != 0);
+        assertEquals(0, http(plan.node("n2").orElseThrow()).nodePort(), "n2 has no allowed address: no node port");
+        assertAgree(c);
+    }
+
+    @Test
     void randomClustersAgreeWithTheBehaviourTable() {
         Random rnd = new Random(424242);
         for (int round = 0; round < 300; round++) {

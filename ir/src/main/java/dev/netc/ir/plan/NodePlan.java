@@ -11,7 +11,8 @@ import java.util.List;
  *
  * @param clusterCIDRs      pod address ranges: traffic to a Service from outside them is masqueraded
  * @param masqueradeAll     masquerade every Service connection (kube-proxy's --masquerade-all)
- * @param nodePortAddresses this node's addresses that accept NodePort traffic; empty = every local address
+ * @param nodePortAddresses this node's addresses that accept NodePort traffic; none of a family = every local address
+ *                          of that family (Services of a family whose CIDRs match no address have no node port)
  * @param services          one entry per Service port and family, sorted by Service, port name, family
  * @param policy            NetworkPolicy enforcement for this node's pods
  */
