@@ -6,6 +6,7 @@ import dev.netc.ir.Diagnostics;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
 import dev.netc.ir.model.Cluster;
+import dev.netc.ir.model.ClusterProfile;
 import dev.netc.ir.model.EndpointSlice;
 import dev.netc.ir.model.Node;
 import dev.netc.ir.model.Service;
@@ -15,77 +16,141 @@ import dev.netc.ir.plan.NodePlan;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The DNAT plan: for every node, every Service port in every family it has a cluster IP in, with its
- * frontends and the endpoints behind them, chosen as kube-proxy chooses them: ready endpoints, or when there
- * are none, the serving terminating ones; Local traffic policies use only the node's own endpoints with the
- * same fallback. externalTrafficPolicy applies only to Services reachable from outside (node ports, external
- * IPs, load-balancer IPs). Headless and ExternalName Services have no frontends.
+ * The DNAT plan: for every node (by name), every Service port in every family the Service has a cluster IP in,
+ * with its frontends and the endpoints behind them, chosen as kube-proxy chooses them (its
+ * {@code CategorizeEndpoints}): ready endpoints, or when there are none anywhere, the serving terminating ones;
+ * Local traffic policies use only the node's own endpoints with the same fallback among them.
+ * externalTrafficPolicy applies only to Services reachable from outside (node ports, external IPs,
+ * load-balancer IPs). Headless and ExternalName Services have no frontends.
+ *
+ * <p>Endpoints are read from the plan's EndpointSlices as kube-proxy reads them: slices of the Service and the
+ * family, the slice port whose name and protocol equal the Service port's, the first address of each endpoint,
+ * an endpoint listed twice counted once (the local copy preferred).
+ *
+ * <p>Node ports, per family as kube-proxy reads {@code nodePortAddresses}: no CIDR of the family (or a /0) =
+ * every local address; otherwise the node's addresses inside those CIDRs, loopback left out (netc never opens
+ * localhost node ports); CIDRs that match none of the node's addresses = no node port in that family there.
  */
 public final class Services implements Pass<NetworkPlan, NetworkPlan> {
     @Override
     public NetworkPlan apply(NetworkPlan plan, Diagnostics diagnostics) {
         Cluster c = plan.cluster();
+        Map<String, List<EndpointSlice>> slicesByService = new TreeMap<>();
+        for (EndpointSlice x : plan.endpointSlices()) {
+            slicesByService.computeIfAbsent(x.meta().namespace() + "/" + x.serviceName(), k -> new ArrayList<>()).add(x);
+        }
+        // Endpoints do not depend on the node (only "local" does): read them once per Service port and family.
+        List<PortInFamily> ports = new ArrayList<>();
+        for (Service s : c.services()) {
+            if (s.headless() || s.type() == Service.Type.ExternalName) continue;
+            List<EndpointSlice> slices = slicesByService.getOrDefault(s.namespace() + "/" + s.name(), List.of());
+            for (IpAddress clusterIp : s.clusterIPs()) {
+                for (ServicePort p : s.ports()) ports.add(new PortInFamily(s, p, clusterIp, endpoints(slices, p, clusterIp.family())));
+            }
+        }
+        ports.sort(Comparator.comparing(PortInFamily::sortKey));
+
         List<NodePlan> nodes = new ArrayList<>();
         for (Node n : c.nodes()) {
-            List<IpAddress> npAddrs = c.profile().proxy().nodePortAddresses().isEmpty() ? List.<IpAddress>of()
-                    : n.addresses().stream().filter(a -> c.profile().proxy().nodePortAddresses().stream()
-                            .anyMatch(cidr -> cidr.contains(a))).toList();
-            List<ServicePortPlan> ports = new ArrayList<>();
-            for (Service s : c.services()) {
-                if (s.headless() || s.type() == Service.Type.ExternalName) continue;
-                for (IpAddress clusterIp : s.clusterIPs()) {
-                    // As kube-proxy, per family: no nodePortAddresses CIDR of the family = every address of it;
-                    // CIDRs of the family that match none of the node's addresses = no NodePort on this node.
-                    Family f = clusterIp.family();
-                    boolean noNodePorts = c.profile().proxy().nodePortAddresses().stream().anyMatch(x -> x.family() == f)
-                            && npAddrs.stream().noneMatch(a -> a.family() == f);
-                    for (ServicePort p : s.ports()) ports.add(portPlan(plan, s, p, clusterIp, n.name(), noNodePorts));
-                }
-            }
-            ports.sort((a, b) -> key(a).compareTo(key(b)));
-            nodes.add(new NodePlan(n, c.profile().clusterCIDRs(), c.profile().proxy().masqueradeAll(), npAddrs, ports));
+            NodePorts np = NodePorts.of(n, c.profile().proxy());
+            List<ServicePortPlan> plans = new ArrayList<>(ports.size());
+            for (PortInFamily p : ports) plans.add(portPlan(p, n.name(), np.open(p.family())));
+            nodes.add(new NodePlan(n, c.profile().clusterCIDRs(), c.profile().proxy().masqueradeAll(), np.addresses(), plans));
         }
         return plan.withNodes(nodes);
     }
 
-    private static String key(ServicePortPlan p) {
-        return p.namespace() + "\u0000" + p.serviceName() + "\u0000" + p.portName() + "\u0000" + p.protocol() + "\u0000"
-                + p.family();
+    /** One endpoint as a slice lists it, before a node looks at it. */
+    private record SliceEndpoint(IpAddress ip, int port, String nodeName, boolean ready, boolean serving, boolean terminating) {
     }
 
-    private static ServicePortPlan portPlan(NetworkPlan plan, Service s, ServicePort p, IpAddress clusterIp, String node,
-                                            boolean noNodePorts) {
-        Family f = clusterIp.family();
-        TreeMap<String, PlanEndpoint> all = new TreeMap<>();
-        for (EndpointSlice slice : plan.endpointSlices()) {
-            if (!slice.meta().namespace().equals(s.namespace()) || !slice.serviceName().equals(s.name())
-                    || slice.addressType() != f) {
-                continue;
+    /** One Service port in one family, with every endpoint its slices list. */
+    private record PortInFamily(Service service, ServicePort port, IpAddress clusterIP, List<SliceEndpoint> endpoints) {
+        Family family() {
+            return clusterIP.family();
+        }
+
+        String sortKey() {
+            return service.namespace() + "\u0000" + service.name() + "\u0000" + port.name() + "\u0000" + port.protocol()
+                    + "\u0000" + family();
+        }
+    }
+
+    /**
+     * Where a node accepts node-port traffic: {@code addresses} are the explicit ones (none of a family = every
+     * local address of it, unless {@code closed} says the family has none at all).
+     */
+    private record NodePorts(List<IpAddress> addresses, Map<Family, Boolean> closed) {
+        static NodePorts of(Node n, ClusterProfile.Proxy proxy) {
+            List<IpAddress> addresses = new ArrayList<>();
+            Map<Family, Boolean> closed = new EnumMap<>(Family.class);
+            for (Family f : Family.values()) {
+                List<Cidr> cidrs = proxy.nodePortAddresses().stream().filter(x -> x.family() == f).toList();
+                boolean all = cidrs.isEmpty() || cidrs.stream().anyMatch(x -> x.prefixLength() == 0);
+                if (all) {
+                    closed.put(f, false);
+                    continue;
+                }
+                List<IpAddress> matching = n.addresses().stream()
+                        .filter(a -> a.family() == f && !a.value().isLoopback() && cidrs.stream().anyMatch(x -> x.contains(a)))
+                        .toList();
+                addresses.addAll(matching);
+                closed.put(f, matching.isEmpty());
             }
+            return new NodePorts(addresses, closed);
+        }
+
+        boolean open(Family f) {
+            return !closed.get(f);
+        }
+    }
+
+    /** The endpoints the slices list for one Service port in one family, in slice order, duplicates kept. */
+    private static List<SliceEndpoint> endpoints(List<EndpointSlice> slices, ServicePort p, Family f) {
+        List<SliceEndpoint> out = new ArrayList<>();
+        for (EndpointSlice slice : slices) {
+            if (slice.addressType() != f) continue;
             Optional<EndpointSlice.EndpointPort> port = slice.ports().stream()
                     .filter(x -> x.name().equals(p.name()) && x.protocol() == p.protocol()).findFirst();
-            if (port.isEmpty()) continue;
+            if (port.isEmpty() || port.get().port() <= 0) continue;
             for (EndpointSlice.Endpoint e : slice.endpoints()) {
-                for (IpAddress a : e.addresses()) {
-                    PlanEndpoint pe = new PlanEndpoint(a, port.get().port(), e.nodeName(), e.nodeName().equals(node),
-                            e.ready(), e.serving(), e.terminating());
-                    all.putIfAbsent(pe.hostPort(), pe); // one endpoint listed in two slices counts once
-                }
+                // kube-proxy uses an endpoint's first address only, and only when it is of the slice's family
+                if (e.addresses().isEmpty() || e.addresses().get(0).family() != f) continue;
+                out.add(new SliceEndpoint(e.addresses().get(0), port.get().port(), e.nodeName(), e.ready(), e.serving(),
+                        e.terminating()));
             }
         }
-        List<PlanEndpoint> cluster = usable(new ArrayList<>(all.values()), false);
-        List<PlanEndpoint> local = usable(new ArrayList<>(all.values()), true);
+        return List.copyOf(out);
+    }
+
+    private static ServicePortPlan portPlan(PortInFamily pf, String node, boolean nodePortsOpen) {
+        Service s = pf.service();
+        ServicePort p = pf.port();
+        Family f = pf.family();
+        TreeMap<String, PlanEndpoint> byHostPort = new TreeMap<>();
+        for (SliceEndpoint e : pf.endpoints()) {
+            PlanEndpoint pe = new PlanEndpoint(e.ip(), e.port(), e.nodeName(), !node.isEmpty() && e.nodeName().equals(node),
+                    e.ready(), e.serving(), e.terminating());
+            // an endpoint listed twice counts once: the first copy, or a later one that is local (as kube-proxy)
+            byHostPort.merge(pe.hostPort(), pe, (first, later) -> later.local() && !first.local() ? later : first);
+        }
+        List<PlanEndpoint> all = List.copyOf(byHostPort.values());
+        List<PlanEndpoint> cluster = usable(all, false);
+        List<PlanEndpoint> local = usable(all, true);
         List<IpAddress> externalIPs = s.externalIPs().stream().filter(a -> a.family() == f).toList();
         List<IpAddress> lbIPs = s.loadBalancerIPs().stream().filter(a -> a.family() == f).toList();
         List<Cidr> ranges = s.loadBalancerSourceRanges().stream().filter(r -> r.family() == f).toList();
-        int nodePort = s.wantsNodePorts() && !noNodePorts ? p.nodePort() : 0;
+        int nodePort = s.wantsNodePorts() && nodePortsOpen ? p.nodePort() : 0;
         boolean external = nodePort != 0 || !externalIPs.isEmpty() || !lbIPs.isEmpty();
-        return new ServicePortPlan(s.namespace(), s.name(), p.name(), p.protocol(), f, Optional.of(clusterIp), p.port(),
+        return new ServicePortPlan(s.namespace(), s.name(), p.name(), p.protocol(), f, Optional.of(pf.clusterIP()), p.port(),
                 nodePort, externalIPs, lbIPs, ranges,
                 external && s.externalTrafficPolicy() == Service.TrafficPolicy.Local,
                 s.internalTrafficPolicy() == Service.TrafficPolicy.Local,
@@ -93,7 +158,10 @@ public final class Services implements Pass<NetworkPlan, NetworkPlan> {
                 cluster, local, !cluster.isEmpty());
     }
 
-    /** Ready endpoints, or if there are none, the serving terminating ones (of this node only, when local). */
+    /**
+     * Ready endpoints, or if there are none, the serving terminating ones (among this node's only, when local).
+     * Whether any endpoint is usable anywhere is then simply whether the cluster-wide list is non-empty.
+     */
     private static List<PlanEndpoint> usable(List<PlanEndpoint> all, boolean localOnly) {
         List<PlanEndpoint> scope = all.stream().filter(e -> !localOnly || e.local()).toList();
         List<PlanEndpoint> ready = scope.stream().filter(PlanEndpoint::ready).sorted().toList();
