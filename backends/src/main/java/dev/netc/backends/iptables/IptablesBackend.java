@@ -11,23 +11,39 @@ import dev.netc.ir.plan.NodePlan;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * {@code nodes/<node>/iptables.rules} (and {@code ip6tables.rules}): {@code iptables-restore} input in
- * kube-proxy's iptables-mode layout and names (KUBE-SERVICES, KUBE-NODEPORTS, KUBE-SVC-/KUBE-SVL-/KUBE-EXT-/
- * KUBE-FW-/KUBE-SEP- chains, KUBE-MARK-MASQ, KUBE-POSTROUTING, the filter chains for rejects and the
- * load-balancer firewall), plus netc's NetworkPolicy chains and {@code nodes/<node>/ipset.rules} for their peer
- * sets (restore it first).
+ * {@code nodes/<node>/iptables.rules} (and {@code ip6tables.rules} when the node has IPv6 Services or IPv6 pod
+ * ranges): {@code iptables-restore} / {@code ip6tables-restore} input in the layout and names of kube-proxy's
+ * iptables mode, so that a node's {@code iptables-save} can be read against it:
+ * <ul>
+ * <li>nat: PREROUTING and OUTPUT jump to KUBE-SERVICES, POSTROUTING to KUBE-POSTROUTING (masquerade, with
+ *     {@code --random-fully}, what KUBE-MARK-MASQ marked 0x4000); KUBE-SERVICES dispatches cluster, external and
+ *     load-balancer IPs to KUBE-SVC-/KUBE-SVL-/KUBE-EXT-/KUBE-FW- chains and ends with the jump to KUBE-NODEPORTS
+ *     (local destinations other than loopback: netc opens no localhost node ports); KUBE-SEP- chains DNAT.
+ *     Chain names are kube-proxy's hashes ({@link ChainNames});</li>
+ * <li>filter: INPUT/FORWARD/OUTPUT jump to KUBE-PROXY-FIREWALL (load-balancer source ranges), KUBE-NODEPORTS,
+ *     KUBE-SERVICES and KUBE-EXTERNAL-SERVICES (REJECT for Services without endpoints, DROP for Local policies
+ *     without a local endpoint) and KUBE-FORWARD, as kube-proxy installs them; then netc's NetworkPolicy chains,
+ *     with {@code nodes/<node>/ipset.rules} holding their peer sets (restore that first).</li>
+ * </ul>
  *
- * <p>Each file is a complete restore for a clean network namespace: it declares every chain it uses and
- * flushes them. On a node with other rules in the built-in chains, the applier restores it with
- * {@code --noflush} and keeps netc's jump rules present once.
+ * <p>Applying. On a clean network namespace, {@code iptables-restore FILE} gives a working node: the restore
+ * flushes the nat and filter tables and the file declares ({@code :CHAIN - [0:0]}) every chain it uses. On a node
+ * that has other rules, a plain restore would flush them too; netc's rules are meant to be applied there with
+ * {@code --noflush}: each declaration line then creates or empties just that chain, so netc's own chains are
+ * replaced whole and nothing else is touched, but the {@code -A PREROUTING/INPUT/FORWARD/OUTPUT/POSTROUTING} jump
+ * lines append to chains netc does not own, so the applier must insert them only where missing (as kube-proxy's
+ * {@code EnsureRule} does) instead of appending them on every apply. Chains that netc no longer declares are not
+ * deleted by a {@code --noflush} restore; the applier removes them.
  */
 public final class IptablesBackend implements Backend {
+    /** kube-proxy's {@code largeClusterEndpointsThreshold}: more endpoints than this and it drops endpoint comments. */
+    static final int LARGE_CLUSTER_ENDPOINTS = 1000;
+
     @Override
     public String name() {
         return "iptables";
@@ -48,47 +64,19 @@ public final class IptablesBackend implements Backend {
         return out;
     }
 
-    /** Rules of one table: chain declarations (kept in first-use order, no duplicates) and rule lines. */
-    private static final class Table {
-        final Set<String> chains = new LinkedHashSet<>();
-        final List<String> rules = new ArrayList<>();
-
-        void chain(String c) {
-            chains.add(c);
-        }
-
-        void rule(String r) {
-            rules.add(r);
-        }
-
-        void write(StringBuilder b, String name) {
-            b.append('*').append(name).append('\n');
-            chains.forEach(c -> b.append(':').append(c).append(" - [0:0]\n"));
-            rules.forEach(r -> b.append(r).append('\n'));
-            b.append("COMMIT\n");
-        }
-    }
-
+    /** The restore input of one node and family. */
     static String render(NodePlan n, Family f) {
-        Table nat = new Table();
-        Table filter = new Table();
-        for (String c : List.of("KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-MARK-MASQ")) nat.chain(c);
-        for (String c : List.of("KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-FORWARD", "KUBE-NODEPORTS",
-                "KUBE-PROXY-FIREWALL")) {
+        RestoreTable nat = new RestoreTable("nat");
+        RestoreTable filter = new RestoreTable("filter");
+        for (String c : List.of("KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-FORWARD", "KUBE-NODEPORTS", "KUBE-PROXY-FIREWALL")) {
             filter.chain(c);
         }
+        for (String c : List.of("KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-MARK-MASQ")) nat.chain(c);
         IptablesPolicyRenderer.chainDeclarations(n.policy(), f).forEach(d -> filter.chain(d.substring(1, d.indexOf(' '))));
 
-        nat.rule("-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES");
-        nat.rule("-A OUTPUT -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES");
-        nat.rule("-A POSTROUTING -m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING");
-        nat.rule("-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN");
-        nat.rule("-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000");
-        nat.rule("-A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE --random-fully");
-        nat.rule("-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000");
-
-        // NetworkPolicy comes first in FORWARD: KUBE-FORWARD accepts marked and established traffic.
-        IptablesPolicyRenderer.forwardJump(n.policy(), f).forEach(filter::rule);
+        // Jumps from the built-in chains, in the order kube-proxy's prepending leaves them. NetworkPolicy comes
+        // first in FORWARD, before KUBE-FORWARD accepts marked and established traffic.
+        filter.rules(IptablesPolicyRenderer.forwardJump(n.policy(), f));
         filter.rule("-A INPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL");
         filter.rule("-A INPUT -m comment --comment \"kubernetes health check service ports\" -j KUBE-NODEPORTS");
         filter.rule("-A INPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible service portals\" -j KUBE-EXTERNAL-SERVICES");
@@ -102,162 +90,55 @@ public final class IptablesBackend implements Backend {
         filter.rule("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding rules\" -m mark --mark 0x4000/0x4000 -j ACCEPT");
         filter.rule("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding conntrack rule\" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
 
-        List<String> chainsAndEndpoints = new ArrayList<>();
-        for (ServicePortPlan s : n.services(f)) service(n, s, f, nat, filter, chainsAndEndpoints);
-        nat.rules.addAll(chainsAndEndpoints);
+        nat.rule("-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES");
+        nat.rule("-A OUTPUT -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES");
+        nat.rule("-A POSTROUTING -m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING");
+        nat.rule("-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN");
+        // clear the mark so that a packet that passes the stack again is not masqueraded twice
+        nat.rule("-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000");
+        nat.rule("-A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE --random-fully");
+        nat.rule("-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000");
+        List<Cidr> podRanges = n.clusterCIDRs(f);
+        if (!n.masqueradeAll() && podRanges.size() > 1) {
+            nat.chain(ServiceRules.MASQ_OFF_CLUSTER);
+            for (Cidr c : podRanges) nat.rule("-A " + ServiceRules.MASQ_OFF_CLUSTER + " -s " + c.text() + " -j RETURN");
+            nat.rule("-A " + ServiceRules.MASQ_OFF_CLUSTER + " -j KUBE-MARK-MASQ");
+        }
 
-        // The node-port dispatch must be the last rule of KUBE-SERVICES.
+        List<ServicePortPlan> services = n.services(f);
+        ServiceRules w = new ServiceRules(n, f, endpointCount(services) > LARGE_CLUSTER_ENDPOINTS, nat, filter);
+        for (ServicePortPlan s : services) w.add(s);
+        nat.rules(w.chainRules);
+
+        // The node-port dispatch must be the last rule of KUBE-SERVICES. Loopback is left out: localhost node
+        // ports would need route_localnet (IPv4) and never work for IPv6.
+        String tail = "-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\"";
         List<IpAddress> npAddrs = n.nodePortAddresses(f);
         if (npAddrs.isEmpty()) {
-            nat.rule("-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS");
+            nat.rule(tail + " -m addrtype --dst-type LOCAL ! -d " + (f == Family.IPV4 ? "127.0.0.0/8" : "::1/128") + " -j KUBE-NODEPORTS");
         } else {
             for (IpAddress a : npAddrs) {
-                nat.rule("-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\" -d "
-                        + a.text() + " -j KUBE-NODEPORTS");
+                if (!a.value().isLoopback()) nat.rule(tail + " -d " + a.text() + " -j KUBE-NODEPORTS");
             }
         }
-        IptablesPolicyRenderer.rules(n.policy(), f).forEach(filter::rule);
+        filter.rules(IptablesPolicyRenderer.rules(n.policy(), f));
 
         StringBuilder b = new StringBuilder();
         b.append("# netc ").append(f.apiName()).append(" rules for node ").append(n.name())
                 .append(": iptables-restore input in kube-proxy's layout\n");
-        filter.write(b, "filter");
-        nat.write(b, "nat");
+        filter.write(b);
+        nat.write(b);
         return b.toString();
     }
 
-    private static void service(NodePlan n, ServicePortPlan s, Family f, Table nat, Table filter, List<String> later) {
-        String spn = s.servicePortName();
-        String proto = s.protocol().lower();
-        String svc = ChainNames.service("KUBE-SVC-", spn, proto);
-        String svl = ChainNames.service("KUBE-SVL-", spn, proto);
-        String ext = ChainNames.service("KUBE-EXT-", spn, proto);
-        String fw = ChainNames.service("KUBE-FW-", spn, proto);
-        String internalChain = s.internalLocal() ? svl : svc;
-        String externalPolicyChain = s.externalLocal() ? svl : svc;
-        boolean hasInternal = !s.internalEndpoints().isEmpty();
-        boolean hasExternal = !s.externalEndpoints().isEmpty();
-        boolean usesCluster = !s.clusterEndpoints().isEmpty() && s.usesClusterEndpoints();
-        boolean usesLocal = !s.localEndpoints().isEmpty() && s.usesLocalEndpoints();
-        boolean usesExt = s.hasEndpoints() && s.externallyAccessible();
-        boolean usesFw = !s.loadBalancerIPs().isEmpty() && !s.loadBalancerSourceRanges().isEmpty();
-        String internalFilterTarget = !s.hasEndpoints() ? "REJECT" : "DROP";
-        String internalFilterComment = !s.hasEndpoints() ? spn + " has no endpoints" : spn + " has no local endpoints";
-        String externalFilterTarget = !s.hasEndpoints() ? "REJECT" : "DROP";
-        String externalFilterComment = !s.hasEndpoints() ? spn + " has no endpoints" : spn + " has no local endpoints";
-        String m = "-m " + proto + " -p " + proto;
-
-        if (usesCluster) nat.chain(svc);
-        if (usesLocal) nat.chain(svl);
-        if (usesExt) nat.chain(ext);
-        if (usesFw) nat.chain(fw);
-
-        // cluster IP
-        if (s.clusterIP().isPresent()) {
-            String ip = s.clusterIP().get().text();
-            String args = "-m comment --comment \"" + spn + " cluster IP\" " + m + " -d " + ip + " --dport " + s.port();
-            if (hasInternal) {
-                if (n.masqueradeAll()) {
-                    later.add("-A " + internalChain + " " + args + " -j KUBE-MARK-MASQ");
-                } else {
-                    for (Cidr c : n.clusterCIDRs(f)) later.add("-A " + internalChain + " " + args + " ! -s " + c.text() + " -j KUBE-MARK-MASQ");
-                }
-                nat.rule("-A KUBE-SERVICES " + args + " -j " + internalChain);
-            } else {
-                filter.rule("-A KUBE-SERVICES -m comment --comment \"" + internalFilterComment + "\" " + m + " -d " + ip
-                        + " --dport " + s.port() + " -j " + internalFilterTarget);
-            }
+    /** The endpoints the node's Service ports of one family know (kube-proxy's measure of a large cluster). */
+    private static int endpointCount(List<ServicePortPlan> services) {
+        int count = 0;
+        for (ServicePortPlan s : services) {
+            TreeSet<PlanEndpoint> all = new TreeSet<>(s.clusterEndpoints());
+            all.addAll(s.localEndpoints());
+            count += all.size();
         }
-        // external IPs
-        for (IpAddress a : s.externalIPs()) {
-            if (s.hasEndpoints()) {
-                nat.rule("-A KUBE-SERVICES -m comment --comment \"" + spn + " external IP\" " + m + " -d " + a.text()
-                        + " --dport " + s.port() + " -j " + ext);
-            }
-            if (!hasExternal) {
-                filter.rule("-A KUBE-EXTERNAL-SERVICES -m comment --comment \"" + externalFilterComment + "\" " + m + " -d "
-                        + a.text() + " --dport " + s.port() + " -j " + externalFilterTarget);
-            }
-        }
-        // load-balancer IPs
-        for (IpAddress a : s.loadBalancerIPs()) {
-            if (s.hasEndpoints()) {
-                nat.rule("-A KUBE-SERVICES -m comment --comment \"" + spn + " loadbalancer IP\" " + m + " -d " + a.text()
-                        + " --dport " + s.port() + " -j " + (usesFw ? fw : ext));
-            }
-            if (usesFw) {
-                filter.rule("-A KUBE-PROXY-FIREWALL -m comment --comment \"" + spn + " traffic not accepted by " + fw + "\" " + m
-                        + " -d " + a.text() + " --dport " + s.port() + " -j DROP");
-            }
-            if (!hasExternal) {
-                filter.rule("-A KUBE-EXTERNAL-SERVICES -m comment --comment \"" + externalFilterComment + "\" " + m + " -d "
-                        + a.text() + " --dport " + s.port() + " -j " + externalFilterTarget);
-            }
-        }
-        // node port
-        if (s.nodePort() != 0) {
-            if (s.hasEndpoints()) {
-                nat.rule("-A KUBE-NODEPORTS -m comment --comment " + spn + " " + m + " --dport " + s.nodePort() + " -j " + ext);
-            }
-            if (!hasExternal) {
-                filter.rule("-A KUBE-EXTERNAL-SERVICES -m comment --comment \"" + externalFilterComment
-                        + "\" -m addrtype --dst-type LOCAL " + m + " --dport " + s.nodePort() + " -j " + externalFilterTarget);
-            }
-        }
-        // firewall chain: allowed sources go on to the external chain; the rest falls through and is dropped
-        // in filter KUBE-PROXY-FIREWALL (it was never DNATed, so its destination is still the LB IP)
-        if (usesFw) {
-            for (Cidr c : s.loadBalancerSourceRanges()) {
-                later.add("-A " + fw + " -m comment --comment \"" + spn + " loadbalancer IP\" -s " + c.text() + " -j " + ext);
-            }
-            later.add("-A " + fw + " -m comment --comment \"other traffic to " + spn + " will be dropped by KUBE-PROXY-FIREWALL\"");
-        }
-        // external traffic chain
-        if (usesExt) {
-            if (!s.externalLocal()) {
-                later.add("-A " + ext + " -m comment --comment \"masquerade traffic for " + spn + " external destinations\" -j KUBE-MARK-MASQ");
-            } else {
-                for (Cidr c : n.clusterCIDRs(f)) {
-                    later.add("-A " + ext + " -m comment --comment \"pod traffic for " + spn + " external destinations\" -s "
-                            + c.text() + " -j " + svc);
-                }
-                later.add("-A " + ext + " -m comment --comment \"masquerade LOCAL traffic for " + spn
-                        + " external destinations\" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ");
-                later.add("-A " + ext + " -m comment --comment \"route LOCAL traffic for " + spn
-                        + " external destinations\" -m addrtype --src-type LOCAL -j " + svc);
-            }
-            if (hasExternal) later.add("-A " + ext + " -j " + externalPolicyChain);
-        }
-        if (usesCluster) toEndpoints(s, svc, s.clusterEndpoints(), proto, later);
-        if (usesLocal) toEndpoints(s, svl, s.localEndpoints(), proto, later);
-        for (PlanEndpoint e : s.reachableEndpoints()) {
-            String sep = ChainNames.endpoint(spn, proto, e.hostPort());
-            nat.chain(sep);
-            String head = "-A " + sep + " -m comment --comment " + spn;
-            later.add(head + " -s " + e.ip().text() + " -j KUBE-MARK-MASQ");
-            later.add(head + (s.affinitySeconds() > 0 ? " -m recent --name " + sep + " --set" : "") + " " + m
-                    + " -j DNAT --to-destination " + e.hostPort());
-        }
-    }
-
-    private static void toEndpoints(ServicePortPlan s, String chain, List<PlanEndpoint> eps, String proto, List<String> later) {
-        String spn = s.servicePortName();
-        if (s.affinitySeconds() > 0) {
-            for (PlanEndpoint e : eps) {
-                String sep = ChainNames.endpoint(spn, proto, e.hostPort());
-                later.add("-A " + chain + " -m comment --comment \"" + spn + " -> " + e.hostPort() + "\" -m recent --name " + sep
-                        + " --rcheck --seconds " + s.affinitySeconds() + " --reap -j " + sep);
-            }
-        }
-        for (int i = 0; i < eps.size(); i++) {
-            PlanEndpoint e = eps.get(i);
-            String sep = ChainNames.endpoint(spn, proto, e.hostPort());
-            StringBuilder r = new StringBuilder("-A " + chain + " -m comment --comment \"" + spn + " -> " + e.hostPort() + "\"");
-            if (i < eps.size() - 1) {
-                r.append(" -m statistic --mode random --probability ")
-                        .append(String.format(Locale.ROOT, "%.10f", 1.0 / (eps.size() - i)));
-            }
-            later.add(r + " -j " + sep);
-        }
+        return count;
     }
 }
