@@ -10,7 +10,9 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The rules of one node's Service ports in one family, as kube-proxy's iptables proxier writes them (its
@@ -28,6 +30,7 @@ final class ServiceRules {
     private final RestoreTable nat;
     private final RestoreTable filter;
     final List<String> chainRules = new ArrayList<>();
+    private final List<String> probabilities = new ArrayList<>();
 
     /**
      * @param largeCluster kube-proxy's "large cluster mode": above 1000 endpoints it leaves the comments out of the
@@ -55,13 +58,22 @@ final class ServiceRules {
         return new BigDecimal(1.0 / n).setScale(10, RoundingMode.HALF_EVEN).toPlainString();
     }
 
+    /** {@link #probability}, each value computed once per file (kube-proxy keeps them precomputed too). */
+    private String cachedProbability(int n) {
+        while (probabilities.size() <= n) probabilities.add(probability(Math.max(1, probabilities.size())));
+        return probabilities.get(n);
+    }
+
     void add(ServicePortPlan s) {
         String spn = s.servicePortName();
         String proto = s.protocol().lower();
-        String svc = ChainNames.service("KUBE-SVC-", spn, proto);
-        String svl = ChainNames.service("KUBE-SVL-", spn, proto);
-        String ext = ChainNames.service("KUBE-EXT-", spn, proto);
-        String fw = ChainNames.service("KUBE-FW-", spn, proto);
+        String hash = ChainNames.hash(spn + proto); // the four chains of a Service port share it
+        String svc = "KUBE-SVC-" + hash;
+        String svl = "KUBE-SVL-" + hash;
+        String ext = "KUBE-EXT-" + hash;
+        String fw = "KUBE-FW-" + hash;
+        Map<PlanEndpoint, String> sep = new TreeMap<>();
+        for (PlanEndpoint e : s.reachableEndpoints()) sep.put(e, ChainNames.endpoint(spn, proto, e.hostPort()));
         String m = "-m " + proto + " -p " + proto;
 
         // Which chains this node needs, as kube-proxy decides (hasEndpoints = usable endpoints anywhere).
@@ -132,9 +144,9 @@ final class ServiceRules {
 
         if (usesExt) externalChain(s, spn, ext, svc, externalPolicyChain, hasExternal);
         if (usesFw) firewallChain(s, spn, fw, ext);
-        if (usesCluster) toEndpoints(s, svc, s.clusterEndpoints(), proto);
-        if (usesLocal) toEndpoints(s, svl, s.localEndpoints(), proto);
-        for (PlanEndpoint e : s.reachableEndpoints()) endpointChain(s, e, proto, m);
+        if (usesCluster) toEndpoints(s, svc, s.clusterEndpoints(), sep);
+        if (usesLocal) toEndpoints(s, svl, s.localEndpoints(), sep);
+        sep.forEach((e, chain) -> endpointChain(s, e, chain, m));
     }
 
     /** Masquerade traffic to the cluster IP that does not come from a pod (or all of it, with masqueradeAll). */
@@ -191,12 +203,12 @@ final class ServiceRules {
         return largeCluster ? "" : " -m comment --comment " + text;
     }
 
-    private void toEndpoints(ServicePortPlan s, String chain, List<PlanEndpoint> eps, String proto) {
+    private void toEndpoints(ServicePortPlan s, String chain, List<PlanEndpoint> eps, Map<PlanEndpoint, String> sepOf) {
         String spn = s.servicePortName();
         if (s.affinitySeconds() > 0) {
             // a client seen recently goes back to the endpoint it had
             for (PlanEndpoint e : eps) {
-                String sep = ChainNames.endpoint(spn, proto, e.hostPort());
+                String sep = sepOf.get(e);
                 chainRules.add("-A " + chain + comment("\"" + spn + " -> " + e.hostPort() + "\"") + " -m recent --name " + sep
                         + " --rcheck --seconds " + s.affinitySeconds() + " --reap -j " + sep);
             }
@@ -204,15 +216,14 @@ final class ServiceRules {
         // rule i matches 1/(n-i) of what is left: every endpoint gets 1/n; the last rule takes the rest
         for (int i = 0; i < eps.size(); i++) {
             PlanEndpoint e = eps.get(i);
-            String sep = ChainNames.endpoint(spn, proto, e.hostPort());
-            String stat = i < eps.size() - 1 ? " -m statistic --mode random --probability " + probability(eps.size() - i) : "";
+            String sep = sepOf.get(e);
+            String stat = i < eps.size() - 1 ? " -m statistic --mode random --probability " + cachedProbability(eps.size() - i) : "";
             chainRules.add("-A " + chain + comment("\"" + spn + " -> " + e.hostPort() + "\"") + stat + " -j " + sep);
         }
     }
 
-    private void endpointChain(ServicePortPlan s, PlanEndpoint e, String proto, String m) {
+    private void endpointChain(ServicePortPlan s, PlanEndpoint e, String sep, String m) {
         String spn = s.servicePortName();
-        String sep = ChainNames.endpoint(spn, proto, e.hostPort());
         nat.chain(sep);
         String head = "-A " + sep + comment(spn);
         // hairpin: a pod reaching itself through the Service must see the reply come from the Service
