@@ -519,6 +519,88 @@ class IptablesBackendTest {
         return new IptablesBackend().emit(new NetworkPlan(c, List.of(), List.of(n)), Set.of());
     }
 
+    // ---- from YAML, through the whole compiler -----------------------------------------------------------------
+
+    static final String YAML = """
+            apiVersion: netc.dev/v1alpha1
+            kind: Cluster
+            metadata: {name: lab}
+            spec:
+              serviceCIDRs: [10.96.0.0/12]
+              clusterCIDRs: [10.244.0.0/16]
+              nodes:
+                - {name: n1, addresses: [192.168.77.11], podCIDRs: [10.244.1.0/24]}
+                - {name: n2, addresses: [192.168.77.12], podCIDRs: [10.244.2.0/24]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: a, namespace: shop, labels: {app: web}}
+            spec:
+              nodeName: n1
+              containers: [{name: c, image: x, ports: [{name: http, containerPort: 8080}]}]
+            status: {podIP: 10.244.1.10, conditions: [{type: Ready, status: "True"}]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: b, namespace: shop, labels: {app: web}}
+            spec:
+              nodeName: n2
+              containers: [{name: c, image: x, ports: [{name: http, containerPort: 9090}]}]
+            status: {podIP: 10.244.2.10, conditions: [{type: Ready, status: "True"}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, namespace: shop}
+            spec:
+              type: NodePort
+              clusterIP: 10.96.0.80
+              externalTrafficPolicy: Local
+              selector: {app: web}
+              ports: [{name: http, port: 80, targetPort: http, nodePort: 30080}]
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: empty, namespace: shop}
+            spec:
+              clusterIP: 10.96.0.81
+              selector: {app: nothing}
+              ports: [{port: 81}]
+            """;
+
+    @Test
+    void yamlThroughTheWholeCompiler() throws Exception {
+        dev.netc.compiler.Compiler.Result r = new dev.netc.compiler.Compiler()
+                .compile(List.of(new dev.netc.compiler.InputSource("lab.yaml", YAML.getBytes(StandardCharsets.UTF_8))));
+        assertTrue(r.ok(), r.diagnostics().toString());
+        List<Artifact> files = new IptablesBackend().emit(r.plan().orElseThrow(), Set.of());
+        assertEquals(List.of("nodes/n1/iptables.rules", "nodes/n2/iptables.rules"), files.stream().map(Artifact::path).toList());
+        String spn = "shop/web:http";
+        String svc = ChainNames.service("KUBE-SVC-", spn, "tcp");
+        String svl = ChainNames.service("KUBE-SVL-", spn, "tcp");
+        String ext = ChainNames.service("KUBE-EXT-", spn, "tcp");
+        for (Artifact f : files) {
+            List<String> out = List.of(f.text().split("\n"));
+            // named targetPort: each pod's own number
+            assertHasLines(out,
+                    "-A KUBE-SERVICES -m comment --comment \"shop/web:http cluster IP\" -m tcp -p tcp -d 10.96.0.80 --dport 80 -j " + svc,
+                    "-A " + svc + " -m comment --comment \"shop/web:http -> 10.244.1.10:8080\" -m statistic --mode random --probability 0.5000000000 -j "
+                            + ChainNames.endpoint(spn, "tcp", "10.244.1.10:8080"),
+                    "-A " + svc + " -m comment --comment \"shop/web:http -> 10.244.2.10:9090\" -j " + ChainNames.endpoint(spn, "tcp", "10.244.2.10:9090"),
+                    "-A KUBE-NODEPORTS -m comment --comment shop/web:http -m tcp -p tcp --dport 30080 -j " + ext,
+                    "-A KUBE-SERVICES -m comment --comment \"shop/empty has no endpoints\" -m tcp -p tcp -d 10.96.0.81 --dport 81 -j REJECT --reject-with icmp-port-unreachable");
+            String localEp = f.node().equals("n1") ? "10.244.1.10:8080" : "10.244.2.10:9090";
+            assertHasLines(out, "-A " + svl + " -m comment --comment \"shop/web:http -> " + localEp + "\" -j " + ChainNames.endpoint(spn, "tcp", localEp),
+                    "-A " + ext + " -j " + svl);
+        }
+        NetnsTool.require("ip", "iptables-restore");
+        try (NetnsTool ns = new NetnsTool()) {
+            for (Artifact f : files) {
+                NetnsTool.Result t = ns.run(f.text(), "iptables-restore", "--test");
+                assertEquals(0, t.exit(), t.output());
+            }
+        }
+    }
+
     // ---- the real tools ------------------------------------------------------------------------------------------
 
     /** Every kind of rule the backend writes, in both families. */
