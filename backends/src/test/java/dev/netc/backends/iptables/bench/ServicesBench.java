@@ -35,10 +35,11 @@ import java.util.Set;
  * after warm-up). Run it with:
  * <pre>
  * mvn -q -o -pl backends -am test-compile
- * java -cp "backends/target/test-classes:backends/target/classes:compiler/target/classes:ir/target/classes:$(cat cp.txt)" \
+ * java -Xmx2g -cp backends/target/test-classes:backends/target/classes:compiler/target/classes:ir/target/classes:\
+ * $HOME/.m2/repository/com/github/seancfoley/ipaddress/5.5.1/ipaddress-5.5.1.jar \
  *     dev.netc.backends.iptables.bench.ServicesBench [N ...]
  * </pre>
- * where {@code cp.txt} comes from {@code mvn -q -o -pl backends dependency:build-classpath -Dmdep.outputFile=$PWD/cp.txt}.
+ * With {@code -Dnetc.bench.out=DIR} it also writes each size's n1 file there, to time {@code iptables-restore} on it.
  */
 public final class ServicesBench {
     static final SourcePos POS = new SourcePos("bench", 1, 1);
