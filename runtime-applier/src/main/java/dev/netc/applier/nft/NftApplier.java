@@ -1,0 +1,220 @@
+package dev.netc.applier.nft;
+
+import dev.netc.applier.ApplyException;
+import dev.netc.applier.Artifact;
+import dev.netc.applier.BackendApplier;
+import dev.netc.applier.Bundle;
+import dev.netc.applier.Change;
+import dev.netc.applier.Context;
+import dev.netc.applier.NetnsThread;
+import dev.netc.applier.Outcome;
+import dev.netc.applier.Script;
+import dev.netc.applier.nft.NftRuleset.Command;
+import dev.netc.applier.nft.NftRuleset.Table;
+import dev.netc.applier.nft.NftRuleset.TableId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Installs {@code nftables.nft} through libnftables: the whole artifact (or, when only parts of the tables
+ * changed and the kernel still holds exactly what was applied last, just those parts) in one
+ * {@code nft_run_cmd_from_buffer} call, which the kernel commits as one transaction. Only the artifact's own
+ * tables are touched: an artifact with any other top-level command is refused.
+ */
+public final class NftApplier implements BackendApplier {
+    public static final String ARTIFACT = "nftables.nft";
+    private static final String LISTING = "nftables";
+    private static final Pattern ERROR_POS = Pattern.compile("^[^:\\n]*:(\\d+):(\\d+)(?:-\\d+)?: (.*)$", Pattern.MULTILINE);
+
+    @Override
+    public Outcome apply(Context c) throws ApplyException {
+        Artifact art = artifact(c.target());
+        NftRuleset target = parse(art);
+        Set<TableId> owned = new TreeSet<>(target.tables().keySet());
+        Optional<NftRuleset> previous = Optional.empty();
+        if (c.previous().isPresent()) {
+            Optional<Artifact> p = c.previous().get().find(ARTIFACT);
+            if (p.isPresent()) {
+                try {
+                    previous = Optional.of(NftRuleset.parse(p.get().text()));
+                    owned.addAll(previous.get().tables().keySet());
+                } catch (NftRuleset.SyntaxException e) {
+                    previous = Optional.empty();
+                }
+            }
+        }
+        try (Nft nft = Nft.open(false)) {
+            SortedMap<TableId, String> current = list(nft, owned);
+            String currentText = String.join("", current.values());
+            Optional<String> recorded = c.trustedPrevious().isPresent()
+                    ? c.listing(c.trustedPrevious().get().digest(), LISTING) : Optional.empty();
+            boolean holdsPrevious = recorded.isPresent() && recorded.get().equals(currentText);
+            if (c.sameAsPrevious() && holdsPrevious && !c.request().full()) {
+                c.say("nftables: nothing to change (the kernel holds " + Bundle.shortDigest(c.target().digest()) + ")");
+                return Outcome.unchanged(Map.of(LISTING, currentText));
+            }
+            if (holdsPrevious && previous.isPresent() && !c.request().full()) {
+                NftDelta.Result r = NftDelta.compute(previous.get(), target);
+                if (r.delta().isPresent()) {
+                    NftDelta.Delta d = r.delta().get();
+                    say(c, "incremental", d.changes());
+                    if (c.dryRun()) return dryRun(c, art, d.script());
+                    c.beforeCommit().run();
+                    Nft.Result res = nft.run(d.script().text());
+                    if (res.ok()) return Outcome.applied("incremental", Map.of(LISTING, String.join("", list(nft, owned).values())));
+                    c.say("nftables: the incremental change was refused (" + firstLine(res.errors())
+                            + "); the kernel is unchanged, installing the whole tables instead");
+                } else {
+                    c.say("nftables: whole tables (" + r.whyNot() + ")");
+                }
+            } else if (c.previous().isPresent() && !holdsPrevious && !c.dryRun()) {
+                c.say("nftables: whole tables (" + (c.trustedPrevious().isEmpty()
+                        ? "the last apply did not finish" : "the kernel no longer holds what was applied last") + ")");
+            }
+            SortedMap<TableId, Table> currentTables = new TreeMap<>();
+            for (String t : current.values()) {
+                try {
+                    currentTables.putAll(NftRuleset.parse(t).tables());
+                } catch (NftRuleset.SyntaxException e) {
+                    throw ApplyException.rejected("nft list printed something netc cannot read: " + e.getMessage());
+                }
+            }
+            Script script = new Script();
+            for (TableId id : owned) {
+                if (target.tables().containsKey(id) || !current.containsKey(id)) continue;
+                script.add("delete table " + id);
+            }
+            int offset = script.size();
+            script.addNumbered(art.text(), 1);
+            List<Change> changes = NftDiff.changes(currentTables, target.tables(), false);
+            say(c, "full", changes);
+            if (c.dryRun()) return dryRun(c, art, script);
+            c.beforeCommit().run();
+            Nft.Result res = nft.run(script.text());
+            if (!res.ok()) throw rejected(art, script, res, offset);
+            return Outcome.applied("full", Map.of(LISTING, String.join("", list(nft, owned).values())));
+        }
+    }
+
+    private static void say(Context c, String mode, List<Change> changes) {
+        c.say("nftables: plan for node " + c.target().node() + " (" + mode + ", " + changes.size() + " changes)");
+        for (Change ch : changes) c.say("  " + ch);
+    }
+
+    private static Outcome dryRun(Context c, Artifact art, Script script) throws ApplyException {
+        try (Nft dry = Nft.open(true)) {
+            Nft.Result res = dry.run(script.text());
+            if (!res.ok()) throw rejected(art, script, res, 0);
+        }
+        c.say("nftables: dry run: the kernel accepts the change; nothing was changed");
+        return Outcome.dryRun();
+    }
+
+    @Override
+    public List<String> check(Context c) throws ApplyException {
+        Artifact art = artifact(c.target());
+        NftRuleset target = parse(art);
+        Set<TableId> ids = target.tables().keySet();
+        SortedMap<TableId, String> expected;
+        try (NetnsThread scratch = NetnsThread.fresh()) {
+            expected = scratch.call(() -> {
+                try (Nft nft = Nft.open(false)) {
+                    Nft.Result res = nft.run(art.text());
+                    if (!res.ok()) throw rejected(art, new Script().addNumbered(art.text(), 1), res, 0);
+                    return list(nft, ids);
+                }
+            });
+        }
+        SortedMap<TableId, String> actual;
+        try (Nft nft = Nft.open(false)) {
+            actual = list(nft, ids);
+        }
+        List<String> out = new ArrayList<>();
+        for (TableId id : ids) {
+            String e = expected.getOrDefault(id, "");
+            String a = actual.get(id);
+            if (a == null) {
+                out.add("table " + id + ": missing");
+                continue;
+            }
+            if (e.equals(a)) continue;
+            try {
+                for (Change ch : NftDiff.changes(NftRuleset.parse(e).tables(), NftRuleset.parse(a).tables(), true)) {
+                    out.add(ch.toString().replaceFirst("^\\+", "unexpected").replaceFirst("^-", "missing").replaceFirst("^~", "changed"));
+                }
+            } catch (NftRuleset.SyntaxException ex) {
+                out.add("table " + id + ": differs");
+            }
+            if (out.isEmpty()) out.add("table " + id + ": differs");
+        }
+        return out;
+    }
+
+    static Artifact artifact(Bundle b) throws ApplyException {
+        return b.find(ARTIFACT).orElseThrow(() -> ApplyException.refused("no " + ARTIFACT + " for node " + b.node()));
+    }
+
+    /** Reads the artifact and refuses anything but its own tables: no {@code flush ruleset}, no other commands. */
+    static NftRuleset parse(Artifact art) throws ApplyException {
+        NftRuleset r;
+        try {
+            r = NftRuleset.parse(art.text());
+        } catch (NftRuleset.SyntaxException e) {
+            throw ApplyException.rejected(art.path() + ":" + e.line() + ": " + e.getMessage());
+        }
+        for (Command cmd : r.commands()) {
+            if (cmd.kind() == Command.Kind.OTHER) {
+                throw ApplyException.refused(art.path() + ":" + cmd.line() + ": netc applies only its own tables; refused: " + cmd.text());
+            }
+        }
+        if (r.tables().isEmpty()) throw ApplyException.refused(art.path() + ": no table");
+        return r;
+    }
+
+    /** The canonical listing of each of {@code ids} the kernel has (tables it lacks are left out). */
+    static SortedMap<TableId, String> list(Nft nft, Set<TableId> ids) throws ApplyException {
+        SortedMap<TableId, String> out = new TreeMap<>();
+        for (TableId id : ids) {
+            Nft.Result r = nft.run("list table " + id);
+            if (!r.ok()) {
+                if (r.errors().contains("No such file or directory")) continue;
+                throw ApplyException.rejected("nft list table " + id + ": " + firstLine(r.errors()));
+            }
+            try {
+                for (Table t : NftRuleset.parse(r.output()).tables().values()) out.put(t.id(), NftRuleset.canonical(t));
+            } catch (NftRuleset.SyntaxException e) {
+                throw ApplyException.rejected("nft list table " + id + " printed something netc cannot read (line " + e.line() + "): " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    static String firstLine(String s) {
+        return s.strip().lines().findFirst().orElse("");
+    }
+
+    /** libnftables' error, placed at the artifact's line: {@code nodes/n1/nftables.nft:615:7: Error: …}. */
+    static ApplyException rejected(Artifact art, Script script, Nft.Result res, int offset) {
+        String errors = res.errors().strip();
+        Matcher m = ERROR_POS.matcher(errors);
+        String where = art.path();
+        String what = firstLine(errors);
+        if (m.find()) {
+            int line = Integer.parseInt(m.group(1));
+            int origin = script.origin(line);
+            where += origin > 0 ? ":" + origin + ":" + m.group(2) : " (applier line " + line + ": " + script.line(line).strip() + ")";
+            what = m.group(3);
+            String[] rest = errors.substring(m.end()).strip().split("\n");
+            if (rest.length >= 1 && !rest[0].isBlank()) what += "\n    " + rest[0].strip();
+        }
+        return ApplyException.rejected(where + ": libnftables: " + what + "\nthe transaction was not committed: the node's previous ruleset is in place");
+    }
+}

@@ -1,0 +1,173 @@
+package dev.netc.applier.nft;
+
+import dev.netc.applier.Change;
+import dev.netc.applier.nft.NftRuleset.Chain;
+import dev.netc.applier.nft.NftRuleset.Element;
+import dev.netc.applier.nft.NftRuleset.NSet;
+import dev.netc.applier.nft.NftRuleset.Table;
+import dev.netc.applier.nft.NftRuleset.TableId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeSet;
+
+/** Object-by-object differences between two sets of tables (what a plan or a drift report says). */
+public final class NftDiff {
+    private NftDiff() {
+    }
+
+    /**
+     * What changes when the tables {@code from} are replaced by {@code to}. With {@code compareBodies} false
+     * (the two sides were printed by different writers, an artifact and {@code nft list}) objects present on
+     * both sides are reported as replaced, not compared.
+     */
+    public static List<Change> changes(SortedMap<TableId, Table> from, SortedMap<TableId, Table> to, boolean compareBodies) {
+        List<Change> out = new ArrayList<>();
+        Set<TableId> ids = new TreeSet<>(from.keySet());
+        ids.addAll(to.keySet());
+        for (TableId id : ids) {
+            Table a = from.get(id);
+            Table b = to.get(id);
+            if (a == null) {
+                out.add(Change.add("table " + id, b.chains().size() + " chains, " + b.sets().size() + " sets and maps"));
+                continue;
+            }
+            if (b == null) {
+                out.add(Change.remove("table " + id, a.chains().size() + " chains, " + a.sets().size() + " sets and maps"));
+                continue;
+            }
+            if (!compareBodies) {
+                int kept = 0;
+                for (String n : union(a.sets().keySet(), b.sets().keySet())) {
+                    if (!a.sets().containsKey(n)) out.add(Change.add(b.sets().get(n).keyword() + " " + id + " " + n, b.sets().get(n).elements().size() + " elements"));
+                    else if (!b.sets().containsKey(n)) out.add(Change.remove(a.sets().get(n).keyword() + " " + id + " " + n, ""));
+                    else kept++;
+                }
+                for (String n : union(a.chains().keySet(), b.chains().keySet())) {
+                    if (!a.chains().containsKey(n)) out.add(Change.add("chain " + id + " " + n, b.chains().get(n).rules().size() + " rules"));
+                    else if (!b.chains().containsKey(n)) out.add(Change.remove("chain " + id + " " + n, ""));
+                    else kept++;
+                }
+                if (kept > 0) out.add(Change.change("table " + id, kept + " chains, sets and maps present before are replaced as a whole"));
+                continue;
+            }
+            if (!a.attributes().equals(b.attributes()) && !texts(a.attributes()).equals(texts(b.attributes()))) {
+                out.add(Change.change("table " + id, "attributes " + texts(a.attributes()) + " -> " + texts(b.attributes())));
+            }
+            for (String n : union(a.sets().keySet(), b.sets().keySet())) {
+                NSet x = a.sets().get(n);
+                NSet y = b.sets().get(n);
+                if (x == null) {
+                    out.add(Change.add(y.keyword() + " " + id + " " + n, y.dynamic() ? "dynamic" : y.elements().size() + " elements"));
+                } else if (y == null) {
+                    out.add(Change.remove(x.keyword() + " " + id + " " + n, ""));
+                } else if (!x.declarationTexts().equals(y.declarationTexts()) || !x.keyword().equals(y.keyword())) {
+                    out.add(Change.change(y.keyword() + " " + id + " " + n, "declaration " + x.declarationTexts() + " -> " + y.declarationTexts()));
+                } else if (!y.dynamic()) {
+                    ElementDelta d = ElementDelta.of(x, y);
+                    if (!d.isEmpty()) out.add(Change.change(y.keyword() + " " + id + " " + n, d.summary()));
+                }
+            }
+            for (String n : union(a.chains().keySet(), b.chains().keySet())) {
+                Chain x = a.chains().get(n);
+                Chain y = b.chains().get(n);
+                if (x == null) out.add(Change.add("chain " + id + " " + n, y.rules().size() + " rules"));
+                else if (y == null) out.add(Change.remove("chain " + id + " " + n, x.rules().size() + " rules"));
+                else if (!x.headerTexts().equals(y.headerTexts())) out.add(Change.change("chain " + id + " " + n, "hook " + x.headerTexts() + " -> " + y.headerTexts()));
+                else if (!x.ruleTexts().equals(y.ruleTexts())) out.add(Change.change("chain " + id + " " + n, ruleSummary(x.ruleTexts(), y.ruleTexts())));
+            }
+            for (String n : union(a.others().keySet(), b.others().keySet())) {
+                if (!a.others().containsKey(n)) out.add(Change.add(n + " in " + id, ""));
+                else if (!b.others().containsKey(n)) out.add(Change.remove(n + " in " + id, ""));
+                else if (!texts(a.others().get(n).body()).equals(texts(b.others().get(n).body()))) out.add(Change.change(n + " in " + id, ""));
+            }
+        }
+        return out;
+    }
+
+    /** {@code 4 rules (was 3): + "…" - "…"} with the first differing rules, for a reader to see what moved. */
+    static String ruleSummary(List<String> was, List<String> now) {
+        List<String> added = minus(now, was);
+        List<String> removed = minus(was, now);
+        StringBuilder b = new StringBuilder().append(now.size()).append(" rules (was ").append(was.size()).append(")");
+        int shown = 0;
+        for (String r : removed) {
+            if (shown++ == 2) break;
+            b.append("; - ").append(r);
+        }
+        shown = 0;
+        for (String r : added) {
+            if (shown++ == 2) break;
+            b.append("; + ").append(r);
+        }
+        if (added.isEmpty() && removed.isEmpty()) b.append("; same rules in another order");
+        return b.toString();
+    }
+
+    /** {@code a} without one occurrence of each line of {@code b} (a multiset difference, order of {@code a} kept). */
+    public static List<String> minus(List<String> a, List<String> b) {
+        Map<String, Integer> count = new java.util.HashMap<>();
+        for (String x : b) count.merge(x, 1, Integer::sum);
+        List<String> out = new ArrayList<>();
+        for (String x : a) {
+            Integer c = count.get(x);
+            if (c != null && c > 0) count.put(x, c - 1);
+            else out.add(x);
+        }
+        return out;
+    }
+
+    static List<String> texts(List<NftRuleset.Stmt> stmts) {
+        return stmts.stream().map(NftRuleset.Stmt::text).toList();
+    }
+
+    static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> u = new TreeSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+
+    /** The element changes of one set: elements to delete (by key) and to add (whole), by key. */
+    public record ElementDelta(List<Element> delete, List<Element> add) {
+        public ElementDelta {
+            delete = List.copyOf(delete);
+            add = List.copyOf(add);
+        }
+
+        static ElementDelta of(NSet from, NSet to) {
+            Map<String, Element> a = byKey(from.elements());
+            Map<String, Element> b = byKey(to.elements());
+            List<Element> del = new ArrayList<>();
+            List<Element> add = new ArrayList<>();
+            for (Element e : a.values()) {
+                Element n = b.get(e.key());
+                if (n == null || !n.text().equals(e.text())) del.add(e);
+            }
+            for (Element e : b.values()) {
+                Element o = a.get(e.key());
+                if (o == null || !o.text().equals(e.text())) add.add(e);
+            }
+            return new ElementDelta(del, add);
+        }
+
+        private static Map<String, Element> byKey(List<Element> els) {
+            Map<String, Element> m = new LinkedHashMap<>();
+            for (Element e : els) m.put(e.key(), e);
+            return m;
+        }
+
+        public boolean isEmpty() {
+            return delete.isEmpty() && add.isEmpty();
+        }
+
+        String summary() {
+            Set<String> added = new java.util.HashSet<>();
+            for (Element a : add) added.add(a.key());
+            long changed = delete.stream().filter(d -> added.contains(d.key())).count();
+            return "+" + (add.size() - changed) + " -" + (delete.size() - changed) + (changed > 0 ? " ~" + changed : "") + " elements";
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package dev.netc.applier.nginx;
+
+import dev.netc.applier.ApplyException;
+import dev.netc.applier.Artifact;
+import dev.netc.applier.BackendApplier;
+import dev.netc.applier.Bundle;
+import dev.netc.applier.Context;
+import dev.netc.applier.Exec;
+import dev.netc.applier.Outcome;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Installs the ingress files under a prefix that nginx runs from
+ * ({@code nginx -p PREFIX/ -c PREFIX/current/nginx.conf}):
+ * <pre>
+ * PREFIX/releases/DIGEST/…   one folder per bundle: nginx.conf and the TLS files it names (relative paths)
+ * PREFIX/current             symlink to releases/DIGEST, swapped by rename (atomic)
+ * PREFIX/nginx.pid, *.log    nginx's own files
+ * </pre>
+ * The new folder is checked with {@code nginx -t} before the swap; after it, a running nginx is reloaded and
+ * the reload counts as done when the master has started new workers. If it does not (the new config could
+ * not be put in place: a port in use, a file gone), the link is swapped back and the previous config stays.
+ */
+public final class NginxApplier implements BackendApplier {
+    private static final Duration RELOAD_WAIT = Duration.ofSeconds(5);
+
+    @Override
+    public Outcome apply(Context c) throws ApplyException {
+        Path prefix = c.request().nginxPrefix().toAbsolutePath();
+        Bundle target = c.target();
+        Path release = prefix.resolve("releases").resolve(target.digest());
+        Path current = prefix.resolve("current");
+        Optional<Path> before = linkTarget(current);
+        if (before.isPresent() && before.get().getFileName().toString().equals(target.digest()) && intact(release, target)
+                && !c.request().full()) {
+            c.say("nginx: nothing to change (" + current + " holds " + Bundle.shortDigest(target.digest()) + ")");
+            return Outcome.unchanged(Map.of());
+        }
+        writeRelease(prefix, release, target);
+        Path conf = release.resolve("nginx.conf");
+        Exec.Result t = c.exec().run(List.of("nginx", "-t", "-q", "-p", prefix + "/", "-c", conf.toString()));
+        if (!t.ok()) {
+            if (before.map(b -> !b.equals(release)).orElse(true)) deleteTree(release);
+            throw ApplyException.rejected("nginx -t refused the new config: " + t.said() + "; " + current + " is unchanged");
+        }
+        c.say("nginx: plan: " + current + " -> releases/" + Bundle.shortDigest(target.digest()) + " (was "
+                + before.map(b -> "releases/" + Bundle.shortDigest(b.getFileName().toString())).orElse("none") + "); nginx -t passed");
+        if (c.dryRun()) {
+            if (before.map(b -> !b.equals(release)).orElse(true)) deleteTree(release);
+            c.say("nginx: dry run: nothing was changed");
+            return Outcome.dryRun();
+        }
+        c.beforeCommit().run();
+        Optional<Long> master = master(prefix);
+        Set<Long> workersBefore = master.map(NginxApplier::workers).orElse(Set.of());
+        swap(current, prefix.relativize(release));
+        if (master.isEmpty()) {
+            c.say("nginx: not running (no live " + prefix.resolve("nginx.pid") + "): the new config is in place for its next start");
+            return Outcome.applied("swapped", Map.of());
+        }
+        Exec.Result r = c.exec().run(List.of("nginx", "-p", prefix + "/", "-c", current.resolve("nginx.conf").toString(), "-s", "reload"));
+        if (r.ok() && reloaded(master.get(), workersBefore)) return Outcome.applied("reloaded", Map.of());
+        // The master kept its old config: put the link back so the files match what runs.
+        if (before.isPresent()) swap(current, prefix.relativize(before.get()));
+        else deleteQuietly(current);
+        throw ApplyException.rejected("nginx did not take the new config (" + (r.ok() ? "no new workers within "
+                + RELOAD_WAIT.toSeconds() + " s; see " + prefix.resolve("error.log") : r.said()) + "); rolled back to "
+                + before.map(b -> "releases/" + Bundle.shortDigest(b.getFileName().toString())).orElse("no config"));
+    }
+
+    @Override
+    public List<String> check(Context c) throws ApplyException {
+        Path current = c.request().nginxPrefix().toAbsolutePath().resolve("current");
+        List<String> out = new ArrayList<>();
+        for (Artifact a : c.target().artifacts()) {
+            Path p = current.resolve(a.name());
+            try {
+                if (!Files.exists(p)) out.add(a.name() + ": missing");
+                else if (!Artifact.sha256(Files.readAllBytes(p)).equals(a.sha256())) out.add(a.name() + ": differs from the artifact");
+            } catch (IOException e) {
+                out.add(a.name() + ": cannot be read (" + e.getMessage() + ")");
+            }
+        }
+        return out;
+    }
+
+    private static boolean intact(Path release, Bundle b) {
+        try {
+            for (Artifact a : b.artifacts()) {
+                Path p = release.resolve(a.name());
+                if (!Files.exists(p) || !Artifact.sha256(Files.readAllBytes(p)).equals(a.sha256())) return false;
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void writeRelease(Path prefix, Path release, Bundle b) throws ApplyException {
+        if (intact(release, b)) return;
+        Path staging = prefix.resolve("releases").resolve(".staging-" + b.digest());
+        try {
+            deleteTree(staging);
+            for (Artifact a : b.artifacts()) {
+                Path p = staging.resolve(a.name());
+                Files.createDirectories(p.getParent());
+                Files.write(p, a.content());
+                if (a.name().endsWith(".key")) Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
+            deleteTree(release);
+            Files.move(staging, release, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw ApplyException.stateIo(release + ": cannot be written: " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<Path> linkTarget(Path link) {
+        try {
+            if (!Files.isSymbolicLink(link)) return Optional.empty();
+            return Optional.of(link.resolveSibling(Files.readSymbolicLink(link)).normalize());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Points {@code link} at {@code to} by renaming a new link over it: readers see the old or the new one. */
+    static void swap(Path link, Path to) throws ApplyException {
+        Path tmp = link.resolveSibling("." + link.getFileName() + ".new");
+        try {
+            Files.deleteIfExists(tmp);
+            Files.createSymbolicLink(tmp, to);
+            try {
+                Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, link, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw ApplyException.stateIo(link + ": cannot be swapped: " + e.getMessage(), e);
+        }
+    }
+
+    /** The running master's pid, from PREFIX/nginx.pid, when that process is alive. */
+    static Optional<Long> master(Path prefix) {
+        try {
+            long pid = Long.parseLong(Files.readString(prefix.resolve("nginx.pid")).strip());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    static Set<Long> workers(long master) {
+        return ProcessHandle.of(master).map(p -> p.children().map(ProcessHandle::pid).collect(Collectors.toSet())).orElse(Set.of());
+    }
+
+    /** A reload took when the master started a worker it did not have before. */
+    private static boolean reloaded(long master, Set<Long> before) {
+        long deadline = System.nanoTime() + RELOAD_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (long w : workers(master)) if (!before.contains(w)) return true;
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // nothing else to put back
+        }
+    }
+
+    static void deleteTree(Path p) throws ApplyException {
+        try {
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return;
+            try (Stream<Path> s = Files.walk(p)) {
+                for (Path x : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(x);
+            }
+        } catch (IOException e) {
+            throw ApplyException.stateIo(p + ": " + e.getMessage(), e);
+        }
+    }
+}

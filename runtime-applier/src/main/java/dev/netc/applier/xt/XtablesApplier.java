@@ -1,0 +1,312 @@
+package dev.netc.applier.xt;
+
+import dev.netc.applier.ApplyException;
+import dev.netc.applier.Artifact;
+import dev.netc.applier.BackendApplier;
+import dev.netc.applier.Bundle;
+import dev.netc.applier.Change;
+import dev.netc.applier.Context;
+import dev.netc.applier.Exec;
+import dev.netc.applier.NetnsThread;
+import dev.netc.applier.Outcome;
+import dev.netc.applier.Script;
+import dev.netc.applier.xt.XtRules.Rule;
+import dev.netc.applier.xt.XtRules.XtTable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Installs iptables artifacts: {@code ipset.rules} through {@code ipset restore}, then {@code iptables.rules}
+ * and {@code ip6tables.rules} through {@code iptables-restore --noflush} (one kernel transaction per table).
+ * netc's chains are re-declared (which empties them) and refilled; the jumps to them from built-in chains are
+ * deleted and re-added in the same transaction, so each is present exactly once; netc chains the artifact no
+ * longer has are removed. Foreign chains and rules are not named in the input and stay as they were. The
+ * whole bundle is first loaded into a scratch network namespace, so a broken artifact is refused before the
+ * node is touched. Used by the iptables backend ({@code prefix} empty) and by ipvs ({@code ipvs/}).
+ */
+public final class XtablesApplier implements BackendApplier {
+    private static final Pattern RESTORE_LINE = Pattern.compile("(?:Error occurred at line|line): (\\d+)");
+    private static final Pattern IPSET_LINE = Pattern.compile("Error in line (\\d+)");
+
+    /** One family's tools and artifact name. */
+    record Family(String id, String save, String restore, String artifact) {
+    }
+
+    private final String prefix;
+    private final List<Family> families;
+
+    public XtablesApplier(String prefix) {
+        this.prefix = prefix;
+        this.families = List.of(new Family("iptables", "iptables-save", "iptables-restore", prefix + "iptables.rules"),
+                new Family("ip6tables", "ip6tables-save", "ip6tables-restore", prefix + "ip6tables.rules"));
+    }
+
+    private String label(Context c) {
+        return c.target().backend().id();
+    }
+
+    @Override
+    public Outcome apply(Context c) throws ApplyException {
+        Bundle target = c.target();
+        Map<Family, XtRules> wanted = parseAll(target);
+        Optional<Artifact> ipset = target.find(prefix + "ipset.rules");
+        Map<String, String> before = listings(c.exec(), target, c.previous());
+        if (c.sameAsPrevious() && c.trustedPrevious().isPresent() && !c.request().full()) {
+            if (recorded(c, before.keySet()).equals(before)) {
+                c.say(label(c) + ": nothing to change (the kernel holds " + Bundle.shortDigest(target.digest()) + ")");
+                return Outcome.unchanged(before);
+            }
+        }
+        // Loaded into a scratch namespace first: a broken artifact is refused before the node is touched, and
+        // the plan compares what iptables-save prints on both sides.
+        Map<Family, XtRules> loaded = loadInScratch(c, target);
+        List<Change> plan = plan(c.exec(), loaded);
+        c.say(label(c) + ": plan for node " + target.node() + " (" + plan.size() + " changes)");
+        for (Change ch : plan) c.say("  " + ch);
+        if (c.dryRun()) {
+            c.say(label(c) + ": dry run: the artifacts load (checked in a scratch network namespace); nothing was changed");
+            return Outcome.dryRun();
+        }
+        c.beforeCommit().run();
+        if (ipset.isPresent()) {
+            Exec.Result r = c.exec().run(List.of("ipset", "restore"), ipset.get().text());
+            if (!r.ok()) throw rejected(ipset.get(), r, IPSET_LINE, null);
+        }
+        for (Family f : families) {
+            Optional<Artifact> art = target.find(f.artifact());
+            XtRules current = save(c.exec(), f);
+            XtRules want = wanted.getOrDefault(f, new XtRules(new TreeMap<>()));
+            Script script = script(art.map(Artifact::path).orElse(f.artifact()), want, current);
+            if (script.isEmpty()) continue;
+            Exec.Result r = c.exec().run(List.of(f.restore(), "-w", String.valueOf(Math.max(1, c.request().lockTimeout().toSeconds())),
+                    "--noflush"), script.text());
+            if (!r.ok()) throw rejected(art.orElse(Artifact.of(f.artifact(), "")), r, RESTORE_LINE, script);
+        }
+        destroyStaleSets(c);
+        return Outcome.applied("full", listings(c.exec(), target, Optional.empty()));
+    }
+
+    @Override
+    public List<String> check(Context c) throws ApplyException {
+        Map<String, String> actual = listings(c.exec(), c.target(), Optional.empty());
+        Map<String, String> expected;
+        try (NetnsThread scratch = NetnsThread.fresh()) {
+            expected = scratch.call(() -> {
+                load(c.exec(), c.target());
+                return listings(c.exec(), c.target(), Optional.empty());
+            });
+        }
+        List<String> out = new ArrayList<>();
+        for (String k : expected.keySet()) out.addAll(lineDiff(k, expected.get(k), actual.getOrDefault(k, "")));
+        return out;
+    }
+
+    /** Lines netc expects and the kernel lacks ({@code missing}), and the other way round ({@code unexpected}). */
+    static List<String> lineDiff(String what, String expected, String actual) {
+        List<String> e = List.of(expected.split("\n"));
+        List<String> a = List.of(actual.split("\n"));
+        List<String> out = new ArrayList<>();
+        for (String l : dev.netc.applier.nft.NftDiff.minus(e, a)) if (!l.isBlank()) out.add(what + ": missing: " + l);
+        for (String l : dev.netc.applier.nft.NftDiff.minus(a, e)) if (!l.isBlank()) out.add(what + ": unexpected: " + l);
+        if (out.isEmpty() && !expected.equals(actual)) out.add(what + ": same rules in another order");
+        return out;
+    }
+
+    private Map<Family, XtRules> parseAll(Bundle b) throws ApplyException {
+        Map<Family, XtRules> out = new LinkedHashMap<>();
+        for (Family f : families) {
+            Optional<Artifact> a = b.find(f.artifact());
+            if (a.isEmpty()) continue;
+            try {
+                out.put(f, XtRules.parse(a.get().text()));
+            } catch (XtRules.SyntaxException e) {
+                throw ApplyException.rejected(a.get().path() + ":" + e.line() + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private Map<String, String> recorded(Context c, Set<String> names) throws ApplyException {
+        Map<String, String> m = new TreeMap<>();
+        for (String n : names) {
+            Optional<String> l = c.listing(c.target().digest(), n);
+            if (l.isEmpty()) return Map.of();
+            m.put(n, l.get());
+        }
+        return m;
+    }
+
+    /** The owned part of the kernel's state: per family the netc chains and jumps, and netc's ipsets. */
+    Map<String, String> listings(Exec exec, Bundle target, Optional<Bundle> previous) throws ApplyException {
+        Map<String, String> m = new TreeMap<>();
+        for (Family f : families) m.put(f.id(), save(exec, f).ownedListing());
+        Set<String> sets = setNames(target);
+        previous.ifPresent(p -> sets.addAll(setNames(p)));
+        if (!sets.isEmpty()) {
+            StringBuilder b = new StringBuilder();
+            for (String s : sets) {
+                Exec.Result r = exec.run(List.of("ipset", "save", s));
+                if (!r.ok()) continue;
+                List<String> lines = new ArrayList<>();
+                // initval is the kernel's random hash seed, not part of what netc asked for
+                for (String l : r.stdout().split("\n")) if (!l.isBlank()) lines.add(l.replaceAll(" initval 0x[0-9a-f]+", ""));
+                java.util.Collections.sort(lines);
+                for (String l : lines) b.append(l).append('\n');
+            }
+            m.put("ipset", b.toString());
+        }
+        return m;
+    }
+
+    private Set<String> setNames(Bundle b) {
+        Set<String> out = new TreeSet<>();
+        b.find(prefix + "ipset.rules").ifPresent(a -> {
+            for (String l : a.text().split("\n")) {
+                String[] t = l.strip().split("\\s+");
+                if (t.length >= 2 && t[0].equals("create") && !t[1].endsWith("-t")) out.add(t[1]);
+            }
+        });
+        return out;
+    }
+
+    static XtRules save(Exec exec, Family f) throws ApplyException {
+        String text = exec.ok(List.of(f.save()), null);
+        try {
+            return XtRules.parse(text);
+        } catch (XtRules.SyntaxException e) {
+            throw ApplyException.rejected(f.save() + " printed something netc cannot read (line " + e.line() + "): " + e.getMessage());
+        }
+    }
+
+    /** Loads the whole bundle into the calling thread's (scratch) namespace. */
+    private void load(Exec exec, Bundle b) throws ApplyException {
+        Optional<Artifact> ipset = b.find(prefix + "ipset.rules");
+        if (ipset.isPresent()) {
+            Exec.Result r = exec.run(List.of("ipset", "restore"), ipset.get().text());
+            if (!r.ok()) throw rejected(ipset.get(), r, IPSET_LINE, null);
+        }
+        for (Family f : families) {
+            Optional<Artifact> a = b.find(f.artifact());
+            if (a.isEmpty()) continue;
+            Exec.Result r = exec.run(List.of(f.restore(), "-w", "5"), a.get().text());
+            if (!r.ok()) throw rejected(a.get(), r, RESTORE_LINE, null);
+        }
+    }
+
+    private Map<Family, XtRules> loadInScratch(Context c, Bundle target) throws ApplyException {
+        try (NetnsThread scratch = NetnsThread.fresh()) {
+            return scratch.call(() -> {
+                load(c.exec(), target);
+                Map<Family, XtRules> m = new LinkedHashMap<>();
+                for (Family f : families) m.put(f, save(c.exec(), f));
+                return m;
+            });
+        }
+    }
+
+    /** Refused by a tool: the message names the artifact's line when the tool said which line failed. */
+    static ApplyException rejected(Artifact a, Exec.Result r, Pattern linePattern, Script script) {
+        Matcher m = linePattern.matcher(r.said());
+        String where = a.path();
+        if (m.find()) {
+            int line = Integer.parseInt(m.group(1));
+            int origin = script == null ? line : script.origin(line);
+            if (origin > 0) where += ":" + origin;
+            else if (script != null) where += " (applier line: " + script.line(line) + ")";
+        }
+        String said = r.said().lines().filter(l -> !l.startsWith("Try `")).reduce((x, y) -> x + "; " + y).orElse("");
+        return ApplyException.rejected(where + ": " + r.command().get(0) + " refused it: " + said
+                + "; the node's previous rules are in place");
+    }
+
+    /**
+     * The restore input that turns the kernel's netc chains into the artifact's, table by table: declare the
+     * artifact's chains (emptying them), delete the jumps to netc chains from built-in chains, append the
+     * artifact's rules, empty and remove netc chains it no longer has.
+     */
+    static Script script(String path, XtRules want, XtRules current) {
+        Script s = new Script();
+        Set<String> names = new TreeSet<>(want.tables().keySet());
+        current.tables().forEach((n, t) -> {
+            if (t.hasOwned()) names.add(n);
+        });
+        for (String n : names) {
+            XtTable w = want.tables().get(n);
+            XtTable cur = current.tables().get(n);
+            s.add("*" + n, w == null ? 0 : w.line());
+            Set<String> declared = new TreeSet<>();
+            if (w != null) {
+                for (Map.Entry<String, Integer> ch : w.chains().entrySet()) {
+                    if (XtRules.BUILTIN.contains(ch.getKey())) continue;
+                    declared.add(ch.getKey());
+                    s.add(":" + ch.getKey() + " - [0:0]", ch.getValue());
+                }
+            }
+            if (cur != null) for (Rule r : cur.ownedJumps()) s.add("-D " + r.chain() + " " + r.spec());
+            if (w != null) for (Rule r : w.rules()) s.add(r.text(), r.line());
+            if (cur != null) {
+                Set<String> stale = new TreeSet<>(cur.ownedChains());
+                stale.removeAll(declared);
+                for (String st : stale) s.add(":" + st + " - [0:0]");
+                for (String st : stale) s.add("-X " + st);
+            }
+            s.add("COMMIT", w == null ? 0 : w.line());
+        }
+        return s;
+    }
+
+    /** Chains added, removed and changed, jumps changed: what the plan says before the restore. */
+    private List<Change> plan(Exec exec, Map<Family, XtRules> wanted) throws ApplyException {
+        List<Change> out = new ArrayList<>();
+        for (Family f : families) {
+            XtRules cur = save(exec, f);
+            XtRules want = wanted.getOrDefault(f, new XtRules(new TreeMap<>()));
+            Set<String> tables = new TreeSet<>(want.tables().keySet());
+            cur.tables().forEach((n, t) -> {
+                if (t.hasOwned()) tables.add(n);
+            });
+            for (String tn : tables) {
+                XtTable a = cur.tables().get(tn);
+                XtTable b = want.tables().get(tn);
+                Set<String> chains = new TreeSet<>();
+                if (a != null) chains.addAll(a.ownedChains());
+                if (b != null) chains.addAll(b.ownedChains());
+                for (String ch : chains) {
+                    List<String> x = a == null ? List.of() : rulesOf(a, ch);
+                    List<String> y = b == null ? List.of() : rulesOf(b, ch);
+                    String what = f.id() + " " + tn + " " + ch;
+                    if (a == null || !a.chains().containsKey(ch)) out.add(Change.add(what, y.size() + " rules"));
+                    else if (b == null || !b.chains().containsKey(ch)) out.add(Change.remove(what, x.size() + " rules"));
+                    else if (!x.equals(y)) out.add(Change.change(what, y.size() + " rules (was " + x.size() + ")"));
+                }
+                List<String> jx = a == null ? List.of() : a.ownedJumps().stream().map(r -> r.chain() + " " + r.spec()).sorted().toList();
+                List<String> jy = b == null ? List.of() : b.ownedJumps().stream().map(r -> r.chain() + " " + r.spec()).sorted().toList();
+                if (!jx.equals(jy)) out.add(Change.change(f.id() + " " + tn + " jumps from built-in chains", jy.size() + " (was " + jx.size() + ")"));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> rulesOf(XtTable t, String chain) {
+        return t.rules().stream().filter(r -> r.chain().equals(chain)).map(Rule::spec).toList();
+    }
+
+    /** netc's ipsets the previous bundle created and the new one does not: destroyed once nothing uses them. */
+    private void destroyStaleSets(Context c) throws ApplyException {
+        if (c.previous().isEmpty()) return;
+        Set<String> stale = setNames(c.previous().get());
+        stale.removeAll(setNames(c.target()));
+        for (String s : stale) {
+            Exec.Result r = c.exec().run(List.of("ipset", "destroy", s));
+            if (!r.ok() && !r.said().contains("does not exist")) c.say(label(c) + ": note: ipset " + s + " kept: " + r.said());
+        }
+    }
+}
