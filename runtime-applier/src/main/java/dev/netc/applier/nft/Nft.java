@@ -43,6 +43,33 @@ public final class Nft implements AutoCloseable {
         return new Result(rc, out == null ? "" : out, err == null ? "" : err);
     }
 
+    /**
+     * Runs a script as one batch, from a file in {@code tmpDir} so that libnftables' errors carry
+     * {@code file:line:col} (from a buffer it prints no position).
+     */
+    public Result runScript(String commands, java.nio.file.Path tmpDir) throws ApplyException {
+        java.nio.file.Path f = null;
+        try {
+            java.nio.file.Files.createDirectories(tmpDir);
+            f = java.nio.file.Files.createTempFile(tmpDir, "nft-", ".nft");
+            java.nio.file.Files.writeString(f, commands);
+            int rc = lib.nft_run_cmd_from_filename(ctx, f.toString());
+            String out = lib.nft_ctx_get_output_buffer(ctx);
+            String err = lib.nft_ctx_get_error_buffer(ctx);
+            return new Result(rc, out == null ? "" : out, err == null ? "" : err);
+        } catch (java.io.IOException e) {
+            throw ApplyException.stateIo(tmpDir + ": " + e.getMessage(), e);
+        } finally {
+            if (f != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(f);
+                } catch (java.io.IOException ignored) {
+                    // cleaned with tmp/ on the next run
+                }
+            }
+        }
+    }
+
     /** Lists with sets' elements left out (a cheap inventory of names). */
     public Result runTerse(String commands) {
         lib.nft_ctx_output_set_flags(ctx, NftLibrary.OUTPUT_STATELESS | NftLibrary.OUTPUT_TERSE);

@@ -68,7 +68,7 @@ public final class NftApplier implements BackendApplier {
                     say(c, "incremental", d.changes());
                     if (c.dryRun()) return dryRun(c, art, d.script());
                     c.beforeCommit().run();
-                    Nft.Result res = nft.run(d.script().text());
+                    Nft.Result res = nft.runScript(d.script().text(), c.state().tmp());
                     if (res.ok()) return Outcome.applied("incremental", Map.of(LISTING, String.join("", list(nft, owned).values())));
                     c.say("nftables: the incremental change was refused (" + firstLine(res.errors())
                             + "); the kernel is unchanged, installing the whole tables instead");
@@ -92,14 +92,13 @@ public final class NftApplier implements BackendApplier {
                 if (target.tables().containsKey(id) || !current.containsKey(id)) continue;
                 script.add("delete table " + id);
             }
-            int offset = script.size();
             script.addNumbered(art.text(), 1);
             List<Change> changes = NftDiff.changes(currentTables, target.tables(), false);
             say(c, "full", changes);
             if (c.dryRun()) return dryRun(c, art, script);
             c.beforeCommit().run();
-            Nft.Result res = nft.run(script.text());
-            if (!res.ok()) throw rejected(art, script, res, offset);
+            Nft.Result res = nft.runScript(script.text(), c.state().tmp());
+            if (!res.ok()) throw rejected(art, script, res);
             return Outcome.applied("full", Map.of(LISTING, String.join("", list(nft, owned).values())));
         }
     }
@@ -111,8 +110,8 @@ public final class NftApplier implements BackendApplier {
 
     private static Outcome dryRun(Context c, Artifact art, Script script) throws ApplyException {
         try (Nft dry = Nft.open(true)) {
-            Nft.Result res = dry.run(script.text());
-            if (!res.ok()) throw rejected(art, script, res, 0);
+            Nft.Result res = dry.runScript(script.text(), c.state().tmp());
+            if (!res.ok()) throw rejected(art, script, res);
         }
         c.say("nftables: dry run: the kernel accepts the change; nothing was changed");
         return Outcome.dryRun();
@@ -127,8 +126,8 @@ public final class NftApplier implements BackendApplier {
         try (NetnsThread scratch = NetnsThread.fresh()) {
             expected = scratch.call(() -> {
                 try (Nft nft = Nft.open(false)) {
-                    Nft.Result res = nft.run(art.text());
-                    if (!res.ok()) throw rejected(art, new Script().addNumbered(art.text(), 1), res, 0);
+                    Nft.Result res = nft.runScript(art.text(), c.state().tmp());
+                    if (!res.ok()) throw rejected(art, new Script().addNumbered(art.text(), 1), res);
                     return list(nft, ids);
                 }
             });
@@ -202,7 +201,7 @@ public final class NftApplier implements BackendApplier {
     }
 
     /** libnftables' error, placed at the artifact's line: {@code nodes/n1/nftables.nft:615:7: Error: …}. */
-    static ApplyException rejected(Artifact art, Script script, Nft.Result res, int offset) {
+    static ApplyException rejected(Artifact art, Script script, Nft.Result res) {
         String errors = res.errors().strip();
         Matcher m = ERROR_POS.matcher(errors);
         String where = art.path();

@@ -31,4 +31,7 @@ public interface NftLibrary {
     String nft_ctx_get_error_buffer(Pointer ctx);
 
     int nft_run_cmd_from_buffer(Pointer ctx, String buffer);
+
+    /** Like the buffer call (one batch, one transaction), but errors name the file's line and column. */
+    int nft_run_cmd_from_filename(Pointer ctx, String filename);
 }

@@ -1,0 +1,156 @@
+package dev.netc.e2e.applier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netc.e2e.lab.Lab;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code netc apply --backend nftables} on a network namespace: libnftables, one transaction per apply. */
+class NftApplyTest {
+    static final String FOREIGN = """
+            table inet foreign {
+            	chain input {
+            		type filter hook input priority filter; policy accept;
+            		tcp dport 22 accept
+            	}
+            }
+            """;
+
+    @BeforeAll
+    static void tools() {
+        Lab.require();
+    }
+
+    @Test
+    void applyReapplyChangeRollbackLeaveForeignTableAlone() throws Exception {
+        try (ApplyLab lab = new ApplyLab()) {
+            Path a = lab.compile("a", null);
+            Path b = lab.compile("b", ApplyLab.EXTRA_WEB_POD);
+            Foreign.load(lab, FOREIGN);
+            String foreign = lab.sh("nft", "-s", "list", "table", "inet", "foreign");
+
+            ApplyLab.Run first = lab.apply(a.toString());
+            assertEquals(0, first.exit(), first.all());
+            assertTrue(first.out().contains("+ table ip netc") && first.out().contains("(full)"), first.out());
+            assertTrue(lab.sh("nft", "list", "map", "ip", "netc", "service-ips").contains("10.101.99.107 . tcp . 80"));
+            assertEquals(0, lab.apply("--check", a.toString()).exit());
+
+            ApplyLab.Run again = lab.apply(a.toString());
+            assertEquals(0, again.exit(), again.all());
+            assertTrue(again.out().contains("nothing to change"), again.out());
+            assertTrue(!again.out().contains("applied"), again.out());
+
+            ApplyLab.Run changed = lab.apply(b.toString());
+            assertEquals(0, changed.exit(), changed.all());
+            assertTrue(changed.out().contains("(incremental)"), changed.out());
+            assertTrue(changed.out().contains("+ chain ip netc endpoint-TUWEFB4X-storefront/web/tcp/http__10.244.1.77/8080"), changed.out());
+            assertEquals(0, lab.apply("--check", b.toString()).exit(), "the kernel holds b exactly as a full load of b would");
+            assertEquals(3, lab.apply("--check", a.toString()).exit());
+
+            ApplyLab.Run back = lab.apply("--rollback");
+            assertEquals(0, back.exit(), back.all());
+            assertTrue(back.out().contains("rolled back"), back.out());
+            assertEquals(0, lab.apply("--check", a.toString()).exit());
+            assertEquals(foreign, lab.sh("nft", "-s", "list", "table", "inet", "foreign"), "the foreign table is untouched");
+        }
+    }
+
+    @Test
+    void anErrorInTheLastLineLeavesThePreviousRulesetByteForByte() throws Exception {
+        try (ApplyLab lab = new ApplyLab()) {
+            Path a = lab.compile("a", null);
+            Path b = lab.compile("b", ApplyLab.EXTRA_WEB_POD);
+            Path broken = lab.withLastLine(b, "broken", "nodes/n1/nftables.nft", "table ip netc {\n\tchain zz {\n\t\tbogus\n\t}\n}");
+            Foreign.load(lab, FOREIGN);
+            assertEquals(0, lab.apply(a.toString()).exit());
+            String before = lab.nftRuleset();
+            int lines = ApplyLab.read(broken.resolve("nodes/n1/nftables.nft")).split("\n").length;
+
+            for (String mode : new String[] {"", "--full"}) {
+                ApplyLab.Run r = mode.isEmpty() ? lab.apply(broken.toString()) : lab.apply(mode, broken.toString());
+                assertEquals(1, r.exit(), r.all());
+                assertTrue(r.err().contains("nodes/n1/nftables.nft:" + (lines - 2) + ":"), "error at the artifact's line: " + r.err());
+                assertTrue(r.err().contains("previous ruleset is in place"), r.err());
+                assertEquals(before, lab.nftRuleset());
+            }
+            assertEquals(0, lab.apply("--check", a.toString()).exit());
+            assertEquals(0, lab.apply(b.toString()).exit(), "the next apply succeeds");
+        }
+    }
+
+    @Test
+    void checkReportsARuleDeletedByHandAndNothingOnACleanNode() throws Exception {
+        try (ApplyLab lab = new ApplyLab()) {
+            Path a = lab.compile("a", null);
+            assertEquals(0, lab.apply(a.toString()).exit());
+            ApplyLab.Run clean = lab.apply("--check", a.toString());
+            assertEquals(0, clean.exit(), clean.all());
+            assertTrue(clean.out().contains("no drift"), clean.out());
+
+            String chain = lab.sh("nft", "-a", "list", "chain", "ip", "netc", "services");
+            String handle = chain.lines().filter(l -> l.contains("service-nodeports")).findFirst().orElseThrow()
+                    .replaceAll(".*# handle (\\d+)\\s*$", "$1");
+            lab.sh("nft", "delete", "rule", "ip", "netc", "services", "handle", handle);
+            ApplyLab.Run drift = lab.apply("--check", a.toString());
+            assertEquals(3, drift.exit(), drift.all());
+            assertTrue(drift.out().contains("chain ip netc services") && drift.out().contains("vmap @service-nodeports"), drift.out());
+
+            ApplyLab.Run repair = lab.apply(a.toString());
+            assertEquals(0, repair.exit(), repair.all());
+            assertTrue(repair.out().contains("(full)"), "drift is repaired by a full apply: " + repair.out());
+            assertEquals(0, lab.apply("--check", a.toString()).exit());
+        }
+    }
+
+    @Test
+    void dryRunChangesNothing() throws Exception {
+        try (ApplyLab lab = new ApplyLab()) {
+            Path a = lab.compile("a", null);
+            String before = lab.nftRuleset();
+            ApplyLab.Run dry = lab.apply("--dry-run", a.toString());
+            assertEquals(0, dry.exit(), dry.all());
+            assertTrue(dry.out().contains("dry run"), dry.out());
+            assertEquals(before, lab.nftRuleset());
+            Path broken = lab.withLastLine(a, "broken", "nodes/n1/nftables.nft", "table ip netc { chain x { bogus; }; }");
+            assertEquals(1, lab.apply("--dry-run", broken.toString()).exit());
+        }
+    }
+
+    @Test
+    void refusesChangedArtifactsAndOtherNodesAndForeignCommands() throws Exception {
+        try (ApplyLab lab = new ApplyLab()) {
+            Path a = lab.compile("a", null);
+            Path tampered = lab.dir.resolve("tampered");
+            ApplyLab.copyTree(a, tampered);
+            java.nio.file.Files.writeString(tampered.resolve("nodes/n1/nftables.nft"), "flush ruleset\n", java.nio.file.StandardOpenOption.APPEND);
+            ApplyLab.Run r = lab.apply(tampered.toString());
+            assertEquals(5, r.exit(), r.all());
+            assertTrue(r.err().contains("does not match the manifest"), r.err());
+
+            ApplyLab.rehash(tampered, "nodes/n1/nftables.nft");
+            ApplyLab.Run own = lab.apply(tampered.toString());
+            assertEquals(5, own.exit(), own.all());
+            assertTrue(own.err().contains("only its own tables") && own.err().contains("flush ruleset"), own.err());
+
+            assertEquals(0, lab.apply(a.toString()).exit());
+            ApplyLab.Run other = lab.netc(java.util.List.of("apply", "--node", "n2", "--netns", lab.ns, "--state-dir", lab.state.toString(), a.toString()));
+            assertEquals(5, other.exit(), other.all());
+            assertTrue(other.err().contains("this is node n1, not n2"), other.err());
+            ApplyLab.Run unknown = lab.netc(java.util.List.of("apply", "--node", "n9", "--netns", lab.ns, "--state-dir",
+                    lab.dir.resolve("st2").toString(), a.toString()));
+            assertEquals(5, unknown.exit(), unknown.all());
+            assertNotEquals("", unknown.err());
+        }
+    }
+
+    /** Loads nft text into the lab's namespace. */
+    static final class Foreign {
+        static void load(ApplyLab lab, String text) {
+            dev.netc.e2e.lab.Sh.in(lab.ns, text, "nft", "-f", "-");
+        }
+    }
+}
