@@ -174,16 +174,20 @@ public record XtRules(SortedMap<String, XtTable> tables) {
         return b.toString();
     }
 
-    /** Everything that is not netc's, for tests that prove it untouched: foreign chains and rules. */
+    /**
+     * Everything that is not netc's, for tests that prove it untouched: foreign chains and rules (built-in
+     * chains are listed only when they hold foreign rules; an empty table is not listed).
+     */
     public String foreignListing() {
         StringBuilder b = new StringBuilder();
         for (XtTable t : tables.values()) {
-            b.append('*').append(t.name()).append('\n');
-            for (String c : t.chains().keySet()) if (!owned(c)) b.append(':').append(c).append('\n');
+            StringBuilder tb = new StringBuilder();
+            for (String c : t.chains().keySet()) if (!owned(c) && !BUILTIN.contains(c)) tb.append(':').append(c).append('\n');
             for (Rule r : t.rules()) {
                 if (owned(r.chain()) || (BUILTIN.contains(r.chain()) && r.target().map(XtRules::owned).orElse(false))) continue;
-                b.append("-A ").append(r.chain()).append(' ').append(r.spec()).append('\n');
+                tb.append("-A ").append(r.chain()).append(' ').append(r.spec()).append('\n');
             }
+            if (tb.length() > 0) b.append('*').append(t.name()).append('\n').append(tb);
         }
         return b.toString();
     }
