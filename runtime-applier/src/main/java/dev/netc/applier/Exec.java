@@ -92,6 +92,87 @@ public final class Exec {
         }
     }
 
+    /** One command of a {@link #runUnit unit}, with what it reads on standard input. */
+    public record Step(List<String> command, String stdin) {
+        public Step {
+            command = List.copyOf(command);
+        }
+    }
+
+    /** How a unit ended: all steps done, or the step (0-based) that failed and what it said. */
+    public record UnitResult(boolean ok, int failedStep, String said) {
+    }
+
+    /** Where the pid of a running unit is kept, so the next applier waits for an orphaned one. */
+    public Path unitPidFile() {
+        return tmpDir.resolveSibling("unit.pid");
+    }
+
+    /**
+     * Runs {@code steps} one after the other in one shell of their own, stopping at the first that fails. The
+     * shell does not depend on the applier: if the applier is killed, the unit still runs to its end (the next
+     * applier waits for it, see {@link #awaitOrphan}), so a change made of several tool runs (ipset, then
+     * iptables, then ip6tables) is never left half done.
+     */
+    public UnitResult runUnit(List<Step> steps) throws ApplyException {
+        try {
+            Files.createDirectories(tmpDir);
+            Path dir = Files.createTempDirectory(tmpDir, "unit-");
+            StringBuilder sh = new StringBuilder("# netc apply: one unit of kernel changes; it runs to its end even if netc dies\n");
+            for (int i = 0; i < steps.size(); i++) {
+                Path in = dir.resolve("in-" + i);
+                Files.writeString(in, steps.get(i).stdin() == null ? "" : steps.get(i).stdin(), StandardCharsets.UTF_8);
+                sh.append("echo 'netc-step ").append(i).append("' >&2\n");
+                for (String a : steps.get(i).command()) sh.append('\'').append(a.replace("'", "'\\''")).append("' ");
+                sh.append("< '").append(in).append("' || exit ").append(100 + i).append('\n');
+            }
+            Path script = dir.resolve("unit.sh");
+            Files.writeString(script, sh.toString(), StandardCharsets.UTF_8);
+            Path out = dir.resolve("out");
+            Path err = dir.resolve("err");
+            Process p = new ProcessBuilder("sh", script.toString()).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+            StateDir.writeAtomically(unitPidFile(), p.pid() + "\n");
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw ApplyException.rejected("the tools did not finish within " + timeout.toSeconds() + " s (" + dir + ")");
+            }
+            Files.deleteIfExists(unitPidFile());
+            int exit = p.exitValue();
+            String errText = Files.readString(err, StandardCharsets.UTF_8);
+            if (exit == 0) return new UnitResult(true, -1, "");
+            int step = exit >= 100 && exit < 100 + steps.size() ? exit - 100 : steps.size() - 1;
+            String marker = "netc-step " + step + "\n";
+            int at = errText.lastIndexOf(marker);
+            String said = (at < 0 ? errText : errText.substring(at + marker.length())).strip();
+            return new UnitResult(false, step, said);
+        } catch (IOException e) {
+            throw ApplyException.stateIo("cannot run the tools: " + tmpDir + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApplyException.rejected("interrupted while the tools ran");
+        }
+    }
+
+    /** Waits for a unit an applier that died left running (call with the lock held, before cleaning tmp/). */
+    public static void awaitOrphan(Path pidFile, Duration max) {
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            ProcessHandle.of(pid).filter(h -> h.info().command().map(c -> c.endsWith("sh")).orElse(false))
+                    .ifPresent(h -> {
+                        try {
+                            h.onExit().get(max.toMillis(), TimeUnit.MILLISECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                            // go on: the caller's plan reads the kernel as it is
+                        }
+                    });
+            Files.deleteIfExists(pidFile);
+        } catch (IOException | NumberFormatException e) {
+            // no unit was left running
+        }
+    }
+
     /** Runs {@code command} and returns its output, or fails with what it said. */
     public String ok(List<String> command, String stdin) throws ApplyException {
         Result r = run(command, stdin);

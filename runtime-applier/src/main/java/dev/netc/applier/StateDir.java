@@ -101,6 +101,7 @@ public final class StateDir {
 
     /** Removes what an applier that was killed may have left in tmp/ (call with the lock held). */
     public void cleanTmp() throws ApplyException {
+        Exec.awaitOrphan(root.resolve("unit.pid"), Duration.ofMinutes(5));
         try {
             deleteTree(tmp());
             Files.createDirectories(tmp());

@@ -75,10 +75,15 @@ public final class XtablesApplier implements BackendApplier {
             c.say(label(c) + ": dry run: the artifacts load (checked in a scratch network namespace); nothing was changed");
             return Outcome.dryRun();
         }
-        c.beforeCommit().run();
+        // ipset, iptables and ip6tables as one unit that runs to its end even if this applier is killed: the
+        // node holds the old or the new rules of both families, not one family changed and the other not.
+        List<Exec.Step> steps = new ArrayList<>();
+        List<Artifact> stepArtifacts = new ArrayList<>();
+        List<Script> stepScripts = new ArrayList<>();
         if (ipset.isPresent()) {
-            Exec.Result r = c.exec().run(List.of("ipset", "restore"), ipset.get().text());
-            if (!r.ok()) throw rejected(ipset.get(), r, IPSET_LINE, null);
+            steps.add(new Exec.Step(List.of("ipset", "restore"), ipset.get().text()));
+            stepArtifacts.add(ipset.get());
+            stepScripts.add(null);
         }
         for (Family f : families) {
             Optional<Artifact> art = target.find(f.artifact());
@@ -86,9 +91,22 @@ public final class XtablesApplier implements BackendApplier {
             XtRules want = wanted.getOrDefault(f, new XtRules(new TreeMap<>()));
             Script script = script(art.map(Artifact::path).orElse(f.artifact()), want, current);
             if (script.isEmpty()) continue;
-            Exec.Result r = c.exec().run(List.of(f.restore(), "-w", String.valueOf(Math.max(1, c.request().lockTimeout().toSeconds())),
-                    "--noflush"), script.text());
-            if (!r.ok()) throw rejected(art.orElse(Artifact.of(f.artifact(), "")), r, RESTORE_LINE, script);
+            steps.add(new Exec.Step(List.of(f.restore(), "-w", String.valueOf(Math.max(1, c.request().lockTimeout().toSeconds())),
+                    "--noflush"), script.text()));
+            stepArtifacts.add(art.orElse(Artifact.of(f.artifact(), "")));
+            stepScripts.add(script);
+        }
+        c.beforeCommit().run();
+        Exec.UnitResult u = c.exec().runUnit(steps);
+        if (!u.ok()) {
+            int i = u.failedStep();
+            Exec.Result r = new Exec.Result(steps.get(i).command(), 1, "", u.said());
+            ApplyException e = rejected(stepArtifacts.get(i), r, stepScripts.get(i) == null ? IPSET_LINE : RESTORE_LINE, stepScripts.get(i));
+            if (i == 0) throw e;
+            // It loaded in the scratch namespace, so this is the node's doing (a foreign rule using a netc chain?).
+            throw new ApplyException(dev.netc.applier.ExitCode.INTERNAL, e.getMessage().replace("; the node's previous rules are in place", "")
+                    + "; the steps before it (" + String.join(", ", steps.subList(0, i).stream().map(st -> st.command().get(0)).toList())
+                    + ") were applied: fix the cause and run netc apply again");
         }
         destroyStaleSets(c);
         return Outcome.applied("full", listings(c.exec(), target, Optional.empty()));
