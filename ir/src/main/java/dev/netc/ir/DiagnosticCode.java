@@ -52,7 +52,10 @@ public enum DiagnosticCode {
     NETC045("no node can run this pod"),
     NETC046("Ingress route or default backend already set by another Ingress"),
     NETC047("Ingress annotation not supported: ignored"),
-    NETC048("Ingress annotation value refused");
+    NETC048("Ingress annotation value refused"),
+    NETC049("intent DSL syntax error"),
+    NETC050("intent DSL setting given more than once"),
+    NETC051("not expressible in the intent DSL: left out by convert");
 
     private final String summary;
 

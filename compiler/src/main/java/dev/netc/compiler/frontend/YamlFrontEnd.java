@@ -3,6 +3,7 @@ package dev.netc.compiler.frontend;
 import dev.netc.compiler.InputSource;
 import dev.netc.compiler.Pass;
 import dev.netc.compiler.frontend.YamlNode.Mapping;
+import dev.netc.compiler.frontend.dsl.DslReader;
 import dev.netc.ir.DiagnosticCode;
 import dev.netc.ir.Diagnostics;
 import dev.netc.ir.SourcePos;
@@ -30,7 +31,7 @@ import java.util.TreeSet;
  * The YAML/JSON front end: Kubernetes manifests and live state (many documents per file, {@code kind: List})
  * to the cluster model. Values are checked here, where the text and its position are at hand: types,
  * required fields, allowed values, ranges, names, addresses. Cross-object checks are the Validate pass's.
- * {@code .netc} files belong to the DSL front end and are skipped.
+ * {@code .netc} files are read by the DSL front end ({@link DslReader}) into the same object trees.
  */
 public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
     /** The apiVersion each kind netc reads is served at. */
@@ -71,15 +72,22 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         TreeReader reader = new TreeReader(limits);
         Collected objects = new Collected();
         for (InputSource source : inputs) {
-            if (source.path().endsWith(".netc")) {
-                // The intent DSL has no front end yet: say so rather than compile the rest as if it were empty.
-                diagnostics.warning(DiagnosticCode.NETC010, new dev.netc.ir.SourcePos(source.path(), 0, 0),
-                        "the intent DSL (.netc) is not supported yet: file skipped");
-                continue;
-            }
-            for (YamlNode doc : reader.read(source, diagnostics)) document(doc, diagnostics, objects, 0);
+            for (YamlNode doc : trees(reader, source, diagnostics)) document(doc, diagnostics, objects, 0);
         }
         return objects.cluster(diagnostics);
+    }
+
+    /**
+     * The object trees of one input, before decoding: YAML/JSON documents as written, or the Kubernetes objects a
+     * {@code .netc} file declares (the DSL front end maps its parse tree to the same trees, so both are decoded,
+     * defaulted and checked by the same code below).
+     */
+    public static List<YamlNode> trees(InputSource source, Diagnostics diagnostics) {
+        return trees(new TreeReader(Limits.DEFAULT), source, diagnostics);
+    }
+
+    private static List<YamlNode> trees(TreeReader reader, InputSource source, Diagnostics diagnostics) {
+        return DslReader.isDsl(source.path()) ? DslReader.read(source, diagnostics) : reader.read(source, diagnostics);
     }
 
     /** What the input held, by kind; becomes the (sorted) Cluster at the end. */

@@ -7,9 +7,10 @@ import java.util.Optional;
 
 /**
  * One value of a parsed YAML or JSON document with the place it was written. The front end builds these
- * itself (rather than using Jackson's tree) so that every value keeps its line and column.
+ * itself (rather than using Jackson's tree) so that every value keeps its line and column. The DSL front end
+ * builds the same trees, with positions of its own tokens, so both go through one decoder.
  */
-sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, YamlNode.Scalar {
+public sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, YamlNode.Scalar {
     SourcePos pos();
 
     /** How the value reads in a message: {@code a mapping}, {@code string "abc"}, {@code integer 5}. */

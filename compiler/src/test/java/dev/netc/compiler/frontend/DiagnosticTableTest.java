@@ -150,8 +150,9 @@ class DiagnosticTableTest {
     }
 
     @Test
-    void netcFilesAreNotReadAsYamlAndSaySoUntilTheDslExists() {
-        assertEquals(List.of("intent.netc: warning[NETC010]: the intent DSL (.netc) is not supported yet: file skipped"),
+    void netcFilesAreReadByTheDslFrontEndNotAsYaml() {
+        assertEquals(List.of("intent.netc:1:1: error[NETC049]: unexpected 'service', expected a declaration (cluster,"
+                        + " namespace, in, node, ingress-class, admin-network-policy)"),
                 rendered(List.of(source("intent.netc", "service web { this is not yaml: : }"))));
     }
 
