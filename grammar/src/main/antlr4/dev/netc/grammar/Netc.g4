@@ -316,7 +316,7 @@ RANGE : DIGITS '-' DIGITS ;
 NUMBER : DIGITS ;
 WILDCARD : '*.' [a-zA-Z0-9] [a-zA-Z0-9.-]* ;
 NAME : [a-zA-Z0-9_] [a-zA-Z0-9._-]* ;
-STRING : '"' (~["\\\r\n] | '\\' ["\\nt])* '"' ;
+STRING : '"' (~["\\\r\n] | '\\' ["\\nrt])* '"' ;
 // A string with no closing quote on its line, or a bad escape: one token, so the parser reports it once.
 BAD_STRING : '"' (~["\\\r\n] | '\\' ~[\r\n])* '"'? ;
 ARROW : '->' ;

@@ -105,6 +105,7 @@ final class DslObjects {
                 b.append(switch (e) {
                     case 'n' -> '\n';
                     case 't' -> '\t';
+                    case 'r' -> '\r';
                     default -> e;
                 });
             } else {
@@ -382,7 +383,7 @@ final class DslObjects {
         Obj o = object(w, kind.equals("Job") ? "batch/v1" : "apps/v1", kind, w.name(), ns);
         SourcePos wp = pos(w);
         Obj spec = o.map("spec", wp);
-        Obj template = spec.map("template", wp);
+        Obj template = new Obj(wp); // added last, after replicas and selector, as manifests write it
         Obj podSpec = new Obj(wp);
         Obj podLabels = null;
         SelectorContext selector = null;
@@ -418,6 +419,7 @@ final class DslObjects {
             sel.put("matchLabels", podLabels.pos(), podLabels.build());
         }
         template.put("spec", wp, podSpec.build());
+        spec.put("template", wp, template.build());
         out.add(o.build());
     }
 

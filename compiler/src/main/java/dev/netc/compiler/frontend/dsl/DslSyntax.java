@@ -219,7 +219,7 @@ public final class DslSyntax {
             case Token.EOF -> "end of file";
             case NetcLexer.NL -> "end of line";
             case NetcLexer.BAD_STRING -> t.getText().length() > 1 && t.getText().endsWith("\"")
-                    ? "string " + clip(t.getText()) + " with an unknown escape (use \\\\, \\\", \\n or \\t)"
+                    ? "string " + clip(t.getText()) + " with an unknown escape (use \\\\, \\\", \\n, \\r or \\t)"
                     : "unterminated string " + clip(t.getText());
             case NetcLexer.OTHER -> "character '" + clip(t.getText()) + "'";
             case NetcLexer.STRING -> clip(t.getText());
