@@ -78,6 +78,20 @@ class ConvertRoundTripTest {
         assertEquals(convert("dsl", yamlDir(sample)), back);
     }
 
+    /** A file with every statement of the language: both conversions keep all of it. */
+    @Test
+    void everyStatementSurvivesBothConversions(@TempDir Path tmp) throws IOException {
+        String everything = Path.of("src/test/resources/dsl/everything.netc").toString();
+        Map<String, String> expected = DslTwinsTest.compile(List.of(everything));
+        String yaml = convert("yaml", everything);
+        assertEquals(expected, compileText("everything.yaml", yaml));
+        Path yamlFile = tmp.resolve("everything.yaml");
+        Files.writeString(yamlFile, yaml);
+        String dsl = convert("dsl", yamlFile.toString());
+        assertEquals(expected, compileText("everything.netc", dsl));
+        assertEquals(dsl, convert("dsl", everything));
+    }
+
     @Test
     void convertWritesToAFileWithDashO(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("minimal.yaml");

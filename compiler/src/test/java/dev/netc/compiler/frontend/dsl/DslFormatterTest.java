@@ -108,7 +108,8 @@ class DslFormatterTest {
     void aFileWithASyntaxErrorIsNotFormatted() {
         Diagnostics d = new Diagnostics();
         assertFalse(DslFormatter.format("bad.netc", "in x {\n  service web {\n    prot 80\n  }\n}\n", d).isPresent());
-        assertEquals(List.of("bad.netc:3:5: error[NETC049]: unexpected 'prot', expected a service statement or '}'"),
+        assertEquals(List.of("bad.netc:3:5: error[NETC049]: unexpected 'prot', expected a service statement or '}'"
+                        + " (did you mean 'port'?)"),
                 d.sorted().stream().map(x -> x.render()).toList());
     }
 
