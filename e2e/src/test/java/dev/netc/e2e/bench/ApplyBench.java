@@ -1,0 +1,89 @@
+package dev.netc.e2e.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.netc.cli.Netc;
+import dev.netc.e2e.lab.Lab;
+import dev.netc.e2e.lab.Sh;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Not a test: a benchmark (tag "bench"; run it with bench/apply.sh). For 10,000 Services of 3 endpoints it
+ * prints the wall time of {@code netc apply} on a namespace: the first (full) apply, then a change of one
+ * Service (added, then removed) applied incrementally and with {@code --full}, nftables and iptables.
+ */
+@Tag("bench")
+class ApplyBench {
+    static final int SERVICES = Integer.getInteger("netc.bench.services", 10000);
+    static final int RUNS = 3;
+
+    @Test
+    void fullVersusIncrementalApply() throws Exception {
+        Lab.require();
+        Path dir = Files.createTempDirectory("netc-apply-bench-");
+        String ns = "netc-ab-" + UUID.randomUUID().toString().substring(0, 8);
+        Sh.ok("ip", "netns", "add", ns);
+        try {
+            Path a = compile(dir, "a", ServicesDatapathBench.manifest(SERVICES));
+            Path b = compile(dir, "b", ServicesDatapathBench.manifest(SERVICES + 1));
+            System.out.printf("BENCH apply: %d Services x 3 endpoints; nftables.nft %d KB, iptables.rules %d KB%n", SERVICES,
+                    Files.size(a.resolve("nodes/n1/nftables.nft")) / 1024, Files.size(a.resolve("nodes/n1/iptables.rules")) / 1024);
+            for (String backend : new String[] {"nftables", "iptables"}) {
+                Path state = dir.resolve("state-" + backend);
+                long first = apply(ns, state, backend, a, true);
+                System.out.printf("BENCH apply %s: first apply %d ms%n", backend, first);
+                List<Long> inc = new ArrayList<>();
+                List<Long> full = new ArrayList<>();
+                for (int r = 0; r < RUNS; r++) {
+                    if (backend.equals("nftables")) {
+                        inc.add(apply(ns, state, backend, b, false));
+                        inc.add(apply(ns, state, backend, a, false));
+                    }
+                    full.add(apply(ns, state, backend, b, true));
+                    full.add(apply(ns, state, backend, a, true));
+                }
+                System.out.printf("BENCH apply %s: one Service added or removed: full %s ms%s%n", backend, full,
+                        inc.isEmpty() ? "" : ", incremental " + inc + " ms");
+            }
+        } finally {
+            Sh.run(null, List.of("ip", "netns", "del", ns));
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    static Path compile(Path dir, String name, String yaml) throws Exception {
+        Path in = dir.resolve(name + ".yaml");
+        Files.writeString(in, yaml);
+        Path out = dir.resolve(name);
+        assertEquals(0, Netc.run(new String[] {"compile", in.toString(), "-o", out.toString(), "--backend", "nftables,iptables"},
+                new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())));
+        return out;
+    }
+
+    static long apply(String ns, Path state, String backend, Path out, boolean full) {
+        List<String> args = new ArrayList<>(List.of("apply", "--node", "n1", "--netns", ns, "--state-dir", state.toString(),
+                "--backend", backend, out.toString()));
+        if (full) args.add("--full");
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        long t0 = System.nanoTime();
+        int code = Netc.run(args.toArray(String[]::new), new PrintWriter(o), new PrintWriter(e));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(0, code, o + "\n" + e);
+        String mode = o.toString().contains("(incremental)") ? "incremental" : "full";
+        if (!full && !mode.equals("incremental")) throw new AssertionError("expected an incremental apply: " + o);
+        return ms;
+    }
+}
