@@ -20,6 +20,7 @@ import org.antlr.v4.runtime.Parser;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.TokenStream;
 import org.antlr.v4.runtime.Vocabulary;
 import org.antlr.v4.runtime.atn.ATNState;
 import org.antlr.v4.runtime.misc.IntervalSet;
@@ -154,18 +155,54 @@ public final class DslSyntax {
             skipLine(recognizer, stuck, BLOCK_OWNERS.contains(recognizer.getContext().getRuleIndex()));
         }
 
-        /** '}' and '{' are never deleted as stray: they close and open blocks, and a line ends before '}'. */
+        /**
+         * A '{' or '}' that ends its line opens or closes a block: it is never deleted as stray (the line is taken
+         * to end before a '}'). One inside a line is a typo like any other token.
+         */
         @Override
         protected Token singleTokenDeletion(Parser recognizer) {
-            int la = recognizer.getInputStream().LA(1);
-            if (la == DslSyntax.LBRACE || la == DslSyntax.RBRACE) return null;
+            if (endsBlockLine(recognizer) && (recognizer.getInputStream().LA(1) == DslSyntax.LBRACE
+                    || closesOnItsLine(recognizer, recognizer.getInputStream().LT(1)))) return null;
             return super.singleTokenDeletion(recognizer);
+        }
+
+        /** A '}' typed inside a statement's line is not taken for the end of the statement and of its block. */
+        @Override
+        protected boolean singleTokenInsertion(Parser recognizer) {
+            if (recognizer.getInputStream().LA(1) == DslSyntax.RBRACE
+                    && !(endsBlockLine(recognizer) && closesOnItsLine(recognizer, recognizer.getInputStream().LT(1)))) {
+                return false;
+            }
+            return super.singleTokenInsertion(recognizer);
+        }
+
+        /** The next token is a '{' or '}' that ends its line. */
+        private static boolean endsBlockLine(Parser recognizer) {
+            int la = recognizer.getInputStream().LA(1);
+            int next = recognizer.getInputStream().LA(2);
+            return (la == DslSyntax.LBRACE || la == DslSyntax.RBRACE) && (next == NetcLexer.NL || next == Token.EOF);
+        }
+
+        /** A '}' alone on its line, or closing a '{' of its own line; not one typed after a statement. */
+        private static boolean closesOnItsLine(Parser recognizer, Token brace) {
+            TokenStream tokens = recognizer.getInputStream();
+            int open = 0;
+            boolean alone = true;
+            for (int i = brace.getTokenIndex() - 1; i >= 0; i--) {
+                Token t = tokens.get(i);
+                if (t.getType() == NetcLexer.NL) break;
+                if (t.getChannel() != Token.DEFAULT_CHANNEL) continue;
+                alone = false;
+                if (t.getType() == DslSyntax.LBRACE) open++;
+                if (t.getType() == DslSyntax.RBRACE) open--;
+            }
+            return alone || open > 0;
         }
 
         /**
          * Consumes the rest of the line, up to its end-of-line token (left for the line rule) or a '}' that closes
-         * the enclosing block; a block opened on the line is skipped whole. {@code mustMove}: consume at least one
-         * token, so that recovery always makes progress.
+         * the enclosing block; with {@code skipBlocks}, a block the line opens is skipped whole, else the skip
+         * stops at its '{'. {@code mustMove}: consume at least one token, so that recovery always makes progress.
          */
         private static void skipLine(Parser recognizer, boolean mustMove, boolean skipBlocks) {
             int depth = 0;
@@ -173,10 +210,13 @@ public final class DslSyntax {
             while (true) {
                 int la = recognizer.getInputStream().LA(1);
                 if (la == Token.EOF) return;
-                boolean stop = la == NetcLexer.NL || la == DslSyntax.RBRACE || (la == DslSyntax.LBRACE && !skipBlocks);
+                boolean block = endsBlockLine(recognizer);
+                boolean opens = block && la == DslSyntax.LBRACE;
+                boolean closes = block && la == DslSyntax.RBRACE;
+                boolean stop = la == NetcLexer.NL || closes || (opens && !skipBlocks);
                 if (depth == 0 && stop && (moved || !mustMove)) return;
-                if (la == DslSyntax.LBRACE) depth++;
-                if (la == DslSyntax.RBRACE && depth > 0) depth--;
+                if (opens) depth++;
+                if (closes && depth > 0) depth--;
                 recognizer.consume();
                 moved = true;
             }
