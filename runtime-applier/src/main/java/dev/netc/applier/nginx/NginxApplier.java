@@ -68,6 +68,7 @@ public final class NginxApplier implements BackendApplier {
         Optional<Long> master = master(prefix);
         Set<Long> workersBefore = master.map(NginxApplier::workers).orElse(Set.of());
         swap(current, prefix.relativize(release));
+        pruneReleases(prefix, new java.util.HashSet<>(List.of(target.digest(), before.map(b -> b.getFileName().toString()).orElse(""))));
         if (master.isEmpty()) {
             c.say("nginx: not running (no live " + prefix.resolve("nginx.pid") + "): the new config is in place for its next start");
             return Outcome.applied("swapped", Map.of());
@@ -180,6 +181,16 @@ public final class NginxApplier implements BackendApplier {
             }
         }
         return false;
+    }
+
+    /** Keeps the current and the previous release; older ones go. */
+    private static void pruneReleases(Path prefix, Set<String> keep) throws ApplyException {
+        Path releases = prefix.resolve("releases");
+        try (Stream<Path> s = Files.list(releases)) {
+            for (Path p : s.toList()) if (!keep.contains(p.getFileName().toString())) deleteTree(p);
+        } catch (IOException e) {
+            throw ApplyException.stateIo(releases + ": " + e.getMessage(), e);
+        }
     }
 
     private static void deleteQuietly(Path p) {

@@ -41,6 +41,13 @@ public record XtRules(SortedMap<String, XtTable> tables) {
             rules = List.copyOf(rules);
         }
 
+        /** The rules of each chain, in order (one pass over the table: tables of 100k rules are common). */
+        public java.util.Map<String, List<Rule>> byChain() {
+            java.util.Map<String, List<Rule>> m = new java.util.HashMap<>();
+            for (Rule r : rules) m.computeIfAbsent(r.chain(), k -> new ArrayList<>()).add(r);
+            return m;
+        }
+
         /** The user chains netc owns here. */
         public Set<String> ownedChains() {
             Set<String> s = new TreeSet<>();
@@ -166,8 +173,9 @@ public record XtRules(SortedMap<String, XtTable> tables) {
             b.append('*').append(t.name()).append('\n');
             for (String c : t.ownedChains()) b.append(':').append(c).append('\n');
             for (Rule r : t.ownedJumps()) b.append("-A ").append(r.chain()).append(' ').append(r.spec()).append('\n');
+            java.util.Map<String, List<Rule>> byChain = t.byChain();
             for (String c : t.ownedChains()) {
-                for (Rule r : t.rules()) if (r.chain().equals(c)) b.append("-A ").append(c).append(' ').append(r.spec()).append('\n');
+                for (Rule r : byChain.getOrDefault(c, List.of())) b.append("-A ").append(c).append(' ').append(r.spec()).append('\n');
             }
             b.append("COMMIT\n");
         }
