@@ -44,6 +44,7 @@ class ApplyBench {
                 System.out.printf("BENCH apply %s: first apply %d ms%n", backend, first);
                 List<Long> inc = new ArrayList<>();
                 List<Long> full = new ArrayList<>();
+                transactions.clear();
                 // iptables-save alone takes seconds at this size (iptables-nft): fewer rounds there
                 for (int r = 0; r < (backend.equals("nftables") ? RUNS : 1); r++) {
                     if (backend.equals("nftables")) {
@@ -53,8 +54,9 @@ class ApplyBench {
                     full.add(apply(ns, state, backend, b, true));
                     full.add(apply(ns, state, backend, a, true));
                 }
-                System.out.printf("BENCH apply %s: one Service added or removed: full %s ms%s%n", backend, full,
+                System.out.printf("BENCH apply %s: one Service added or removed: full %s ms%s (wall time of netc apply)%n", backend, full,
                         inc.isEmpty() ? "" : ", incremental " + inc + " ms");
+                if (!transactions.isEmpty()) System.out.printf("BENCH apply %s: of which the kernel transaction: %s%n", backend, transactions);
             }
         } finally {
             Sh.run(null, List.of("ip", "netns", "del", ns));
@@ -73,7 +75,10 @@ class ApplyBench {
         return out;
     }
 
-    static long apply(String ns, Path state, String backend, Path out, boolean full) {
+    /** The transaction times netc apply reports, in the order of the applies. */
+    private final List<String> transactions = new ArrayList<>();
+
+    long apply(String ns, Path state, String backend, Path out, boolean full) {
         List<String> args = new ArrayList<>(List.of("apply", "--node", "n1", "--netns", ns, "--state-dir", state.toString(),
                 "--backend", backend, out.toString()));
         if (full) args.add("--full");
@@ -83,7 +88,9 @@ class ApplyBench {
         int code = Netc.run(args.toArray(String[]::new), new PrintWriter(o), new PrintWriter(e));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(0, code, o + "\n" + e);
-        String mode = o.toString().contains("(incremental)") ? "incremental" : "full";
+        String mode = o.toString().contains("(incremental") ? "incremental" : "full";
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) ms transaction").matcher(o.toString());
+        if (m.find()) transactions.add(mode + " " + m.group(1) + " ms");
         if (!full && !mode.equals("incremental")) throw new AssertionError("expected an incremental apply: " + o);
         return ms;
     }

@@ -52,33 +52,44 @@ public final class NftApplier implements BackendApplier {
             }
         }
         try (Nft nft = Nft.open(false)) {
-            SortedMap<TableId, String> current = list(nft, owned);
-            String currentText = String.join("", current.values());
-            Optional<String> recorded = c.trustedPrevious().isPresent()
-                    ? c.listing(c.trustedPrevious().get().digest(), LISTING) : Optional.empty();
-            boolean holdsPrevious = recorded.isPresent() && recorded.get().equals(currentText);
-            if (c.sameAsPrevious() && holdsPrevious && !c.request().full()) {
-                c.say("nftables: nothing to change (the kernel holds " + Bundle.shortDigest(c.target().digest()) + ")");
-                return Outcome.unchanged(Map.of(LISTING, currentText));
-            }
-            if (holdsPrevious && previous.isPresent() && !c.request().full()) {
+            if (c.sameAsPrevious() && !c.request().full()) {
+                // A re-apply: a no-op only if the kernel still lists exactly what it listed after the last apply.
+                SortedMap<TableId, String> now = list(nft, owned);
+                String nowText = String.join("", now.values());
+                Optional<String> recorded = c.trustedPrevious().isPresent()
+                        ? c.listing(c.trustedPrevious().get().digest(), LISTING) : Optional.empty();
+                if (recorded.isPresent() && recorded.get().equals(nowText)) {
+                    c.say("nftables: nothing to change (the kernel holds " + Bundle.shortDigest(c.target().digest()) + ")");
+                    return Outcome.unchanged(Map.of(LISTING, nowText));
+                }
+                if (!c.dryRun()) c.say("nftables: whole tables (" + (c.trustedPrevious().isEmpty() ? "the last apply did not finish"
+                        : recorded.isEmpty() ? "the last apply was incremental: no listing to compare with"
+                        : "the kernel no longer holds what was applied last") + ")");
+            } else if (c.trustedPrevious().isPresent() && previous.isPresent() && !c.request().full()
+                    && tablesExist(nft, previous.get().tables().keySet())) {
+                // The state says the kernel holds the previous bundle (its apply finished, none is pending):
+                // send only the difference, without listing the tables (listing 10k Services takes seconds).
+                // Drift made by hand is not seen here: --check finds it, a re-apply or --full repairs it.
                 NftDelta.Result r = NftDelta.compute(previous.get(), target);
                 if (r.delta().isPresent()) {
                     NftDelta.Delta d = r.delta().get();
                     say(c, "incremental", d.changes());
                     if (c.dryRun()) return dryRun(c, art, d.script());
                     c.beforeCommit().run();
+                    long t0 = System.nanoTime();
                     Nft.Result res = nft.runScript(d.script().text(), c.state().tmp());
-                    if (res.ok()) return Outcome.applied("incremental", Map.of(LISTING, String.join("", list(nft, owned).values())));
+                    if (res.ok()) return Outcome.applied("incremental, " + d.changes().size() + " changes in a "
+                            + (System.nanoTime() - t0) / 1_000_000 + " ms transaction", Map.of());
                     c.say("nftables: the incremental change was refused (" + firstLine(res.errors())
                             + "); the kernel is unchanged, installing the whole tables instead");
                 } else {
                     c.say("nftables: whole tables (" + r.whyNot() + ")");
                 }
-            } else if (c.previous().isPresent() && !holdsPrevious && !c.dryRun()) {
-                c.say("nftables: whole tables (" + (c.trustedPrevious().isEmpty()
-                        ? "the last apply did not finish" : "the kernel no longer holds what was applied last") + ")");
+            } else if (c.previous().isPresent() && !c.dryRun() && !c.request().full()) {
+                c.say("nftables: whole tables (" + (c.trustedPrevious().isEmpty() ? "the last apply did not finish"
+                        : "the tables applied last are gone") + ")");
             }
+            SortedMap<TableId, String> current = list(nft, owned);
             SortedMap<TableId, Table> currentTables = new TreeMap<>();
             for (String t : current.values()) {
                 try {
@@ -97,9 +108,11 @@ public final class NftApplier implements BackendApplier {
             say(c, "full", changes);
             if (c.dryRun()) return dryRun(c, art, script);
             c.beforeCommit().run();
+            long t0 = System.nanoTime();
             Nft.Result res = nft.runScript(script.text(), c.state().tmp());
             if (!res.ok()) throw rejected(art, script, res);
-            return Outcome.applied("full", Map.of(LISTING, String.join("", list(nft, owned).values())));
+            String mode = "full, a " + (System.nanoTime() - t0) / 1_000_000 + " ms transaction";
+            return Outcome.applied(mode, Map.of(LISTING, String.join("", list(nft, owned).values())));
         }
     }
 
@@ -176,6 +189,14 @@ public final class NftApplier implements BackendApplier {
         }
         if (r.tables().isEmpty()) throw ApplyException.refused(art.path() + ": no table");
         return r;
+    }
+
+    /** True when the kernel has every one of {@code ids} ({@code list tables} is cheap at any size). */
+    static boolean tablesExist(Nft nft, Set<TableId> ids) {
+        Nft.Result r = nft.run("list tables");
+        if (!r.ok()) return false;
+        Set<String> have = new TreeSet<>(List.of(r.output().split("\n")).stream().map(String::strip).toList());
+        return ids.stream().allMatch(id -> have.contains("table " + id));
     }
 
     /** The canonical listing of each of {@code ids} the kernel has (tables it lacks are left out). */
