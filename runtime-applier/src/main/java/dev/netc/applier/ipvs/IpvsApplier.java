@@ -8,6 +8,7 @@ import dev.netc.applier.Change;
 import dev.netc.applier.Context;
 import dev.netc.applier.Exec;
 import dev.netc.applier.Outcome;
+import dev.netc.applier.RulesSyntaxException;
 import dev.netc.applier.xt.XtablesApplier;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +100,7 @@ public final class IpvsApplier implements BackendApplier {
         if (a.isEmpty()) return Optional.empty();
         try {
             return Optional.of(IpvsRules.parse(a.get().text()));
-        } catch (IpvsRules.SyntaxException e) {
+        } catch (RulesSyntaxException e) {
             throw ApplyException.rejected(a.get().path() + ":" + e.line() + ": " + e.getMessage());
         }
     }
@@ -123,7 +124,7 @@ public final class IpvsApplier implements BackendApplier {
         }
         try {
             return IpvsRules.parse(r.stdout());
-        } catch (IpvsRules.SyntaxException e) {
+        } catch (RulesSyntaxException e) {
             throw ApplyException.rejected("ipvsadm -Sn printed something netc cannot read (line " + e.line() + "): " + e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package dev.netc.applier.ipvs;
 
+import dev.netc.applier.RulesSyntaxException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,21 +22,8 @@ public record IpvsRules(SortedMap<String, String> services, SortedMap<String, So
         reals = Collections.unmodifiableSortedMap(r);
     }
 
-    public static final class SyntaxException extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final int line;
 
-        SyntaxException(int line, String message) {
-            super(message);
-            this.line = line;
-        }
-
-        public int line() {
-            return line;
-        }
-    }
-
-    public static IpvsRules parse(String text) throws SyntaxException {
+    public static IpvsRules parse(String text) throws RulesSyntaxException {
         SortedMap<String, String> services = new TreeMap<>();
         SortedMap<String, SortedMap<String, String>> reals = new TreeMap<>();
         String[] lines = text.split("\n", -1);
@@ -43,28 +31,28 @@ public record IpvsRules(SortedMap<String, String> services, SortedMap<String, So
             String l = lines[i].strip();
             if (l.isEmpty() || l.startsWith("#")) continue;
             List<String> t = new ArrayList<>(List.of(l.split("\\s+")));
-            if (t.size() < 3) throw new SyntaxException(i + 1, "not an ipvsadm rule: " + l);
+            if (t.size() < 3) throw new RulesSyntaxException(i + 1, "not an ipvsadm rule: " + l);
             String op = t.get(0);
             String vs = t.get(1) + " " + t.get(2);
-            if (!t.get(1).matches("-[tuf]|--(tcp|udp|fwmark)-service")) throw new SyntaxException(i + 1, "expected -t, -u or -f after " + op + ": " + l);
+            if (!t.get(1).matches("-[tuf]|--(tcp|udp|fwmark)-service")) throw new RulesSyntaxException(i + 1, "expected -t, -u or -f after " + op + ": " + l);
             switch (op) {
                 case "-A", "--add-service" -> {
-                    if (services.containsKey(vs)) throw new SyntaxException(i + 1, "virtual service " + vs + " added twice");
+                    if (services.containsKey(vs)) throw new RulesSyntaxException(i + 1, "virtual service " + vs + " added twice");
                     services.put(vs, normaliseService(t.subList(3, t.size())));
                     reals.putIfAbsent(vs, new TreeMap<>());
                 }
                 case "-a", "--add-server" -> {
-                    if (!services.containsKey(vs)) throw new SyntaxException(i + 1, "real server for " + vs + " before its -A");
+                    if (!services.containsKey(vs)) throw new RulesSyntaxException(i + 1, "real server for " + vs + " before its -A");
                     List<String> rest = t.subList(3, t.size());
                     int r = rest.indexOf("-r");
-                    if (r < 0 || r + 1 >= rest.size()) throw new SyntaxException(i + 1, "-a without -r: " + l);
+                    if (r < 0 || r + 1 >= rest.size()) throw new RulesSyntaxException(i + 1, "-a without -r: " + l);
                     String real = rest.get(r + 1);
                     List<String> opts = new ArrayList<>(rest);
                     opts.remove(r + 1);
                     opts.remove(r);
                     reals.get(vs).put(real, normaliseReal(opts));
                 }
-                default -> throw new SyntaxException(i + 1, "netc applies only -A and -a rules; refused: " + l);
+                default -> throw new RulesSyntaxException(i + 1, "netc applies only -A and -a rules; refused: " + l);
             }
         }
         return new IpvsRules(services, reals);

@@ -8,6 +8,7 @@ import dev.netc.applier.Change;
 import dev.netc.applier.Context;
 import dev.netc.applier.NetnsThread;
 import dev.netc.applier.Outcome;
+import dev.netc.applier.RulesSyntaxException;
 import dev.netc.applier.Script;
 import dev.netc.applier.nft.NftRuleset.Command;
 import dev.netc.applier.nft.NftRuleset.Table;
@@ -46,7 +47,7 @@ public final class NftApplier implements BackendApplier {
                 try {
                     previous = Optional.of(NftRuleset.parse(p.get().text()));
                     owned.addAll(previous.get().tables().keySet());
-                } catch (NftRuleset.SyntaxException e) {
+                } catch (RulesSyntaxException e) {
                     previous = Optional.empty();
                 }
             }
@@ -94,7 +95,7 @@ public final class NftApplier implements BackendApplier {
             for (String t : current.values()) {
                 try {
                     currentTables.putAll(NftRuleset.parse(t).tables());
-                } catch (NftRuleset.SyntaxException e) {
+                } catch (RulesSyntaxException e) {
                     throw ApplyException.rejected("nft list printed something netc cannot read: " + e.getMessage());
                 }
             }
@@ -162,7 +163,7 @@ public final class NftApplier implements BackendApplier {
                 for (Change ch : NftDiff.changes(NftRuleset.parse(e).tables(), NftRuleset.parse(a).tables(), true)) {
                     out.add(ch.toString().replaceFirst("^\\+", "unexpected").replaceFirst("^-", "missing").replaceFirst("^~", "changed"));
                 }
-            } catch (NftRuleset.SyntaxException ex) {
+            } catch (RulesSyntaxException ex) {
                 out.add("table " + id + ": differs");
             }
             if (out.isEmpty()) out.add("table " + id + ": differs");
@@ -179,7 +180,7 @@ public final class NftApplier implements BackendApplier {
         NftRuleset r;
         try {
             r = NftRuleset.parse(art.text());
-        } catch (NftRuleset.SyntaxException e) {
+        } catch (RulesSyntaxException e) {
             throw ApplyException.rejected(art.path() + ":" + e.line() + ": " + e.getMessage());
         }
         for (Command cmd : r.commands()) {
@@ -210,7 +211,7 @@ public final class NftApplier implements BackendApplier {
             }
             try {
                 for (Table t : NftRuleset.parse(r.output()).tables().values()) out.put(t.id(), NftRuleset.canonical(t));
-            } catch (NftRuleset.SyntaxException e) {
+            } catch (RulesSyntaxException e) {
                 throw ApplyException.rejected("nft list table " + id + " printed something netc cannot read (line " + e.line() + "): " + e.getMessage());
             }
         }

@@ -1,5 +1,6 @@
 package dev.netc.applier.nft;
 
+import dev.netc.applier.RulesSyntaxException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -125,27 +126,13 @@ public record NftRuleset(List<Command> commands, SortedMap<TableId, Table> table
         }
     }
 
-    /** Thrown for text whose blocks do not balance; the line is where the reader noticed. */
-    public static final class SyntaxException extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final int line;
-
-        SyntaxException(int line, String message) {
-            super(message);
-            this.line = line;
-        }
-
-        public int line() {
-            return line;
-        }
-    }
 
     private static final Pattern TABLE_HEADER = Pattern.compile("table(?: (ip|ip6|inet|arp|bridge|netdev))? (\\S+)");
     private static final Pattern OBJECT_HEADER = Pattern.compile(
             "(chain|set|map|flowtable|counter|quota|limit|secmark|synproxy|ct helper|ct timeout|ct expectation) (\\S+)");
     private static final Pattern TABLE_COMMAND = Pattern.compile("(delete|flush|add|create|destroy) table(?: (ip|ip6|inet|arp|bridge|netdev))? (\\S+)");
 
-    public static NftRuleset parse(String text) throws SyntaxException {
+    public static NftRuleset parse(String text) throws RulesSyntaxException {
         Block root = new Reader(text).read();
         List<Command> commands = new ArrayList<>();
         Map<TableId, Table> tables = new LinkedHashMap<>();
@@ -171,7 +158,7 @@ public record NftRuleset(List<Command> commands, SortedMap<TableId, Table> table
             } else {
                 Block b = (Block) item;
                 Matcher m = TABLE_HEADER.matcher(b.header);
-                if (!m.matches()) throw new SyntaxException(b.line, "unexpected block: " + b.header);
+                if (!m.matches()) throw new RulesSyntaxException(b.line, "unexpected block: " + b.header);
                 TableId id = new TableId(m.group(1) == null ? "ip" : m.group(1), m.group(2));
                 Table t = table(id, b);
                 commands.add(new Command(Command.Kind.TABLE_BLOCK, Optional.of(id), "table " + id, b.line, b.endLine, b.items.isEmpty()));
@@ -185,7 +172,7 @@ public record NftRuleset(List<Command> commands, SortedMap<TableId, Table> table
         return new Table(id, List.of(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
     }
 
-    private static Table table(TableId id, Block b) throws SyntaxException {
+    private static Table table(TableId id, Block b) throws RulesSyntaxException {
         List<Stmt> attributes = new ArrayList<>();
         SortedMap<String, Chain> chains = new TreeMap<>();
         SortedMap<String, NSet> sets = new TreeMap<>();
@@ -197,13 +184,13 @@ public record NftRuleset(List<Command> commands, SortedMap<TableId, Table> table
             }
             Block o = (Block) item;
             Matcher m = OBJECT_HEADER.matcher(o.header);
-            if (!m.matches()) throw new SyntaxException(o.line, "unexpected block in table " + id + ": " + o.header);
+            if (!m.matches()) throw new RulesSyntaxException(o.line, "unexpected block in table " + id + ": " + o.header);
             String kind = m.group(1);
             String name = m.group(2);
             List<Stmt> stmts = new ArrayList<>();
             for (Object x : o.items) {
                 if (x instanceof Stmt s) stmts.add(s);
-                else throw new SyntaxException(((Block) x).line, "unexpected block in " + kind + " " + name);
+                else throw new RulesSyntaxException(((Block) x).line, "unexpected block in " + kind + " " + name);
             }
             switch (kind) {
                 case "chain" -> {
@@ -379,7 +366,7 @@ public record NftRuleset(List<Command> commands, SortedMap<TableId, Table> table
             this.s = s;
         }
 
-        Block read() throws SyntaxException {
+        Block read() throws RulesSyntaxException {
             List<Block> stack = new ArrayList<>();
             Block root = new Block("", 1, 0);
             stack.add(root);
@@ -426,7 +413,7 @@ public record NftRuleset(List<Command> commands, SortedMap<TableId, Table> table
                         } else {
                             flush(top, buf, stmtLine);
                             started = false;
-                            if (stack.size() == 1) throw new SyntaxException(line, "'}' closes nothing");
+                            if (stack.size() == 1) throw new RulesSyntaxException(line, "'}' closes nothing");
                             stack.remove(stack.size() - 1);
                             top.endLine = line;
                             stack.get(stack.size() - 1).items.add(top);
@@ -452,11 +439,11 @@ public record NftRuleset(List<Command> commands, SortedMap<TableId, Table> table
                     default -> buf.append(c);
                 }
             }
-            if (quote) throw new SyntaxException(line, "unterminated string");
-            if (inline > 0) throw new SyntaxException(line, "unclosed '{'");
+            if (quote) throw new RulesSyntaxException(line, "unterminated string");
+            if (inline > 0) throw new RulesSyntaxException(line, "unclosed '{'");
             Block top = stack.get(stack.size() - 1);
             flush(top, buf, stmtLine);
-            if (stack.size() > 1) throw new SyntaxException(top.line, "'" + top.header + " {' is not closed");
+            if (stack.size() > 1) throw new RulesSyntaxException(top.line, "'" + top.header + " {' is not closed");
             return root;
         }
 

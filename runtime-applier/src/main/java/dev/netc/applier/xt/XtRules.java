@@ -1,5 +1,6 @@
 package dev.netc.applier.xt;
 
+import dev.netc.applier.RulesSyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -74,21 +75,8 @@ public record XtRules(SortedMap<String, XtTable> tables) {
         return !BUILTIN.contains(chain) && (chain.startsWith("KUBE-") || chain.startsWith("NETC-"));
     }
 
-    public static final class SyntaxException extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final int line;
 
-        SyntaxException(int line, String message) {
-            super(message);
-            this.line = line;
-        }
-
-        public int line() {
-            return line;
-        }
-    }
-
-    public static XtRules parse(String text) throws SyntaxException {
+    public static XtRules parse(String text) throws RulesSyntaxException {
         SortedMap<String, XtTable> tables = new TreeMap<>();
         String table = null;
         int tableLine = 0;
@@ -100,14 +88,14 @@ public record XtRules(SortedMap<String, XtTable> tables) {
             String l = lines[i].strip();
             if (l.isEmpty() || l.startsWith("#")) continue;
             if (l.startsWith("*")) {
-                if (table != null) throw new SyntaxException(n, "table " + l.substring(1) + " starts before COMMIT of table " + table);
+                if (table != null) throw new RulesSyntaxException(n, "table " + l.substring(1) + " starts before COMMIT of table " + table);
                 table = l.substring(1).strip();
                 tableLine = n;
                 chains = new TreeMap<>();
                 rules = new ArrayList<>();
                 continue;
             }
-            if (table == null) throw new SyntaxException(n, "a line outside a table (*filter … COMMIT): " + l);
+            if (table == null) throw new RulesSyntaxException(n, "a line outside a table (*filter … COMMIT): " + l);
             if (l.equals("COMMIT")) {
                 XtTable t = new XtTable(table, chains, rules, tableLine);
                 tables.merge(table, t, (a, b) -> {
@@ -127,15 +115,15 @@ public record XtRules(SortedMap<String, XtTable> tables) {
             }
             if (l.startsWith("-A ") || l.startsWith("-I ") || l.startsWith("--append ") || l.startsWith("--insert ")) {
                 List<String> t = tokens(l);
-                if (t.size() < 2) throw new SyntaxException(n, "a rule without a chain: " + l);
+                if (t.size() < 2) throw new RulesSyntaxException(n, "a rule without a chain: " + l);
                 String chain = t.get(1);
                 int at = l.indexOf(chain, l.indexOf(' ')) + chain.length();
                 rules.add(new Rule(chain, l.substring(at).strip(), l.startsWith("-I") || l.startsWith("--insert"), n));
                 continue;
             }
-            throw new SyntaxException(n, "netc applies only chain declarations and -A/-I rules; refused: " + l);
+            throw new RulesSyntaxException(n, "netc applies only chain declarations and -A/-I rules; refused: " + l);
         }
-        if (table != null) throw new SyntaxException(lines.length, "table " + table + " has no COMMIT");
+        if (table != null) throw new RulesSyntaxException(lines.length, "table " + table + " has no COMMIT");
         return new XtRules(tables);
     }
 

@@ -9,6 +9,7 @@ import dev.netc.applier.Context;
 import dev.netc.applier.Exec;
 import dev.netc.applier.NetnsThread;
 import dev.netc.applier.Outcome;
+import dev.netc.applier.RulesSyntaxException;
 import dev.netc.applier.Script;
 import dev.netc.applier.xt.XtRules.Rule;
 import dev.netc.applier.xt.XtRules.XtTable;
@@ -150,7 +151,7 @@ public final class XtablesApplier implements BackendApplier {
             if (a.isEmpty()) continue;
             try {
                 out.put(f, XtRules.parse(a.get().text()));
-            } catch (XtRules.SyntaxException e) {
+            } catch (RulesSyntaxException e) {
                 throw ApplyException.rejected(a.get().path() + ":" + e.line() + ": " + e.getMessage());
             }
         }
@@ -208,7 +209,7 @@ public final class XtablesApplier implements BackendApplier {
         String text = exec.ok(List.of(f.save()), null);
         try {
             return XtRules.parse(text);
-        } catch (XtRules.SyntaxException e) {
+        } catch (RulesSyntaxException e) {
             throw ApplyException.rejected(f.save() + " printed something netc cannot read (line " + e.line() + "): " + e.getMessage());
         }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netc.applier.RulesSyntaxException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -90,9 +91,9 @@ class IpvsPlannerTest {
         IpvsRules r = IpvsRules.parse("-A -t 10.0.0.1:80\n-a -t 10.0.0.1:80 -r 10.0.0.2:80\n");
         assertEquals("-s wlc", r.services().get("-t 10.0.0.1:80"));
         assertEquals("-g -w 1", r.reals().get("-t 10.0.0.1:80").get("10.0.0.2:80"));
-        IpvsRules.SyntaxException e = assertThrows(IpvsRules.SyntaxException.class, () -> IpvsRules.parse("-A -t 10.0.0.1:80\n-C\n"));
+        RulesSyntaxException e = assertThrows(RulesSyntaxException.class, () -> IpvsRules.parse("-A -t 10.0.0.1:80\n-C\n"));
         assertEquals(2, e.line());
-        assertThrows(IpvsRules.SyntaxException.class, () -> IpvsRules.parse("-a -t 10.0.0.1:80 -r 10.0.0.2:80\n"));
+        assertThrows(RulesSyntaxException.class, () -> IpvsRules.parse("-a -t 10.0.0.1:80 -r 10.0.0.2:80\n"));
         assertEquals("fd00::1", IpvsRules.address("-t [fd00::1]:443"));
     }
 }

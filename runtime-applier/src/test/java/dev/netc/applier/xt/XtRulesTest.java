@@ -3,6 +3,7 @@ package dev.netc.applier.xt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.netc.applier.RulesSyntaxException;
 import dev.netc.applier.Script;
 import org.junit.jupiter.api.Test;
 
@@ -82,8 +83,8 @@ class XtRulesTest {
 
     @Test
     void refusesWhatIsNotChainsAndRules() {
-        XtRules.SyntaxException e = assertThrows(XtRules.SyntaxException.class, () -> XtRules.parse("*filter\n-F\nCOMMIT\n"));
+        RulesSyntaxException e = assertThrows(RulesSyntaxException.class, () -> XtRules.parse("*filter\n-F\nCOMMIT\n"));
         assertEquals(2, e.line());
-        assertThrows(XtRules.SyntaxException.class, () -> XtRules.parse("*filter\n-A X -j ACCEPT\n"));
+        assertThrows(RulesSyntaxException.class, () -> XtRules.parse("*filter\n-A X -j ACCEPT\n"));
     }
 }
