@@ -80,9 +80,12 @@ class ApplierConcurrencyTest {
             // How long one apply takes here, so that kills land before, during and after the transaction.
             long t0 = System.nanoTime();
             Process timing = spawn(lab, b, "--backend", backend);
+            java.io.BufferedReader timingOut = timing.inputReader(StandardCharsets.UTF_8);
+            long planned = awaitPlan(timingOut) ? (System.nanoTime() - t0) / 1_000_000 : 0;
             assertTrue(timing.waitFor(120, TimeUnit.SECONDS));
             long full = (System.nanoTime() - t0) / 1_000_000;
-            assertEquals(0, timing.exitValue(), new String(timing.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            long tail = Math.max(20, full - planned); // from the printed plan to the end: where the kernel changes
+            assertEquals(0, timing.exitValue(), "the timing apply failed");
             long seed = System.nanoTime();
             Random random = new Random(seed);
             int old = 0;
@@ -92,8 +95,14 @@ class ApplierConcurrencyTest {
                 Path target = i % 2 == 0 ? a : b;
                 List<String> before = states(lab, nft);
                 Process p = spawn(lab, target, "--backend", backend);
-                // between half the time of a whole apply and a little more than all of it: most kills hit the work
-                Thread.sleep(full / 2 + random.nextInt((int) Math.max(50, full * 6 / 10)));
+                if (i % 4 < 2) {
+                    // right after the plan is printed, up to a little past the end: kills during the transaction
+                    awaitPlan(p.inputReader(StandardCharsets.UTF_8));
+                    Thread.sleep(random.nextInt((int) (tail * 12 / 10)));
+                } else {
+                    // anywhere from the start (JVM start, verification, planning) to a little past the end
+                    Thread.sleep(random.nextInt((int) Math.max(50, full * 11 / 10)));
+                }
                 p.destroyForcibly(); // SIGKILL
                 p.waitFor(30, TimeUnit.SECONDS);
                 if (p.exitValue() == 0) finished++;
@@ -104,13 +113,19 @@ class ApplierConcurrencyTest {
                 if (after.equals(before)) old++;
                 else now++;
             }
-            System.out.printf("%s: %d SIGKILLed applies (one apply takes %d ms): %d left the old rules, %d the new, %d had finished%n",
-                    backend, KILLS, full, old, now, finished);
+            System.out.printf("%s: %d SIGKILLed applies (one apply takes %d ms, %d ms after its plan): %d left the old rules,"
+                    + " %d the new, %d had finished%n", backend, KILLS, full, tail, old, now, finished);
             ApplyLab.Run next = lab.apply("--backend", backend, b.toString());
             assertEquals(0, next.exit(), next.all());
             assertEquals(0, lab.apply("--backend", backend, "--check", b.toString()).exit());
             assertEquals(stateB, states(lab, nft));
         }
+    }
+
+    /** Reads the applier's output up to its plan line; false when it ended first. */
+    static boolean awaitPlan(java.io.BufferedReader out) throws java.io.IOException {
+        for (String l = out.readLine(); l != null; l = out.readLine()) if (l.contains("plan for node")) return true;
+        return false;
     }
 
     /** The kernel's netc state: for nftables one ruleset (one transaction); for iptables each family's file. */
