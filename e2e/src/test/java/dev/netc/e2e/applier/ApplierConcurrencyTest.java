@@ -50,11 +50,12 @@ class ApplierConcurrencyTest {
 
     /** Waits until no tool the killed applier started is still running in the namespace. */
     static void settle(ApplyLab lab) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 1500; i++) {
             String pids = dev.netc.e2e.lab.Sh.run(null, List.of("ip", "netns", "pids", lab.ns)).output().strip();
             if (pids.isEmpty()) return;
             Thread.sleep(20);
         }
+        throw new AssertionError("tools of a killed applier still run in " + lab.ns + " after 30 s");
     }
 
     @Test
