@@ -61,7 +61,11 @@ public final class IpvsApplier implements BackendApplier {
             return Outcome.dryRun();
         }
         c.beforeCommit().run();
-        if (!c.exec().run(List.of("ip", "link", "show", dev)).ok()) c.exec().ok(List.of("ip", "link", "add", dev, "type", "dummy"), null);
+        if (!c.exec().run(List.of("ip", "link", "show", dev)).ok()) {
+            Exec.Result r = c.exec().run(List.of("ip", "link", "add", dev, "type", "dummy"));
+            if (!r.ok()) throw ApplyException.rejected("cannot create the dummy interface " + dev + " (" + r.said()
+                    + "; is the dummy kernel module available?); nothing was changed");
+        }
         if (!addrAdds.isEmpty()) c.exec().ok(List.of("ip", "-batch", "-"), String.join("\n", addrAdds) + "\n");
         if (!plan.isEmpty()) {
             Exec.Result r = c.exec().run(List.of("ipvsadm", "-R"), plan.restoreInput());
