@@ -97,7 +97,7 @@ class NftApplyTest {
             lab.sh("nft", "delete", "rule", "ip", "netc", "services", "handle", handle);
             ApplyLab.Run drift = lab.apply("--check", a.toString());
             assertEquals(3, drift.exit(), drift.all());
-            assertTrue(drift.out().contains("chain ip netc services") && drift.out().contains("vmap @service-nodeports"), drift.out());
+            assertTrue(drift.out().contains("chain ip netc services: missing rule: fib daddr type local") && drift.out().contains("vmap @service-nodeports"), drift.out());
 
             ApplyLab.Run repair = lab.apply(a.toString());
             assertEquals(0, repair.exit(), repair.all());

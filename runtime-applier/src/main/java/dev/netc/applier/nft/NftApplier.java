@@ -159,14 +159,13 @@ public final class NftApplier implements BackendApplier {
                 continue;
             }
             if (e.equals(a)) continue;
+            int before = out.size();
             try {
-                for (Change ch : NftDiff.changes(NftRuleset.parse(e).tables(), NftRuleset.parse(a).tables(), true)) {
-                    out.add(ch.toString().replaceFirst("^\\+", "unexpected").replaceFirst("^-", "missing").replaceFirst("^~", "changed"));
-                }
+                out.addAll(NftDiff.drift(NftRuleset.parse(e).tables().get(id), NftRuleset.parse(a).tables().get(id)));
             } catch (RulesSyntaxException ex) {
                 out.add("table " + id + ": differs");
             }
-            if (out.isEmpty()) out.add("table " + id + ": differs");
+            if (out.size() == before) out.add("table " + id + ": differs");
         }
         return out;
     }

@@ -88,6 +88,53 @@ public final class NftDiff {
         return out;
     }
 
+    /**
+     * Drift, one line per difference: what the kernel's table ({@code actual}) lacks or has beyond what netc
+     * expects ({@code expected}), both as nft lists them: missing or unexpected chains, rules, sets, elements.
+     */
+    public static List<String> drift(Table expected, Table actual) {
+        List<String> out = new ArrayList<>();
+        TableId id = expected.id();
+        if (!texts(expected.attributes()).equals(texts(actual.attributes()))) {
+            out.add("table " + id + ": attributes " + texts(actual.attributes()) + ", expected " + texts(expected.attributes()));
+        }
+        for (String n : union(expected.sets().keySet(), actual.sets().keySet())) {
+            NSet x = expected.sets().get(n);
+            NSet y = actual.sets().get(n);
+            String what = (x != null ? x : y).keyword() + " " + id + " " + n;
+            if (y == null) out.add("missing " + what);
+            else if (x == null) out.add("unexpected " + what);
+            else if (!x.declarationTexts().equals(y.declarationTexts())) out.add(what + ": declared " + y.declarationTexts() + ", expected " + x.declarationTexts());
+            else if (!x.dynamic()) {
+                List<String> xe = x.elements().stream().map(Element::text).toList();
+                List<String> ye = y.elements().stream().map(Element::text).toList();
+                for (String e : minus(xe, ye)) out.add(what + ": missing element " + e);
+                for (String e : minus(ye, xe)) out.add(what + ": unexpected element " + e);
+            }
+        }
+        for (String n : union(expected.chains().keySet(), actual.chains().keySet())) {
+            Chain x = expected.chains().get(n);
+            Chain y = actual.chains().get(n);
+            String what = "chain " + id + " " + n;
+            if (y == null) out.add("missing " + what);
+            else if (x == null) out.add("unexpected " + what);
+            else if (!x.headerTexts().equals(y.headerTexts())) out.add(what + ": hook " + y.headerTexts() + ", expected " + x.headerTexts());
+            else if (!x.ruleTexts().equals(y.ruleTexts())) {
+                List<String> missing = minus(x.ruleTexts(), y.ruleTexts());
+                List<String> unexpected = minus(y.ruleTexts(), x.ruleTexts());
+                for (String r : missing) out.add(what + ": missing rule: " + r);
+                for (String r : unexpected) out.add(what + ": unexpected rule: " + r);
+                if (missing.isEmpty() && unexpected.isEmpty()) out.add(what + ": the rules are in another order");
+            }
+        }
+        for (String n : union(expected.others().keySet(), actual.others().keySet())) {
+            if (!actual.others().containsKey(n)) out.add("missing " + n + " in " + id);
+            else if (!expected.others().containsKey(n)) out.add("unexpected " + n + " in " + id);
+            else if (!texts(expected.others().get(n).body()).equals(texts(actual.others().get(n).body()))) out.add(n + " in " + id + ": changed");
+        }
+        return out;
+    }
+
     /** {@code 4 rules (was 3): + "…" - "…"} with the first differing rules, for a reader to see what moved. */
     static String ruleSummary(List<String> was, List<String> now) {
         List<String> added = minus(now, was);
