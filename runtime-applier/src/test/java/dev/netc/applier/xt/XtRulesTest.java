@@ -60,6 +60,35 @@ class XtRulesTest {
     }
 
     @Test
+    void withTheLoadedArtifactOnlyChangedChainsAreRewritten() throws Exception {
+        String kernel = KERNEL.replace(":NETC-ING-OLD - [0:0]\n", ":NETC-ING-OLD - [0:0]\n:NETC-SAME - [0:0]\n")
+                .replace("-A NETC-ING-OLD -j RETURN\n", "-A NETC-ING-OLD -j RETURN\n-A NETC-SAME -j ACCEPT\n")
+                .replace("-A FORWARD -s 192.0.2.0/24 -j DROP\n-A FORWARD -m comment --comment \"netc network policy\" -j NETC-POLICY\n",
+                        "-A FORWARD -s 192.0.2.0/24 -j DROP\n");
+        String artifact = ARTIFACT.replace(":NETC-ING-NEW - [0:0]\n", ":NETC-ING-NEW - [0:0]\n:NETC-SAME - [0:0]\n")
+                .replace("-A NETC-ING-NEW -j RETURN\n", "-A NETC-ING-NEW -j RETURN\n-A NETC-SAME -j ACCEPT\n");
+        // what iptables-save printed after loading the artifact into a scratch namespace
+        String loaded = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:NETC-ING-NEW - [0:0]\n"
+                + ":NETC-POLICY - [0:0]\n:NETC-SAME - [0:0]\n-A FORWARD -m comment --comment \"netc network policy\" -j NETC-POLICY\n"
+                + "-A NETC-ING-NEW -j RETURN\n-A NETC-POLICY -j NETC-ING-NEW\n-A NETC-SAME -j ACCEPT\nCOMMIT\n";
+        Script s = XtablesApplier.script("nodes/n1/iptables.rules", XtRules.parse(artifact), XtRules.parse(kernel),
+                java.util.Optional.of(XtRules.parse(loaded)));
+        assertEquals("""
+                *filter
+                :NETC-ING-NEW - [0:0]
+                :NETC-POLICY - [0:0]
+                -A NETC-POLICY -j NETC-ING-NEW
+                -A NETC-ING-NEW -j RETURN
+                :NETC-ING-OLD - [0:0]
+                -X NETC-ING-OLD
+                COMMIT
+                """, s.text(), "NETC-SAME and the one jump are already in place");
+        Script none = XtablesApplier.script("nodes/n1/iptables.rules", XtRules.parse(artifact), XtRules.parse(loaded),
+                java.util.Optional.of(XtRules.parse(loaded)));
+        assertEquals("", none.text(), "nothing to restore when the kernel holds it all");
+    }
+
+    @Test
     void ownedAndForeignListingsSplitTheTable() throws Exception {
         XtRules k = XtRules.parse(KERNEL);
         assertEquals("""
