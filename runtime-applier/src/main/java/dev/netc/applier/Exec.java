@@ -179,8 +179,4 @@ public final class Exec {
         if (!r.ok()) throw ApplyException.rejected(r.commandLine() + ": exit " + r.exit() + ": " + r.said());
         return r.stdout();
     }
-
-    public Path tmpDir() {
-        return tmpDir;
-    }
 }

@@ -8,7 +8,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A compiled output folder read through its {@code netc-manifest.json}: every artifact the applier installs
@@ -75,10 +74,6 @@ public record OutDir(Path root, String model, List<String> nodes, List<Entry> en
                     + " in " + root + " (was it compiled with --backend " + backend.id() + "?)");
         }
         return new Bundle(backend, node, model, artifacts);
-    }
-
-    public Optional<Entry> entry(String path) {
-        return entries.stream().filter(e -> e.path().equals(path)).findFirst();
     }
 
     private Artifact verified(Entry e, String node, BackendKind backend) throws ApplyException {

@@ -50,8 +50,4 @@ public record Request(String node, Optional<Path> out, List<BackendKind> backend
     public Request withIpvsInterface(String i) {
         return new Request(node, out, backends, mode, stateDir, lockTimeout, full, nginxPrefix, i, netns, toolTimeout);
     }
-
-    public Request withMode(Mode m) {
-        return new Request(node, out, backends, m, stateDir, lockTimeout, full, nginxPrefix, ipvsInterface, netns, toolTimeout);
-    }
 }

@@ -70,16 +70,6 @@ public final class Nft implements AutoCloseable {
         }
     }
 
-    /** Lists with sets' elements left out (a cheap inventory of names). */
-    public Result runTerse(String commands) {
-        lib.nft_ctx_output_set_flags(ctx, NftLibrary.OUTPUT_STATELESS | NftLibrary.OUTPUT_TERSE);
-        try {
-            return run(commands);
-        } finally {
-            lib.nft_ctx_output_set_flags(ctx, NftLibrary.OUTPUT_STATELESS);
-        }
-    }
-
     @Override
     public void close() {
         lib.nft_ctx_free(ctx);

@@ -53,10 +53,12 @@ public final class NftApplier implements BackendApplier {
             }
         }
         try (Nft nft = Nft.open(false)) {
+            // Listing the tables costs seconds at 10k Services: done at most once before the change.
+            SortedMap<TableId, Table> current = null;
             if (c.sameAsPrevious() && !c.request().full()) {
                 // A re-apply: a no-op only if the kernel still lists exactly what it listed after the last apply.
-                SortedMap<TableId, String> now = list(nft, owned);
-                String nowText = String.join("", now.values());
+                current = list(nft, owned);
+                String nowText = NftRuleset.canonical(current);
                 Optional<String> recorded = c.trustedPrevious().isPresent()
                         ? c.listing(c.trustedPrevious().get().digest(), LISTING) : Optional.empty();
                 if (recorded.isPresent() && recorded.get().equals(nowText)) {
@@ -90,22 +92,14 @@ public final class NftApplier implements BackendApplier {
                 c.say("nftables: whole tables (" + (c.trustedPrevious().isEmpty() ? "the last apply did not finish"
                         : "the tables applied last are gone") + ")");
             }
-            SortedMap<TableId, String> current = list(nft, owned);
-            SortedMap<TableId, Table> currentTables = new TreeMap<>();
-            for (String t : current.values()) {
-                try {
-                    currentTables.putAll(NftRuleset.parse(t).tables());
-                } catch (RulesSyntaxException e) {
-                    throw ApplyException.rejected("nft list printed something netc cannot read: " + e.getMessage());
-                }
-            }
+            if (current == null) current = list(nft, owned);
             Script script = new Script();
             for (TableId id : owned) {
                 if (target.tables().containsKey(id) || !current.containsKey(id)) continue;
                 script.add("delete table " + id);
             }
             script.addNumbered(art.text(), 1);
-            List<Change> changes = NftDiff.changes(currentTables, target.tables(), false);
+            List<Change> changes = NftDiff.changes(current, target.tables());
             say(c, "full", changes);
             if (c.dryRun()) return dryRun(c, art, script);
             c.beforeCommit().run();
@@ -113,7 +107,7 @@ public final class NftApplier implements BackendApplier {
             Nft.Result res = nft.runScript(script.text(), c.state().tmp());
             if (!res.ok()) throw rejected(art, script, res);
             String mode = "full, a " + (System.nanoTime() - t0) / 1_000_000 + " ms transaction";
-            return Outcome.applied(mode, Map.of(LISTING, String.join("", list(nft, owned).values())));
+            return Outcome.applied(mode, Map.of(LISTING, NftRuleset.canonical(list(nft, owned))));
         }
     }
 
@@ -136,7 +130,7 @@ public final class NftApplier implements BackendApplier {
         Artifact art = artifact(c.target());
         NftRuleset target = parse(art);
         Set<TableId> ids = target.tables().keySet();
-        SortedMap<TableId, String> expected;
+        SortedMap<TableId, Table> expected;
         try (NetnsThread scratch = NetnsThread.fresh()) {
             expected = scratch.call(() -> {
                 try (Nft nft = Nft.open(false)) {
@@ -146,26 +140,21 @@ public final class NftApplier implements BackendApplier {
                 }
             });
         }
-        SortedMap<TableId, String> actual;
+        SortedMap<TableId, Table> actual;
         try (Nft nft = Nft.open(false)) {
             actual = list(nft, ids);
         }
         List<String> out = new ArrayList<>();
         for (TableId id : ids) {
-            String e = expected.getOrDefault(id, "");
-            String a = actual.get(id);
+            Table e = expected.get(id);
+            Table a = actual.get(id);
             if (a == null) {
                 out.add("table " + id + ": missing");
                 continue;
             }
-            if (e.equals(a)) continue;
-            int before = out.size();
-            try {
-                out.addAll(NftDiff.drift(NftRuleset.parse(e).tables().get(id), NftRuleset.parse(a).tables().get(id)));
-            } catch (RulesSyntaxException ex) {
-                out.add("table " + id + ": differs");
-            }
-            if (out.size() == before) out.add("table " + id + ": differs");
+            if (NftRuleset.canonical(e).equals(NftRuleset.canonical(a))) continue;
+            List<String> drift = NftDiff.drift(e, a);
+            out.addAll(drift.isEmpty() ? List.of("table " + id + ": differs") : drift);
         }
         return out;
     }
@@ -199,9 +188,9 @@ public final class NftApplier implements BackendApplier {
         return ids.stream().allMatch(id -> have.contains("table " + id));
     }
 
-    /** The canonical listing of each of {@code ids} the kernel has (tables it lacks are left out). */
-    static SortedMap<TableId, String> list(Nft nft, Set<TableId> ids) throws ApplyException {
-        SortedMap<TableId, String> out = new TreeMap<>();
+    /** Each of {@code ids} the kernel has, as {@code nft list table} prints it (tables it lacks are left out). */
+    static SortedMap<TableId, Table> list(Nft nft, Set<TableId> ids) throws ApplyException {
+        SortedMap<TableId, Table> out = new TreeMap<>();
         for (TableId id : ids) {
             Nft.Result r = nft.run("list table " + id);
             if (!r.ok()) {
@@ -209,7 +198,7 @@ public final class NftApplier implements BackendApplier {
                 throw ApplyException.rejected("nft list table " + id + ": " + firstLine(r.errors()));
             }
             try {
-                for (Table t : NftRuleset.parse(r.output()).tables().values()) out.put(t.id(), NftRuleset.canonical(t));
+                out.putAll(NftRuleset.parse(r.output()).tables());
             } catch (RulesSyntaxException e) {
                 throw ApplyException.rejected("nft list table " + id + " printed something netc cannot read (line " + e.line() + "): " + e.getMessage());
             }

@@ -28,14 +28,9 @@ public final class NftDelta {
     private NftDelta() {
     }
 
-    /** An object to list again after the delta is committed, to keep the recorded listing exact. */
-    public record Touched(TableId table, String keyword, String name, boolean removed) {
-    }
-
-    public record Delta(List<Change> changes, Script script, List<Touched> touched) {
+    public record Delta(List<Change> changes, Script script) {
         public Delta {
             changes = List.copyOf(changes);
-            touched = List.copyOf(touched);
         }
 
         public boolean isEmpty() {
@@ -52,13 +47,13 @@ public final class NftDelta {
             return new Result(Optional.empty(), "tables differ (" + from.tables().keySet() + " -> " + to.tables().keySet() + ")");
         }
         List<Change> changes = new ArrayList<>();
-        List<Touched> touched = new ArrayList<>();
         Script flushes = new Script();
         Script blocks = new Script();
         Script deletes = new Script();
         Script adds = new Script();
         Script removals = new Script();
         Script setRemovals = new Script();
+        Script chainDeletes = new Script();
         for (TableId id : to.tables().keySet()) {
             Table a = from.tables().get(id);
             Table b = to.tables().get(id);
@@ -76,18 +71,15 @@ public final class NftDelta {
                 if (x == null) {
                     changes.add(Change.add(y.keyword() + " " + id + " " + n, y.dynamic() ? "dynamic" : y.elements().size() + " elements"));
                     writeSet(block, y);
-                    touched.add(new Touched(id, y.keyword(), n, false));
                 } else if (y == null) {
                     changes.add(Change.remove(x.keyword() + " " + id + " " + n, ""));
                     setRemovals.add("delete " + x.keyword() + " " + id + " " + n);
-                    touched.add(new Touched(id, x.keyword(), n, true));
                 } else if (!x.keyword().equals(y.keyword()) || !x.declarationTexts().equals(y.declarationTexts())) {
                     return new Result(Optional.empty(), "declaration of " + y.keyword() + " " + n + " changed");
                 } else if (!y.dynamic()) {
                     ElementDelta d = ElementDelta.of(x, y);
                     if (d.isEmpty()) continue;
                     changes.add(Change.change(y.keyword() + " " + id + " " + n, d.summary()));
-                    touched.add(new Touched(id, y.keyword(), n, false));
                     if (!d.delete().isEmpty()) {
                         deletes.add("delete element " + id + " " + n + " {");
                         writeElements(deletes, d.delete(), true);
@@ -106,18 +98,16 @@ public final class NftDelta {
                 if (x == null) {
                     changes.add(Change.add("chain " + id + " " + n, y.rules().size() + " rules"));
                     writeChain(block, y);
-                    touched.add(new Touched(id, "chain", n, false));
                 } else if (y == null) {
                     changes.add(Change.remove("chain " + id + " " + n, x.rules().size() + " rules"));
                     removals.add("flush chain " + id + " " + n);
-                    touched.add(new Touched(id, "chain", n, true));
+                    chainDeletes.add("delete chain " + id + " " + n);
                 } else if (!x.headerTexts().equals(y.headerTexts())) {
                     return new Result(Optional.empty(), "base chain " + n + " changed its hook, priority or policy");
                 } else if (!x.ruleTexts().equals(y.ruleTexts())) {
                     changes.add(Change.change("chain " + id + " " + n, NftDiff.ruleSummary(x.ruleTexts(), y.ruleTexts())));
                     flushes.add("flush chain " + id + " " + n);
                     writeChain(block, y);
-                    touched.add(new Touched(id, "chain", n, false));
                 }
             }
             if (!block.isEmpty()) {
@@ -132,9 +122,9 @@ public final class NftDelta {
         all.addAll(deletes);
         all.addAll(adds);
         all.addAll(removals);
-        for (Touched t : touched) if (t.removed() && t.keyword().equals("chain")) all.add("delete chain " + t.table() + " " + t.name());
+        all.addAll(chainDeletes);
         all.addAll(setRemovals);
-        return new Result(Optional.of(new Delta(changes, all, touched)), "");
+        return new Result(Optional.of(new Delta(changes, all)), "");
     }
 
     static void writeSet(Script s, NSet set) {

@@ -20,11 +20,11 @@ public final class NftDiff {
     }
 
     /**
-     * What changes when the tables {@code from} are replaced by {@code to}. With {@code compareBodies} false
-     * (the two sides were printed by different writers, an artifact and {@code nft list}) objects present on
-     * both sides are reported as replaced, not compared.
+     * What a full apply changes when the tables {@code from} (as {@code nft list} printed them) are replaced by
+     * {@code to} (the artifact): tables, sets, maps and chains added and removed; the two sides come from
+     * different writers, so objects present on both are reported as replaced as a whole, not compared.
      */
-    public static List<Change> changes(SortedMap<TableId, Table> from, SortedMap<TableId, Table> to, boolean compareBodies) {
+    public static List<Change> changes(SortedMap<TableId, Table> from, SortedMap<TableId, Table> to) {
         List<Change> out = new ArrayList<>();
         Set<TableId> ids = new TreeSet<>(from.keySet());
         ids.addAll(to.keySet());
@@ -39,51 +39,18 @@ public final class NftDiff {
                 out.add(Change.remove("table " + id, a.chains().size() + " chains, " + a.sets().size() + " sets and maps"));
                 continue;
             }
-            if (!compareBodies) {
-                int kept = 0;
-                for (String n : union(a.sets().keySet(), b.sets().keySet())) {
-                    if (!a.sets().containsKey(n)) out.add(Change.add(b.sets().get(n).keyword() + " " + id + " " + n, b.sets().get(n).elements().size() + " elements"));
-                    else if (!b.sets().containsKey(n)) out.add(Change.remove(a.sets().get(n).keyword() + " " + id + " " + n, ""));
-                    else kept++;
-                }
-                for (String n : union(a.chains().keySet(), b.chains().keySet())) {
-                    if (!a.chains().containsKey(n)) out.add(Change.add("chain " + id + " " + n, b.chains().get(n).rules().size() + " rules"));
-                    else if (!b.chains().containsKey(n)) out.add(Change.remove("chain " + id + " " + n, ""));
-                    else kept++;
-                }
-                if (kept > 0) out.add(Change.change("table " + id, kept + " chains, sets and maps present before are replaced as a whole"));
-                continue;
-            }
-            if (!a.attributes().equals(b.attributes()) && !texts(a.attributes()).equals(texts(b.attributes()))) {
-                out.add(Change.change("table " + id, "attributes " + texts(a.attributes()) + " -> " + texts(b.attributes())));
-            }
+            int kept = 0;
             for (String n : union(a.sets().keySet(), b.sets().keySet())) {
-                NSet x = a.sets().get(n);
-                NSet y = b.sets().get(n);
-                if (x == null) {
-                    out.add(Change.add(y.keyword() + " " + id + " " + n, y.dynamic() ? "dynamic" : y.elements().size() + " elements"));
-                } else if (y == null) {
-                    out.add(Change.remove(x.keyword() + " " + id + " " + n, ""));
-                } else if (!x.declarationTexts().equals(y.declarationTexts()) || !x.keyword().equals(y.keyword())) {
-                    out.add(Change.change(y.keyword() + " " + id + " " + n, "declaration " + x.declarationTexts() + " -> " + y.declarationTexts()));
-                } else if (!y.dynamic()) {
-                    ElementDelta d = ElementDelta.of(x, y);
-                    if (!d.isEmpty()) out.add(Change.change(y.keyword() + " " + id + " " + n, d.summary()));
-                }
+                if (!a.sets().containsKey(n)) out.add(Change.add(b.sets().get(n).keyword() + " " + id + " " + n, b.sets().get(n).elements().size() + " elements"));
+                else if (!b.sets().containsKey(n)) out.add(Change.remove(a.sets().get(n).keyword() + " " + id + " " + n, ""));
+                else kept++;
             }
             for (String n : union(a.chains().keySet(), b.chains().keySet())) {
-                Chain x = a.chains().get(n);
-                Chain y = b.chains().get(n);
-                if (x == null) out.add(Change.add("chain " + id + " " + n, y.rules().size() + " rules"));
-                else if (y == null) out.add(Change.remove("chain " + id + " " + n, x.rules().size() + " rules"));
-                else if (!x.headerTexts().equals(y.headerTexts())) out.add(Change.change("chain " + id + " " + n, "hook " + x.headerTexts() + " -> " + y.headerTexts()));
-                else if (!x.ruleTexts().equals(y.ruleTexts())) out.add(Change.change("chain " + id + " " + n, ruleSummary(x.ruleTexts(), y.ruleTexts())));
+                if (!a.chains().containsKey(n)) out.add(Change.add("chain " + id + " " + n, b.chains().get(n).rules().size() + " rules"));
+                else if (!b.chains().containsKey(n)) out.add(Change.remove("chain " + id + " " + n, ""));
+                else kept++;
             }
-            for (String n : union(a.others().keySet(), b.others().keySet())) {
-                if (!a.others().containsKey(n)) out.add(Change.add(n + " in " + id, ""));
-                else if (!b.others().containsKey(n)) out.add(Change.remove(n + " in " + id, ""));
-                else if (!texts(a.others().get(n).body()).equals(texts(b.others().get(n).body()))) out.add(Change.change(n + " in " + id, ""));
-            }
+            if (kept > 0) out.add(Change.change("table " + id, kept + " chains, sets and maps present before are replaced as a whole"));
         }
         return out;
     }

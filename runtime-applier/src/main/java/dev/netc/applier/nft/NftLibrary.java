@@ -10,8 +10,6 @@ import jnr.ffi.Pointer;
 public interface NftLibrary {
     /** NFT_CTX_OUTPUT_STATELESS: counters and quotas print without their run-time values. */
     int OUTPUT_STATELESS = 1 << 2;
-    /** NFT_CTX_OUTPUT_TERSE: sets print without their elements. */
-    int OUTPUT_TERSE = 1 << 11;
 
     Pointer nft_ctx_new(int flags);
 

@@ -120,10 +120,6 @@ public record NftRuleset(List<Command> commands, SortedMap<TableId, Table> table
             ot.putAll(more.others);
             return new Table(id, attrs, ch, st, ot);
         }
-
-        public int objectCount() {
-            return chains.size() + sets.size() + others.size();
-        }
     }
 
 
@@ -334,6 +330,11 @@ public record NftRuleset(List<Command> commands, SortedMap<TableId, Table> table
     }
 
     public String canonical() {
+        return canonical(tables);
+    }
+
+    /** The canonical text of several tables, in the order of their ids. */
+    public static String canonical(SortedMap<TableId, Table> tables) {
         StringBuilder b = new StringBuilder();
         for (Table t : tables.values()) b.append(canonical(t));
         return b.toString();
