@@ -27,15 +27,16 @@ import java.util.regex.Pattern;
 /**
  * Installs iptables artifacts: {@code ipset.rules} through {@code ipset restore}, then {@code iptables.rules}
  * and {@code ip6tables.rules} through {@code iptables-restore --noflush} (one kernel transaction per table).
- * netc's chains are re-declared (which empties them) and refilled; the jumps to them from built-in chains are
- * deleted and re-added in the same transaction, so each is present exactly once; netc chains the artifact no
- * longer has are removed. Foreign chains and rules are not named in the input and stay as they were. The
+ * netc's chains whose rules differ from the node's are re-declared (which empties them) and refilled; the
+ * jumps to them from built-in chains, when they differ, are deleted and re-added in the same transaction, so
+ * each is present exactly once; netc chains the artifact no longer has are removed. Foreign chains and rules are not named in the input and stay as they were. The
  * whole bundle is first loaded into a scratch network namespace, so a broken artifact is refused before the
  * node is touched. Used by the iptables backend ({@code prefix} empty) and by ipvs ({@code ipvs/}).
  */
 public final class XtablesApplier implements BackendApplier {
     private static final Pattern RESTORE_LINE = Pattern.compile("(?:Error occurred at line|line): (\\d+)");
     private static final Pattern IPSET_LINE = Pattern.compile("Error in line (\\d+)");
+    private static final String PREVIOUS_IN_PLACE = "; the node's previous rules are in place";
 
     /** One family's tools and artifact name. */
     record Family(String id, String save, String restore, String artifact) {
@@ -75,7 +76,9 @@ public final class XtablesApplier implements BackendApplier {
         // Loaded into a scratch namespace first: a broken artifact is refused before the node is touched, and
         // the plan compares what iptables-save prints on both sides.
         Map<Family, XtRules> loaded = loadInScratch(c, target);
-        List<Change> plan = plan(current, loaded);
+        Map<Family, Map<String, TableDelta>> deltas = new LinkedHashMap<>();
+        for (Family f : families) deltas.put(f, deltas(current.get(f), loaded.get(f)));
+        List<Change> plan = plan(deltas);
         c.say(label(c) + ": plan for node " + target.node() + " (" + plan.size() + " changes)");
         for (Change ch : plan) c.say("  " + ch);
         if (c.dryRun()) {
@@ -95,8 +98,7 @@ public final class XtablesApplier implements BackendApplier {
         for (Family f : families) {
             Optional<Artifact> art = target.find(f.artifact());
             XtRules want = wanted.getOrDefault(f, new XtRules(new TreeMap<>()));
-            Script script = script(art.map(Artifact::path).orElse(f.artifact()), want, current.get(f),
-                    c.request().full() ? Optional.empty() : Optional.of(loaded.get(f)));
+            Script script = script(want, current.get(f), c.request().full() ? Optional.empty() : Optional.of(deltas.get(f)));
             if (script.isEmpty()) continue;
             steps.add(new Exec.Step(List.of(f.restore(), "-w", String.valueOf(Math.max(1, c.request().lockTimeout().toSeconds())),
                     "--noflush"), script.text()));
@@ -110,10 +112,10 @@ public final class XtablesApplier implements BackendApplier {
         if (!u.ok()) {
             int i = u.failedStep();
             Exec.Result r = new Exec.Result(steps.get(i).command(), 1, "", u.said());
-            ApplyException e = rejected(stepArtifacts.get(i), r, stepScripts.get(i) == null ? IPSET_LINE : RESTORE_LINE, stepScripts.get(i));
-            if (i == 0) throw e;
+            String refusal = refusal(stepArtifacts.get(i), r, stepScripts.get(i) == null ? IPSET_LINE : RESTORE_LINE, stepScripts.get(i));
+            if (i == 0) throw ApplyException.rejected(refusal + PREVIOUS_IN_PLACE);
             // It loaded in the scratch namespace, so this is the node's doing (a foreign rule using a netc chain?).
-            throw new ApplyException(dev.netc.applier.ExitCode.INTERNAL, e.getMessage().replace("; the node's previous rules are in place", "")
+            throw new ApplyException(dev.netc.applier.ExitCode.INTERNAL, refusal
                     + "; the steps before it (" + String.join(", ", steps.subList(0, i).stream().map(st -> st.command().get(0)).toList())
                     + ") were applied: fix the cause and run netc apply again");
         }
@@ -243,8 +245,13 @@ public final class XtablesApplier implements BackendApplier {
         }
     }
 
-    /** Refused by a tool: the message names the artifact's line when the tool said which line failed. */
+    /** Refused by a tool before the node was changed. */
     static ApplyException rejected(Artifact a, Exec.Result r, Pattern linePattern, Script script) {
+        return ApplyException.rejected(refusal(a, r, linePattern, script) + PREVIOUS_IN_PLACE);
+    }
+
+    /** What a tool refused: the message names the artifact's line when the tool said which line failed. */
+    static String refusal(Artifact a, Exec.Result r, Pattern linePattern, Script script) {
         Matcher m = linePattern.matcher(r.said());
         String where = a.path();
         if (m.find()) {
@@ -254,25 +261,68 @@ public final class XtablesApplier implements BackendApplier {
             else if (script != null) where += " (applier line: " + script.line(line) + ")";
         }
         String said = r.said().lines().filter(l -> !l.startsWith("Try `")).reduce((x, y) -> x + "; " + y).orElse("");
-        return ApplyException.rejected(where + ": " + r.command().get(0) + " refused it: " + said
-                + "; the node's previous rules are in place");
+        return where + ": " + r.command().get(0) + " refused it: " + said;
+    }
+
+    /**
+     * How netc's part of one table differs between the node ({@code was}, as iptables-save printed it) and the
+     * artifact loaded into the scratch namespace ({@code now}, printed the same way): chains added, removed,
+     * changed and unchanged, and whether the jumps from built-in chains differ (in order). The plan says it;
+     * the restore input is made from it.
+     */
+    record TableDelta(Set<String> added, Set<String> removed, Set<String> changed, Set<String> unchanged, boolean jumpsDiffer,
+                      Map<String, List<Rule>> was, Map<String, List<Rule>> now, int jumpsWas, int jumpsNow) {
+        static TableDelta of(XtTable cur, XtTable loaded) {
+            Map<String, List<Rule>> was = cur == null ? Map.of() : cur.byChain();
+            Map<String, List<Rule>> now = loaded == null ? Map.of() : loaded.byChain();
+            Set<String> had = cur == null ? Set.of() : cur.ownedChains();
+            Set<String> has = loaded == null ? Set.of() : loaded.ownedChains();
+            Set<String> added = new TreeSet<>();
+            Set<String> removed = new TreeSet<>();
+            Set<String> changed = new TreeSet<>();
+            Set<String> unchanged = new TreeSet<>();
+            Set<String> all = new TreeSet<>(had);
+            all.addAll(has);
+            for (String ch : all) {
+                if (!had.contains(ch)) added.add(ch);
+                else if (!has.contains(ch)) removed.add(ch);
+                else if (specs(was.getOrDefault(ch, List.of())).equals(specs(now.getOrDefault(ch, List.of())))) unchanged.add(ch);
+                else changed.add(ch);
+            }
+            List<Rule> jw = cur == null ? List.of() : cur.ownedJumps();
+            List<Rule> jn = loaded == null ? List.of() : loaded.ownedJumps();
+            return new TableDelta(added, removed, changed, unchanged, !specs(jw).equals(specs(jn)), was, now, jw.size(), jn.size());
+        }
+    }
+
+    /** The deltas of every table where the node or the artifact has something of netc's. */
+    static Map<String, TableDelta> deltas(XtRules current, XtRules loaded) {
+        Set<String> names = new TreeSet<>();
+        current.tables().forEach((n, t) -> {
+            if (t.hasOwned()) names.add(n);
+        });
+        loaded.tables().forEach((n, t) -> {
+            if (t.hasOwned()) names.add(n);
+        });
+        Map<String, TableDelta> out = new TreeMap<>();
+        for (String n : names) out.put(n, TableDelta.of(current.tables().get(n), loaded.tables().get(n)));
+        return out;
     }
 
     /** The restore input that rewrites every netc chain (what {@code --full} does). */
-    static Script script(String path, XtRules want, XtRules current) {
-        return script(path, want, current, Optional.empty());
+    static Script script(XtRules want, XtRules current) {
+        return script(want, current, Optional.empty());
     }
 
     /**
      * The restore input that turns the kernel's netc chains into the artifact's, table by table: declare the
      * artifact's chains (emptying them) and append their rules, replace the jumps to netc chains from built-in
      * chains (every copy deleted, the artifact's appended: present exactly once), empty and remove netc chains
-     * the artifact no longer has. With {@code loaded} (the artifact as iptables-save printed it in the scratch
-     * namespace), chains whose rules the kernel already holds exactly are left out, and so are the jumps when
-     * they are the same: a change of one Service rewrites a few chains, not 40,000 (iptables-restore
-     * --noflush with iptables-nft costs about 0.4 ms per chain it declares).
+     * the artifact no longer has. With {@code deltas}, chains the kernel already holds exactly are left out,
+     * and so are the jumps when they are the same: a change of one Service rewrites a few chains, not 40,000
+     * (iptables-restore --noflush with iptables-nft costs about 0.4 ms per chain it declares).
      */
-    static Script script(String path, XtRules want, XtRules current, Optional<XtRules> loaded) {
+    static Script script(XtRules want, XtRules current, Optional<Map<String, TableDelta>> deltas) {
         Script s = new Script();
         Set<String> names = new TreeSet<>(want.tables().keySet());
         current.tables().forEach((n, t) -> {
@@ -281,21 +331,17 @@ public final class XtablesApplier implements BackendApplier {
         for (String n : names) {
             XtTable w = want.tables().get(n);
             XtTable cur = current.tables().get(n);
-            XtTable ld = loaded.map(l -> l.tables().get(n)).orElse(null);
-            Map<String, List<Rule>> curBy = cur == null ? Map.of() : cur.byChain();
-            Map<String, List<Rule>> ldBy = ld == null ? Map.of() : ld.byChain();
+            Optional<TableDelta> d = deltas.map(m -> m.get(n));
             Set<String> declared = new TreeSet<>();
             Set<String> rewritten = new TreeSet<>();
             if (w != null) {
                 for (String ch : w.chains().keySet()) {
                     if (XtRules.BUILTIN.contains(ch)) continue;
                     declared.add(ch);
-                    boolean same = ld != null && cur != null && cur.chains().containsKey(ch) && ld.chains().containsKey(ch)
-                            && specs(curBy.getOrDefault(ch, List.of())).equals(specs(ldBy.getOrDefault(ch, List.of())));
-                    if (!same) rewritten.add(ch);
+                    if (!d.map(x -> x.unchanged().contains(ch)).orElse(false)) rewritten.add(ch);
                 }
             }
-            boolean sameJumps = ld != null && cur != null && specs(cur.ownedJumps()).equals(specs(ld.ownedJumps()));
+            boolean sameJumps = cur != null && d.map(x -> !x.jumpsDiffer()).orElse(false);
             Set<String> stale = new TreeSet<>(cur == null ? Set.of() : cur.ownedChains());
             stale.removeAll(declared);
             if (rewritten.isEmpty() && sameJumps && stale.isEmpty()) continue;
@@ -322,34 +368,23 @@ public final class XtablesApplier implements BackendApplier {
     }
 
     /** Chains added, removed and changed, jumps changed: what the plan says before the restore. */
-    private List<Change> plan(Map<Family, XtRules> current, Map<Family, XtRules> wanted) {
+    private List<Change> plan(Map<Family, Map<String, TableDelta>> deltas) {
         List<Change> out = new ArrayList<>();
         for (Family f : families) {
-            XtRules cur = current.get(f);
-            XtRules want = wanted.getOrDefault(f, new XtRules(new TreeMap<>()));
-            Set<String> tables = new TreeSet<>(want.tables().keySet());
-            cur.tables().forEach((n, t) -> {
-                if (t.hasOwned()) tables.add(n);
-            });
-            for (String tn : tables) {
-                XtTable a = cur.tables().get(tn);
-                XtTable b = want.tables().get(tn);
-                Set<String> chains = new TreeSet<>();
-                if (a != null) chains.addAll(a.ownedChains());
-                if (b != null) chains.addAll(b.ownedChains());
-                Map<String, List<Rule>> ra = a == null ? Map.of() : a.byChain();
-                Map<String, List<Rule>> rb = b == null ? Map.of() : b.byChain();
+            for (Map.Entry<String, TableDelta> e : deltas.get(f).entrySet()) {
+                TableDelta d = e.getValue();
+                String in = f.id() + " " + e.getKey() + " ";
+                Set<String> chains = new TreeSet<>(d.added());
+                chains.addAll(d.removed());
+                chains.addAll(d.changed());
                 for (String ch : chains) {
-                    List<String> x = ra.getOrDefault(ch, List.of()).stream().map(Rule::spec).toList();
-                    List<String> y = rb.getOrDefault(ch, List.of()).stream().map(Rule::spec).toList();
-                    String what = f.id() + " " + tn + " " + ch;
-                    if (a == null || !a.chains().containsKey(ch)) out.add(Change.add(what, y.size() + " rules"));
-                    else if (b == null || !b.chains().containsKey(ch)) out.add(Change.remove(what, x.size() + " rules"));
-                    else if (!x.equals(y)) out.add(Change.change(what, y.size() + " rules (was " + x.size() + ")"));
+                    int was = d.was().getOrDefault(ch, List.of()).size();
+                    int now = d.now().getOrDefault(ch, List.of()).size();
+                    if (d.added().contains(ch)) out.add(Change.add(in + ch, now + " rules"));
+                    else if (d.removed().contains(ch)) out.add(Change.remove(in + ch, was + " rules"));
+                    else out.add(Change.change(in + ch, now + " rules (was " + was + ")"));
                 }
-                List<String> jx = a == null ? List.of() : a.ownedJumps().stream().map(r -> r.chain() + " " + r.spec()).sorted().toList();
-                List<String> jy = b == null ? List.of() : b.ownedJumps().stream().map(r -> r.chain() + " " + r.spec()).sorted().toList();
-                if (!jx.equals(jy)) out.add(Change.change(f.id() + " " + tn + " jumps from built-in chains", jy.size() + " (was " + jx.size() + ")"));
+                if (d.jumpsDiffer()) out.add(Change.change(in + "jumps from built-in chains", d.jumpsNow() + " (was " + d.jumpsWas() + ")"));
             }
         }
         return out;
