@@ -136,7 +136,7 @@ public final class Applier {
                     out.println(kind.id() + ": applied " + Bundle.shortDigest(target.digest()) + " (" + o.mode() + ") in " + ms + " ms"
                             + (req.mode() == Request.Mode.ROLLBACK ? " (rolled back)" : ""));
                 }
-                state.store(target);
+                // The bundle's copy was stored by beforeCommit (applied) or is the current one already (unchanged).
                 for (var l : o.listings().entrySet()) state.saveListing(kind, target.digest(), l.getKey(), l.getValue());
                 s = s.withNode(req.node()).with(kind, next);
                 state.write(s);
