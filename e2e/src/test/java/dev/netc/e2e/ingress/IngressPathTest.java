@@ -9,6 +9,7 @@ import dev.netc.compiler.Compiler;
 import dev.netc.compiler.InputSource;
 import dev.netc.e2e.lab.Netns;
 import dev.netc.e2e.lab.Sh;
+import dev.netc.e2e.lab.VirtualCluster;
 import dev.netc.ir.model.Pod;
 import dev.netc.ir.plan.NetworkPlan;
 import java.io.BufferedReader;
@@ -54,7 +55,7 @@ class IngressPathTest {
         Compiler.Result r = new Compiler().compile(List.of(new InputSource("ingress/paths.yaml", fixture)));
         NetworkPlan plan = r.plan().orElseThrow(() -> new AssertionError(r.diagnostics().toString()));
         diagnostics = r.diagnostics().stream().map(Object::toString).toList();
-        ns = "nce2e-ing-" + UUID.randomUUID().toString().substring(0, 6);
+        ns = VirtualCluster.scratchName("ing-" + UUID.randomUUID().toString().substring(0, 6));
         Sh.ok("ip", "netns", "add", ns);
         Sh.ok("ip", "-n", ns, "link", "set", "lo", "up");
         thread = new Netns(Netns.libc(), ns);
@@ -245,7 +246,7 @@ class IngressPathTest {
         Compiler.Result r = new Compiler().compile(List.of(new InputSource("ingress/paths.yaml", withoutCatchAll.getBytes(StandardCharsets.UTF_8))));
         NetworkPlan plan = r.plan().orElseThrow(() -> new AssertionError(r.diagnostics().toString()));
         Path dir = Files.createTempDirectory("netc-nginx-e2e-");
-        String other = "nce2e-ing-" + UUID.randomUUID().toString().substring(0, 6);
+        String other = VirtualCluster.scratchName("ing-" + UUID.randomUUID().toString().substring(0, 6));
         try {
             for (Artifact a : new NginxBackend().emit(plan, Set.of())) {
                 Files.write(dir.resolve(a.path().substring("ingress/".length())), a.content());

@@ -68,7 +68,16 @@ public final class VirtualCluster implements AutoCloseable {
     }
 
     private String ns(String role) {
-        return RUN_PREFIX + "-" + id + "-" + role;
+        return scratchName(id + "-" + role);
+    }
+
+    /**
+     * A namespace name of this test run: {@code nce2e-<pid>-<suffix>}. The JVM's pid in the name lets
+     * {@link #sweepStale()} remove only what a run that no longer exists left behind, so two test runs on one
+     * machine never delete each other's namespaces.
+     */
+    public static String scratchName(String suffix) {
+        return RUN_PREFIX + "-" + ProcessHandle.current().pid() + "-" + suffix;
     }
 
     /** Builds the namespaces of {@code plan}'s nodes and pods and starts the pods' servers. */
@@ -84,11 +93,20 @@ public final class VirtualCluster implements AutoCloseable {
         }
     }
 
-    /** Removes namespaces of earlier runs that died before cleaning up (only this harness's prefix). */
+    /** Removes namespaces that runs which no longer exist left behind (only this harness's prefix). */
     static void sweepStale() {
         for (String line : Sh.ok("ip", "netns", "list").split("\n")) {
             String name = line.split(" ")[0];
-            if (name.startsWith(RUN_PREFIX + "-")) Sh.run(null, List.of("ip", "netns", "del", name));
+            if (!name.startsWith(RUN_PREFIX + "-")) continue;
+            String[] parts = name.split("-");
+            long pid;
+            try {
+                pid = Long.parseLong(parts[1]);
+            } catch (NumberFormatException e) {
+                pid = -1; // an older run's name without a pid
+            }
+            if (pid > 0 && ProcessHandle.of(pid).isPresent()) continue;
+            Sh.run(null, List.of("ip", "netns", "del", name));
         }
     }
 
