@@ -3,20 +3,36 @@ package dev.netc.applier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A compiled output folder read through its {@code netc-manifest.json}: every artifact the applier installs
  * is listed there with its node, backend, size and sha256, and is checked against it before anything is
  * planned. A file that does not verify, or that belongs to another node, is refused.
+ *
+ * <p>Only regular files are opened, and only through folders that are not symbolic links: a symlink (to
+ * {@code /dev/zero}, out of OUT, or anywhere), a FIFO or a device in OUT is refused from its {@code lstat},
+ * before it is opened. The size is checked before the file is read, and at most the declared size plus one
+ * byte is read, so a file that grows or lies about its size cannot make the applier read without end.
  */
 public record OutDir(Path root, String model, List<String> nodes, List<Entry> entries) {
     public static final String MANIFEST = "netc-manifest.json";
     public static final String FORMAT = "netc.dev/manifest/v1";
+    /** The largest manifest read (a 10k-Service output's manifest is a few kB). */
+    public static final long MAX_MANIFEST = 16L << 20;
+    /** The largest artifact read (a 10k-Service nftables.nft is about 20 MB). */
+    public static final long MAX_ARTIFACT = 512L << 20;
 
     /** One artifact as the manifest lists it; {@code node} is empty for files every node shares. */
     public record Entry(String path, String backend, String node, String sha256, long size) {
@@ -31,7 +47,8 @@ public record OutDir(Path root, String model, List<String> nodes, List<Entry> en
         Path manifest = root.resolve(MANIFEST);
         JsonNode json;
         try {
-            json = new ObjectMapper().readTree(Files.readAllBytes(manifest));
+            if (!Files.exists(manifest, LinkOption.NOFOLLOW_LINKS)) throw new NoSuchFileException(manifest.toString());
+            json = new ObjectMapper().readTree(readRegular(root, MANIFEST, -1, MAX_MANIFEST));
         } catch (NoSuchFileException e) {
             throw ApplyException.refused(manifest + ": no manifest (is " + root + " a folder written by netc compile?)");
         } catch (IOException e) {
@@ -48,6 +65,9 @@ public record OutDir(Path root, String model, List<String> nodes, List<Entry> en
             String sha = a.path("sha256").asText("");
             if (path.isEmpty() || sha.isEmpty() || !a.has("size")) {
                 throw ApplyException.refused(manifest + ": an artifact entry lacks its path, sha256 or size");
+            }
+            if (!a.path("size").canConvertToLong() || a.path("size").asLong() < 0 || a.path("size").asLong() > MAX_ARTIFACT) {
+                throw ApplyException.refused(manifest + ": " + path + ": size " + a.path("size") + " is not between 0 and " + MAX_ARTIFACT);
             }
             entries.add(new Entry(path, a.path("backend").asText(""), a.path("node").asText(""), sha, a.path("size").asLong()));
         }
@@ -87,7 +107,7 @@ public record OutDir(Path root, String model, List<String> nodes, List<Entry> en
         }
         byte[] content;
         try {
-            content = Files.readAllBytes(root.resolve(normalized));
+            content = readRegular(root, e.path(), e.size(), MAX_ARTIFACT);
         } catch (IOException ex) {
             throw ApplyException.refused(root.resolve(e.path()) + ": listed in the manifest but cannot be read: " + ex.getMessage());
         }
@@ -98,5 +118,55 @@ public record OutDir(Path root, String model, List<String> nodes, List<Entry> en
                     + " bytes): the output was changed after it was compiled; refused");
         }
         return a;
+    }
+
+    /** What {@link #readRegular} refuses: a message for the user, never an attempt to read. */
+    static final class NotRegular extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotRegular(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The bytes of {@code rel} under {@code root}, read only when every folder on the way is a real folder
+     * (not a symlink) and the file itself a regular file (not a symlink, FIFO, socket or device), as
+     * {@code lstat} says, and its size is {@code size} (or, with {@code size} -1, at most {@code max}).
+     * At most {@code size + 1} bytes are read, and the file is opened with {@code O_NOFOLLOW}.
+     */
+    static byte[] readRegular(Path root, String rel, long size, long max) throws IOException {
+        Path p = root;
+        String[] parts = rel.split("/");
+        for (int i = 0; i < parts.length; i++) {
+            p = p.resolve(parts[i]);
+            BasicFileAttributes at;
+            try {
+                at = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException x) {
+                throw new NotRegular("no such file");
+            }
+            boolean last = i == parts.length - 1;
+            if (at.isSymbolicLink()) {
+                throw new NotRegular((last ? "is" : root.relativize(p) + " is") + " a symbolic link (to " + Files.readSymbolicLink(p)
+                        + "); netc reads only regular files inside OUT");
+            }
+            if (!last && !at.isDirectory()) throw new NotRegular(root.relativize(p) + " is not a folder");
+            if (last && !at.isRegularFile()) {
+                throw new NotRegular("is " + (at.isDirectory() ? "a folder" : at.isOther() ? "not a regular file (a FIFO, socket or device)"
+                        : "not a regular file") + "; netc reads only regular files inside OUT");
+            }
+            if (last && (size >= 0 ? at.size() != size : at.size() > max)) {
+                throw new NotRegular("is " + at.size() + " bytes, " + (size >= 0 ? "the manifest says " + size : "more than the " + max
+                        + " netc reads") + "; the output was changed after it was compiled; refused");
+            }
+        }
+        long limit = size >= 0 ? size : max;
+        try (SeekableByteChannel ch = Files.newByteChannel(p, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+             InputStream in = Channels.newInputStream(ch)) {
+            byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (b.length > limit) throw new NotRegular("grew past " + limit + " bytes while it was read; refused");
+            return b;
+        }
     }
 }

@@ -34,6 +34,9 @@ public final class IpvsApplier implements BackendApplier {
     public Outcome apply(Context c) throws ApplyException {
         Bundle target = c.target();
         IpvsRules want = rules(target).orElseThrow(() -> ApplyException.refused("no " + RULES + " for node " + target.node()));
+        // The ipset and iptables files are judged before the first tool runs, not when their turn comes.
+        xtables.parseAll(target);
+        checkAddresses(target);
         IpvsRules previous = c.previous().flatMap(p -> {
             try {
                 return rules(p);
@@ -106,6 +109,23 @@ public final class IpvsApplier implements BackendApplier {
             return Optional.of(IpvsRules.parse(a.get().text()));
         } catch (RulesSyntaxException e) {
             throw ApplyException.rejected(a.get().path() + ":" + e.line() + ": " + e.getMessage());
+        }
+    }
+
+    private static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern.compile(
+            "(?:\\d{1,3}(?:\\.\\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)(?:/\\d{1,3})?");
+
+    /** Each line of the addresses file is one IPv4 or IPv6 address (or CIDR) and nothing else: it goes to ip -batch. */
+    static void checkAddresses(Bundle b) throws ApplyException {
+        Optional<Artifact> a = b.find(ADDRESSES);
+        if (a.isEmpty()) return;
+        String[] lines = a.get().text().split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i].strip();
+            if (l.isEmpty() || l.startsWith("#")) continue;
+            if (!ADDRESS.matcher(l).matches()) {
+                throw ApplyException.refused(a.get().path() + ":" + (i + 1) + ": not an address; refused: " + l);
+            }
         }
     }
 

@@ -163,7 +163,10 @@ public final class NftApplier implements BackendApplier {
         return b.find(ARTIFACT).orElseThrow(() -> ApplyException.refused("no " + ARTIFACT + " for node " + b.node()));
     }
 
-    /** Reads the artifact and refuses anything but its own tables: no {@code flush ruleset}, no other commands. */
+    /**
+     * Reads the artifact and refuses anything but its own tables: no {@code flush ruleset}, no other commands,
+     * no table but netc's, nothing libnftables would abort on ({@link NftGuard}).
+     */
     static NftRuleset parse(Artifact art) throws ApplyException {
         NftRuleset r;
         try {
@@ -177,6 +180,7 @@ public final class NftApplier implements BackendApplier {
             }
         }
         if (r.tables().isEmpty()) throw ApplyException.refused(art.path() + ": no table");
+        NftGuard.check(art.path(), r);
         return r;
     }
 

@@ -50,9 +50,13 @@ public final class NginxApplier implements BackendApplier {
             c.say("nginx: nothing to change (" + current + " holds " + Bundle.shortDigest(target.digest()) + ")");
             return Outcome.unchanged(Map.of());
         }
+        guard(target);
         writeRelease(prefix, release, target);
         Path conf = release.resolve("nginx.conf");
-        Exec.Result t = c.exec().run(List.of("nginx", "-t", "-q", "-p", prefix + "/", "-c", conf.toString()));
+        // nginx -t opens the files the config names: it runs with the release as its prefix and error log, so
+        // whatever it creates (temp folders, the log) stays in the release folder.
+        Exec.Result t = c.exec().run(List.of("nginx", "-t", "-q", "-p", release + "/", "-e", release.resolve("error.log").toString(),
+                "-c", conf.toString()));
         if (!t.ok()) {
             if (before.map(b -> !b.equals(release)).orElse(true)) deleteTree(release);
             throw ApplyException.rejected("nginx -t refused the new config: " + t.said() + "; " + current + " is unchanged");
@@ -83,8 +87,17 @@ public final class NginxApplier implements BackendApplier {
                 + before.map(b -> "releases/" + Bundle.shortDigest(b.getFileName().toString())).orElse("no config"));
     }
 
+    /** Refuses (exit 5) a config that says anything the nginx backend does not write ({@link NginxGuard}). */
+    static void guard(Bundle b) throws ApplyException {
+        Artifact conf = b.find("nginx.conf").orElseThrow(() -> ApplyException.refused("no ingress/nginx.conf in the bundle"));
+        Set<String> files = new java.util.TreeSet<>();
+        for (Artifact a : b.artifacts()) files.add(a.name());
+        NginxGuard.check(conf.path(), conf.text(), files);
+    }
+
     @Override
     public List<String> check(Context c) throws ApplyException {
+        guard(c.target());
         Path current = c.request().nginxPrefix().toAbsolutePath().resolve("current");
         List<String> out = new ArrayList<>();
         for (Artifact a : c.target().artifacts()) {

@@ -39,7 +39,7 @@ public final class XtablesApplier implements BackendApplier {
     private static final String PREVIOUS_IN_PLACE = "; the node's previous rules are in place";
 
     /** One family's tools and artifact name. */
-    record Family(String id, String save, String restore, String artifact) {
+    public record Family(String id, String save, String restore, String artifact) {
     }
 
     private final String prefix;
@@ -126,6 +126,7 @@ public final class XtablesApplier implements BackendApplier {
 
     @Override
     public List<String> check(Context c) throws ApplyException {
+        parseAll(c.target());
         Set<String> sets = setNames(c.target());
         Map<String, String> actual = listings(c.exec(), saveAll(c.exec()), sets);
         Map<String, String> expected;
@@ -151,17 +152,26 @@ public final class XtablesApplier implements BackendApplier {
         return out;
     }
 
-    private Map<Family, XtRules> parseAll(Bundle b) throws ApplyException {
+    /**
+     * Reads the bundle's rules files and refuses any content netc does not own ({@link XtGuard}): foreign
+     * chains, more than jumps in built-in chains, foreign ipsets. Called before any tool runs.
+     */
+    public Map<Family, XtRules> parseAll(Bundle b) throws ApplyException {
         Map<Family, XtRules> out = new LinkedHashMap<>();
         for (Family f : families) {
             Optional<Artifact> a = b.find(f.artifact());
             if (a.isEmpty()) continue;
+            XtRules r;
             try {
-                out.put(f, XtRules.parse(a.get().text()));
+                r = XtRules.parse(a.get().text());
             } catch (RulesSyntaxException e) {
                 throw ApplyException.rejected(a.get().path() + ":" + e.line() + ": " + e.getMessage());
             }
+            XtGuard.checkRules(a.get().path(), r);
+            out.put(f, r);
         }
+        Optional<Artifact> ipset = b.find(prefix + "ipset.rules");
+        if (ipset.isPresent()) XtGuard.checkIpset(ipset.get().path(), ipset.get().text());
         return out;
     }
 
