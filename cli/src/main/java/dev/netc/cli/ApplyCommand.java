@@ -60,6 +60,10 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--netns", paramLabel = "NAME", description = "apply inside this named network namespace (ip netns)")
     String netns;
 
+    @Option(names = "--verify-key", paramLabel = "PUB",
+            description = "refuse (exit 5) an OUT whose netc-manifest.json.sig is missing or not this Ed25519 public key's (X.509 PEM)")
+    Path verifyKey;
+
     @Override
     public Integer call() {
         int modes = (dryRun ? 1 : 0) + (check ? 1 : 0) + (rollback ? 1 : 0);
@@ -74,9 +78,17 @@ final class ApplyCommand implements Callable<Integer> {
         }
         if (lockTimeout < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--lock-timeout must be 0 or more");
         Request.Mode mode = dryRun ? Request.Mode.DRY_RUN : check ? Request.Mode.CHECK : rollback ? Request.Mode.ROLLBACK : Request.Mode.APPLY;
+        Optional<java.security.PublicKey> key = Optional.empty();
+        if (verifyKey != null) {
+            try {
+                key = Optional.of(dev.netc.applier.ManifestSignature.readPublic(verifyKey));
+            } catch (dev.netc.applier.ManifestSignature.KeyException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--verify-key: " + e.getMessage());
+            }
+        }
         Request req = Request.of(node, Optional.ofNullable(out), kinds, mode, stateDir)
                 .withLockTimeout(Duration.ofSeconds(lockTimeout)).withFull(full).withNginxPrefix(nginxPrefix)
-                .withIpvsInterface(ipvsInterface).withNetns(Optional.ofNullable(netns));
+                .withIpvsInterface(ipvsInterface).withNetns(Optional.ofNullable(netns)).withVerifyKey(key);
         return new Applier().run(req, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

@@ -52,6 +52,10 @@ final class CompileCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "also print notes (such as skipped kinds)")
     boolean verbose;
 
+    @Option(names = "--sign", paramLabel = "KEY",
+            description = "sign netc-manifest.json with this Ed25519 private key (PKCS#8 PEM) into netc-manifest.json.sig")
+    Path signKey;
+
     static final class BackendNames implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
@@ -74,6 +78,14 @@ final class CompileCommand implements Callable<Integer> {
             chosen.add(b.get());
         }
         DiagnosticPrinter printer = new DiagnosticPrinter(format, verbose);
+        java.security.PrivateKey key = null;
+        if (signKey != null) {
+            try {
+                key = dev.netc.applier.ManifestSignature.readPrivate(signKey);
+            } catch (dev.netc.applier.ManifestSignature.KeyException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--sign: " + e.getMessage());
+            }
+        }
 
         Diagnostics loadDiagnostics = new Diagnostics();
         List<InputSource> sources = new InputLoader(System.in).load(inputs, loadDiagnostics);
@@ -105,7 +117,11 @@ final class CompileCommand implements Callable<Integer> {
         String modelDigest = Manifest.sha256(new PlanDumpBackend().emit(plan, Set.of()).get(0).content());
         List<String> nodeNames = selected.isEmpty() ? List.copyOf(known) : List.copyOf(selected);
         List<Artifact> files = new ArrayList<>(artifacts.stream().map(Map.Entry::getValue).toList());
-        files.add(Manifest.build(sources, modelDigest, nodeNames, artifacts));
+        Artifact manifest = Manifest.build(sources, modelDigest, nodeNames, artifacts);
+        files.add(manifest);
+        // The signature is not listed in the manifest it signs; without --sign, OUT is exactly as before.
+        if (key != null) files.add(new Artifact(dev.netc.applier.ManifestSignature.FILE,
+                dev.netc.applier.ManifestSignature.sign(key, manifest.content()), "", false));
         try {
             new OutputWriter().write(out, files);
         } catch (IOException e) {

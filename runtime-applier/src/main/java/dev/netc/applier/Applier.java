@@ -62,7 +62,7 @@ public final class Applier {
 
     private int runHere(Request req, PrintWriter out) throws ApplyException {
         StateDir state = new StateDir(req.stateDir());
-        Optional<OutDir> outDir = req.out().isPresent() ? Optional.of(OutDir.read(req.out().get())) : Optional.empty();
+        Optional<OutDir> outDir = req.out().isPresent() ? Optional.of(OutDir.read(req.out().get(), req.verifyKey())) : Optional.empty();
         // Verify every bundle before waiting for the lock or touching anything.
         List<Bundle> bundles = new ArrayList<>();
         if (req.mode() != Request.Mode.ROLLBACK) {

@@ -12,8 +12,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -44,11 +46,21 @@ public record OutDir(Path root, String model, List<String> nodes, List<Entry> en
     }
 
     public static OutDir read(Path root) throws ApplyException {
+        return read(root, Optional.empty());
+    }
+
+    /**
+     * Reads OUT's manifest; with {@code verifyKey}, only when {@code netc-manifest.json.sig} is that key's
+     * Ed25519 signature of the manifest's bytes (a missing or wrong signature is refused, exit 5).
+     */
+    public static OutDir read(Path root, Optional<PublicKey> verifyKey) throws ApplyException {
         Path manifest = root.resolve(MANIFEST);
         JsonNode json;
         try {
             if (!Files.exists(manifest, LinkOption.NOFOLLOW_LINKS)) throw new NoSuchFileException(manifest.toString());
-            json = new ObjectMapper().readTree(readRegular(root, MANIFEST, -1, MAX_MANIFEST));
+            byte[] bytes = readRegular(root, MANIFEST, -1, MAX_MANIFEST);
+            if (verifyKey.isPresent()) verifySignature(root, bytes, verifyKey.get());
+            json = new ObjectMapper().readTree(bytes);
         } catch (NoSuchFileException e) {
             throw ApplyException.refused(manifest + ": no manifest (is " + root + " a folder written by netc compile?)");
         } catch (IOException e) {
@@ -120,6 +132,23 @@ public record OutDir(Path root, String model, List<String> nodes, List<Entry> en
         return a;
     }
 
+    private static void verifySignature(Path root, byte[] manifest, PublicKey key) throws ApplyException {
+        Path sig = root.resolve(ManifestSignature.FILE);
+        byte[] sigBytes;
+        try {
+            if (!Files.exists(sig, LinkOption.NOFOLLOW_LINKS)) {
+                throw ApplyException.refused(sig + ": no signature, and --verify-key asks for one (was OUT compiled with --sign?); refused");
+            }
+            sigBytes = readRegular(root, ManifestSignature.FILE, -1, 4096);
+        } catch (IOException e) {
+            throw ApplyException.refused(sig + ": cannot be read: " + e.getMessage());
+        }
+        if (!ManifestSignature.verify(key, manifest, sigBytes)) {
+            throw ApplyException.refused(sig + ": not a valid signature of " + MANIFEST + " by the --verify-key key (the manifest was changed "
+                    + "after it was signed, or signed with another key); refused");
+        }
+    }
+
     /** What {@link #readRegular} refuses: a message for the user, never an attempt to read. */
     static final class NotRegular extends IOException {
         private static final long serialVersionUID = 1L;
@@ -157,8 +186,8 @@ public record OutDir(Path root, String model, List<String> nodes, List<Entry> en
                         : "not a regular file") + "; netc reads only regular files inside OUT");
             }
             if (last && (size >= 0 ? at.size() != size : at.size() > max)) {
-                throw new NotRegular("is " + at.size() + " bytes, " + (size >= 0 ? "the manifest says " + size : "more than the " + max
-                        + " netc reads") + "; the output was changed after it was compiled; refused");
+                throw new NotRegular(size >= 0 ? "is " + at.size() + " bytes, which does not match the manifest's " + size
+                        + ": the output was changed after it was compiled; refused" : "is " + at.size() + " bytes, more than the " + max + " netc reads; refused");
             }
         }
         long limit = size >= 0 ? size : max;

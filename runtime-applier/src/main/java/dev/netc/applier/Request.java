@@ -13,9 +13,11 @@ import java.util.Optional;
  * @param nginxPrefix where the ingress files are installed; nginx runs as {@code nginx -p PREFIX -c nginx.conf}
  * @param ipvsInterface the dummy interface that holds IPVS virtual addresses
  * @param netns       apply inside this named network namespace instead of the caller's
+ * @param verifyKey   refuse an OUT whose manifest this Ed25519 key did not sign ({@link ManifestSignature})
  */
 public record Request(String node, Optional<Path> out, List<BackendKind> backends, Mode mode, Path stateDir, Duration lockTimeout,
-                      boolean full, Path nginxPrefix, String ipvsInterface, Optional<String> netns, Duration toolTimeout) {
+                      boolean full, Path nginxPrefix, String ipvsInterface, Optional<String> netns, Duration toolTimeout,
+                      Optional<java.security.PublicKey> verifyKey) {
     public enum Mode { APPLY, DRY_RUN, CHECK, ROLLBACK }
 
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/netc");
@@ -28,26 +30,30 @@ public record Request(String node, Optional<Path> out, List<BackendKind> backend
     /** A request with the defaults for everything but the node, output, backends and mode. */
     public static Request of(String node, Optional<Path> out, List<BackendKind> backends, Mode mode, Path stateDir) {
         return new Request(node, out, backends, mode, stateDir, Duration.ofSeconds(60), false, DEFAULT_NGINX_PREFIX, "kube-ipvs0",
-                Optional.empty(), Duration.ofSeconds(300));
+                Optional.empty(), Duration.ofSeconds(300), Optional.empty());
     }
 
     public Request withLockTimeout(Duration d) {
-        return new Request(node, out, backends, mode, stateDir, d, full, nginxPrefix, ipvsInterface, netns, toolTimeout);
+        return new Request(node, out, backends, mode, stateDir, d, full, nginxPrefix, ipvsInterface, netns, toolTimeout, verifyKey);
     }
 
     public Request withFull(boolean f) {
-        return new Request(node, out, backends, mode, stateDir, lockTimeout, f, nginxPrefix, ipvsInterface, netns, toolTimeout);
+        return new Request(node, out, backends, mode, stateDir, lockTimeout, f, nginxPrefix, ipvsInterface, netns, toolTimeout, verifyKey);
     }
 
     public Request withNginxPrefix(Path p) {
-        return new Request(node, out, backends, mode, stateDir, lockTimeout, full, p, ipvsInterface, netns, toolTimeout);
+        return new Request(node, out, backends, mode, stateDir, lockTimeout, full, p, ipvsInterface, netns, toolTimeout, verifyKey);
     }
 
     public Request withNetns(Optional<String> n) {
-        return new Request(node, out, backends, mode, stateDir, lockTimeout, full, nginxPrefix, ipvsInterface, n, toolTimeout);
+        return new Request(node, out, backends, mode, stateDir, lockTimeout, full, nginxPrefix, ipvsInterface, n, toolTimeout, verifyKey);
     }
 
     public Request withIpvsInterface(String i) {
-        return new Request(node, out, backends, mode, stateDir, lockTimeout, full, nginxPrefix, i, netns, toolTimeout);
+        return new Request(node, out, backends, mode, stateDir, lockTimeout, full, nginxPrefix, i, netns, toolTimeout, verifyKey);
+    }
+
+    public Request withVerifyKey(Optional<java.security.PublicKey> k) {
+        return new Request(node, out, backends, mode, stateDir, lockTimeout, full, nginxPrefix, ipvsInterface, netns, toolTimeout, k);
     }
 }

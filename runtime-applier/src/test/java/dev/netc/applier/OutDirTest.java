@@ -91,7 +91,7 @@ class OutDirTest {
         }
         ApplyException e = refused(out);
         assertEquals(ExitCode.REFUSED, e.exitCode());
-        assertTrue(e.getMessage().contains("the manifest says " + TEXT.length()), e.getMessage());
+        assertTrue(e.getMessage().contains("does not match the manifest's " + TEXT.length()), e.getMessage());
     }
 
     @Test

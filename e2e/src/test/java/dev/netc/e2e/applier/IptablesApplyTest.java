@@ -97,7 +97,7 @@ class IptablesApplyTest {
             assertEquals(before, lab.iptablesSave(), "iptables and ip6tables unchanged");
             assertEquals(ipsets, lab.sh("ipset", "save"), "ipsets unchanged");
 
-            Path brokenSet = lab.withLastLine(b, "broken-set", "nodes/n1/ipset.rules", "add no-such-set 10.0.0.1");
+            Path brokenSet = lab.withLastLine(b, "broken-set", "nodes/n1/ipset.rules", "add peers-no-such-set 10.0.0.1");
             ApplyLab.Run s = lab.apply("--backend", "iptables", brokenSet.toString());
             assertEquals(1, s.exit(), s.all());
             assertTrue(s.err().contains("nodes/n1/ipset.rules:"), s.err());

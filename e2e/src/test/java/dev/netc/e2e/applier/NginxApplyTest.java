@@ -59,7 +59,12 @@ class NginxApplyTest {
                 assertEquals(Files.readString(b.resolve("ingress/nginx.conf")), Files.readString(current.resolve("nginx.conf")));
                 assertEquals(0, apply(lab, args, "--check", b.toString()).exit());
 
-                Path broken = lab.withLastLine(b, "broken", "ingress/nginx.conf", "no_such_directive on;");
+                // A config of the backend's shape that nginx -t refuses (an unknown directive is refused before it, exit 5).
+                Path broken = lab.dir.resolve("broken");
+                ApplyLab.copyTree(b, broken);
+                Files.writeString(broken.resolve("ingress/nginx.conf"), Files.readString(broken.resolve("ingress/nginx.conf"))
+                        .replaceFirst("worker_connections 1024;", "worker_connections 1024;\n    worker_connections 1024;"));
+                ApplyLab.rehash(broken, "ingress/nginx.conf");
                 ApplyLab.Run refused = apply(lab, args, broken.toString());
                 assertEquals(1, refused.exit(), refused.all());
                 assertTrue(refused.err().contains("nginx -t refused"), refused.err());

@@ -70,7 +70,7 @@ class TamperedOutTest {
             }
             assertTrue(fast(lab, fifo.toString()).err().contains("a FIFO"));
             assertTrue(fast(lab, zero.toString()).err().contains("symbolic link (to /dev/zero)"));
-            assertTrue(fast(lab, big.toString()).err().contains("the manifest says"));
+            assertTrue(fast(lab, big.toString()).err().contains("does not match the manifest's"));
         }
     }
 
@@ -175,6 +175,37 @@ class TamperedOutTest {
             try (var s = Files.list(prefix)) {
                 assertEquals(List.of("releases"), s.map(p -> p.getFileName().toString()).toList(), "nginx -t ran inside the release");
             }
+        }
+    }
+
+    @Test
+    void aSignedOutputAppliesUnderVerifyKeyAndAReSignedOrUnsignedOneDoesNot() throws Exception {
+        Lab.require();
+        try (ApplyLab lab = new ApplyLab()) {
+            Path key = lab.dir.resolve("netc.key");
+            Path pub = lab.dir.resolve("netc.pub");
+            assertEquals(0, lab.netc(List.of("keygen", "--private", key.toString(), "--public", pub.toString())).exit());
+            Path signed = lab.dir.resolve("signed");
+            ApplyLab.Run c = lab.netc(List.of("compile", ApplyLab.SHOP.toString(), "-o", signed.toString(), "--sign", key.toString()));
+            assertEquals(0, c.exit(), c.all());
+            Path unsigned = lab.compile("unsigned", null);
+            String before = lab.nftRuleset();
+
+            ApplyLab.Run none = lab.apply("--verify-key", pub.toString(), unsigned.toString());
+            assertEquals(5, none.exit(), none.all());
+            assertTrue(none.err().contains("no signature"), none.err());
+            // anyone who can write OUT can re-hash the manifest, but not re-sign it
+            Path rehashed = lab.withLastLine(signed, "rehashed", NFT, "table ip netc {\n\tchain zz {\n\t}\n}");
+            Files.copy(signed.resolve("netc-manifest.json.sig"), rehashed.resolve("netc-manifest.json.sig"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            ApplyLab.Run stale = lab.apply("--verify-key", pub.toString(), rehashed.toString());
+            assertEquals(5, stale.exit(), stale.all());
+            assertTrue(stale.err().contains("not a valid signature"), stale.err());
+            assertEquals(before, lab.nftRuleset());
+
+            ApplyLab.Run ok = lab.apply("--verify-key", pub.toString(), signed.toString());
+            assertEquals(0, ok.exit(), ok.all());
+            assertEquals(0, lab.apply("--check", "--verify-key", pub.toString(), signed.toString()).exit());
         }
     }
 

@@ -115,8 +115,7 @@ public final class NginxGuard {
             case "listen" -> a.size() >= 1 && address(a.get(0))
                     && a.subList(1, a.size()).stream().allMatch(x -> Set.of("default_server", "ssl", "http2", "ipv6only=on", "ipv6only=off").contains(x));
             case "server_name" -> !a.isEmpty();
-            case "ssl_certificate", "ssl_certificate_key" -> a.size() == 1 && releaseFiles.contains(a.get(0)) && !a.get(0).contains("/")
-                    && !a.get(0).equals("nginx.conf");
+            case "ssl_certificate", "ssl_certificate_key" -> a.size() == 1 && releaseFiles.contains(a.get(0)) && !a.get(0).equals("nginx.conf");
             case "location" -> a.size() == 1 || a.size() == 2 && Set.of("=", "~", "~*", "^~").contains(a.get(0));
             case "allow", "deny" -> a.size() == 1 && a.get(0).matches("all|[0-9a-fA-F:.]+(/\\d{1,3})?");
             case "client_max_body_size" -> a.size() == 1 && SIZE.matcher(a.get(0)).matches();
