@@ -209,6 +209,20 @@ class TamperedOutTest {
         }
     }
 
+    @Test
+    void theGuardsPassWhatTheBackendsWriteForTheIngressPathsSample() throws Exception {
+        Lab.requireNginx();
+        try (ApplyLab lab = new ApplyLab()) {
+            // allow-lists, body size, rewrites, TLS, regex hosts: every directive the nginx template can write
+            Path out = lab.dir.resolve("paths");
+            ApplyLab.Run c = lab.netc(List.of("compile", "src/test/resources/ingress/paths.yaml", "-o", out.toString()));
+            assertEquals(0, c.exit(), c.all());
+            ApplyLab.Run r = lab.apply("--backend", "nginx", "--nginx-prefix", lab.dir.resolve("nginx").toString(), "--dry-run", out.toString());
+            assertEquals(0, r.exit(), r.all());
+            assertTrue(r.out().contains("nginx -t passed"), r.out());
+        }
+    }
+
     static Path copy(ApplyLab lab, Path out, String name) throws Exception {
         Path c = lab.dir.resolve(name);
         ApplyLab.copyTree(out, c);
