@@ -62,6 +62,7 @@ class IptablesApplyTest {
             ApplyLab.Run changed = lab.apply("--backend", "iptables", b.toString());
             assertEquals(0, changed.exit(), changed.all());
             assertTrue(changed.out().contains("~ iptables nat KUBE-SVC-4EICBWO4A2XU3KYK"), changed.out());
+            assertTrue(changed.out().contains("(incremental, ") && changed.out().contains("applied"), "from the difference of the bundles: " + changed.out());
             assertEquals(0, lab.apply("--backend", "iptables", "--check", b.toString()).exit());
             assertEquals(foreign, foreignListing(lab));
 

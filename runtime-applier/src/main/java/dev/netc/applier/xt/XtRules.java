@@ -114,11 +114,14 @@ public record XtRules(SortedMap<String, XtTable> tables) {
                 continue;
             }
             if (l.startsWith("-A ") || l.startsWith("-I ") || l.startsWith("--append ") || l.startsWith("--insert ")) {
-                List<String> t = tokens(l);
-                if (t.size() < 2) throw new RulesSyntaxException(n, "a rule without a chain: " + l);
-                String chain = t.get(1);
-                int at = l.indexOf(chain, l.indexOf(' ')) + chain.length();
-                rules.add(new Rule(chain, l.substring(at).strip(), l.startsWith("-I") || l.startsWith("--insert"), n));
+                // The chain is the word after the command (no need to split the whole rule: tables of 150k rules are read).
+                int b = l.indexOf(' ');
+                while (b < l.length() && Character.isWhitespace(l.charAt(b))) b++;
+                int e = b;
+                while (e < l.length() && !Character.isWhitespace(l.charAt(e))) e++;
+                if (b >= l.length()) throw new RulesSyntaxException(n, "a rule without a chain: " + l);
+                String chain = l.substring(b, e);
+                rules.add(new Rule(chain, l.substring(e).strip(), l.startsWith("-I") || l.startsWith("--insert"), n));
                 continue;
             }
             throw new RulesSyntaxException(n, "netc applies only chain declarations and -A/-I rules; refused: " + l);

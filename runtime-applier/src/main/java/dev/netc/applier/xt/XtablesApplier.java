@@ -12,13 +12,13 @@ import dev.netc.applier.Outcome;
 import dev.netc.applier.RulesSyntaxException;
 import dev.netc.applier.Script;
 import dev.netc.applier.xt.XtRules.Rule;
-import dev.netc.applier.xt.XtRules.XtTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -29,9 +29,13 @@ import java.util.regex.Pattern;
  * and {@code ip6tables.rules} through {@code iptables-restore --noflush} (one kernel transaction per table).
  * netc's chains whose rules differ from the node's are re-declared (which empties them) and refilled; the
  * jumps to them from built-in chains, when they differ, are deleted and re-added in the same transaction, so
- * each is present exactly once; netc chains the artifact no longer has are removed. Foreign chains and rules are not named in the input and stay as they were. The
- * whole bundle is first loaded into a scratch network namespace, so a broken artifact is refused before the
- * node is touched. Used by the iptables backend ({@code prefix} empty) and by ipvs ({@code ipvs/}).
+ * each is present exactly once; netc chains the artifact no longer has are removed. Foreign chains and rules
+ * are not named in the input and stay as they were. What changes is planned by {@link XtPlanner}, one of two
+ * ways: incrementally from the difference of the previous bundle's artifacts and the new ones (the kernel read
+ * only with {@code iptables -S CHAIN} for the chains touched, the rewritten chains loaded into a scratch network
+ * namespace first), or from the kernel's state ({@code iptables-save}; the whole bundle is loaded into a
+ * scratch namespace first). Either way a broken artifact is refused before the node is touched. Used by the
+ * iptables backend ({@code prefix} empty) and by ipvs ({@code ipvs/}).
  */
 public final class XtablesApplier implements BackendApplier {
     private static final Pattern RESTORE_LINE = Pattern.compile("(?:Error occurred at line|line): (\\d+)");
@@ -59,6 +63,141 @@ public final class XtablesApplier implements BackendApplier {
     public Outcome apply(Context c) throws ApplyException {
         Bundle target = c.target();
         Map<Family, XtRules> wanted = parseAll(target);
+        XtPlanner.Route route = XtPlanner.route(c.sameAsPrevious(), c.request().full(), c.dryRun(), c.previous().isPresent(),
+                c.trustedPrevious().isPresent());
+        if (route.way() == XtPlanner.Way.INCREMENTAL) {
+            Optional<Outcome> o = incremental(c, wanted);
+            if (o.isPresent()) return o.get();
+        } else if (!route.why().isEmpty()) {
+            c.say(label(c) + ": from the kernel's state (" + route.why() + ")");
+        }
+        return fromKernel(c, wanted);
+    }
+
+    /**
+     * The incremental way ({@link XtPlanner.Way#INCREMENTAL}): the change is the difference of the previous
+     * bundle's artifacts and the new ones; the kernel is read only for the chains it touches (present, and the
+     * built-in chains' jumps the previous bundle's) with {@code iptables -S CHAIN}, never with iptables-save;
+     * the rewritten chains are loaded into a scratch namespace first. Empty when the state cannot be trusted
+     * after all: the caller then goes {@link #fromKernel}.
+     */
+    private Optional<Outcome> incremental(Context c, Map<Family, XtRules> wanted) throws ApplyException {
+        Bundle target = c.target();
+        Bundle prevBundle = c.previous().orElseThrow();
+        Map<Family, XtRules> previous = new LinkedHashMap<>();
+        for (Family f : families) {
+            Optional<Artifact> a = prevBundle.find(f.artifact());
+            if (a.isEmpty()) continue;
+            try {
+                previous.put(f, XtRules.parse(a.get().text()));
+            } catch (RulesSyntaxException e) {
+                c.say(label(c) + ": from the kernel's state (the copy of the last bundle cannot be read: " + e.getMessage() + ")");
+                return Optional.empty();
+            }
+        }
+        XtRules none = new XtRules(new TreeMap<>());
+        Map<String, SortedMap<String, XtPlanner.TableDelta>> deltas = new LinkedHashMap<>();
+        Map<Family, XtRules> kernel = new LinkedHashMap<>();
+        for (Family f : families) {
+            XtRules was = previous.getOrDefault(f, none);
+            SortedMap<String, XtPlanner.TableDelta> d = XtPlanner.deltas(was, wanted.getOrDefault(f, none));
+            deltas.put(f.id(), d);
+            Map<String, List<Rule>> jumps = new TreeMap<>();
+            for (Map.Entry<String, Set<String>> t : XtPlanner.chainsToRead(was, d).entrySet()) {
+                List<Rule> tableJumps = new ArrayList<>();
+                for (String chain : t.getValue()) {
+                    Exec.Result r = c.exec().run(List.of(f.id(), "-w", String.valueOf(Math.max(1, c.request().lockTimeout().toSeconds())),
+                            "-t", t.getKey(), "-S", chain));
+                    if (!r.ok()) {
+                        c.say(label(c) + ": from the kernel's state (chain " + chain + " of " + f.id() + " " + t.getKey()
+                                + ", applied last, is not in the kernel)");
+                        return Optional.empty();
+                    }
+                    if (!XtRules.BUILTIN.contains(chain)) continue;
+                    List<Rule> listed = listedJumps(t.getKey(), r.stdout());
+                    List<Rule> applied = was.tables().get(t.getKey()).ownedJumps().stream().filter(x -> x.chain().equals(chain)).toList();
+                    if (!XtPlanner.sameJumpTargets(applied, listed)) {
+                        c.say(label(c) + ": from the kernel's state (the jumps from " + f.id() + " " + t.getKey() + " " + chain
+                                + " to netc's chains are not the ones applied last)");
+                        return Optional.empty();
+                    }
+                    tableJumps.addAll(listed);
+                }
+                jumps.put(t.getKey(), tableJumps);
+            }
+            kernel.put(f, XtPlanner.kernelView(was, jumps));
+        }
+        Optional<Artifact> ipset = target.find(prefix + "ipset.rules");
+        Optional<Artifact> ipsetWas = prevBundle.find(prefix + "ipset.rules");
+        boolean ipsetChanged = ipset.isPresent() && !(ipsetWas.isPresent() && ipsetWas.get().equals(ipset.get()));
+        // The kernel judges the rewritten chains in a scratch namespace before the node sees them.
+        try (NetnsThread scratch = NetnsThread.fresh()) {
+            scratch.call(() -> {
+                if (ipset.isPresent()) {
+                    Exec.Result r = c.exec().run(List.of("ipset", "restore"), ipset.get().text());
+                    if (!r.ok()) throw rejected(ipset.get(), r, IPSET_LINE, null);
+                }
+                for (Family f : families) {
+                    if (!wanted.containsKey(f)) continue;
+                    Script v = XtPlanner.validation(wanted.get(f), deltas.get(f.id()));
+                    if (v.isEmpty()) continue;
+                    Exec.Result r = c.exec().run(List.of(f.restore(), "-w", "5"), v.text());
+                    if (!r.ok()) throw rejected(target.find(f.artifact()).orElseThrow(), r, RESTORE_LINE, v);
+                }
+                return null;
+            });
+        }
+        List<Change> plan = XtPlanner.plan(deltas);
+        c.say(label(c) + ": plan for node " + target.node() + " (incremental, " + plan.size() + " changes)");
+        for (Change ch : plan) c.say("  " + ch);
+        List<Exec.Step> steps = new ArrayList<>();
+        if (ipsetChanged) steps.add(new Exec.Step(List.of("ipset", "restore"), ipset.get().text()));
+        int chains = 0;
+        for (Family f : families) {
+            Script script = XtPlanner.script(wanted.getOrDefault(f, none), kernel.get(f), Optional.of(deltas.get(f.id())));
+            if (script.isEmpty()) continue;
+            for (XtPlanner.TableDelta d : deltas.get(f.id()).values()) chains += d.added().size() + d.changed().size() + d.removed().size();
+            steps.add(restoreStep(c, f, script));
+        }
+        c.beforeCommit().run();
+        long t0 = System.nanoTime();
+        if (!steps.isEmpty()) {
+            Exec.UnitResult u = c.exec().runUnit(steps);
+            if (!u.ok()) {
+                c.say(label(c) + ": the incremental change was refused (" + steps.get(u.failedStep()).command().get(0) + ": "
+                        + u.said().strip().lines().findFirst().orElse("") + "); installing from the kernel's state instead");
+                return Optional.empty();
+            }
+        }
+        long restoreMs = (System.nanoTime() - t0) / 1_000_000;
+        destroyStaleSets(c);
+        return Optional.of(Outcome.applied("incremental, " + chains + " chains, restore " + restoreMs + " ms", Map.of()));
+    }
+
+    /** The rules of {@code iptables -S CHAIN} output that jump to netc chains. */
+    static List<Rule> listedJumps(String table, String listed) throws ApplyException {
+        StringBuilder b = new StringBuilder("*").append(table).append('\n');
+        for (String l : listed.split("\n")) if (l.startsWith("-A ")) b.append(l).append('\n');
+        b.append("COMMIT\n");
+        try {
+            return XtRules.parse(b.toString()).tables().get(table).ownedJumps();
+        } catch (RulesSyntaxException e) {
+            throw ApplyException.rejected("iptables -t " + table + " -S printed something netc cannot read: " + e.getMessage());
+        }
+    }
+
+    private static Exec.Step restoreStep(Context c, Family f, Script script) {
+        return new Exec.Step(List.of(f.restore(), "-w", String.valueOf(Math.max(1, c.request().lockTimeout().toSeconds())), "--noflush"),
+                script.text());
+    }
+
+    /**
+     * The way from the kernel's state ({@link XtPlanner.Way#SAVE}): the kernel is saved whole, the artifact is
+     * loaded into a scratch namespace and saved there, and the two are compared; a re-apply of what the kernel
+     * still holds changes nothing.
+     */
+    private Outcome fromKernel(Context c, Map<Family, XtRules> wanted) throws ApplyException {
+        Bundle target = c.target();
         Optional<Artifact> ipset = target.find(prefix + "ipset.rules");
         // iptables-save costs seconds on large rulesets (iptables-nft reads every table of the family, nft
         // tables included): the kernel is read once, and the listing recorded afterwards is the scratch
@@ -76,9 +215,9 @@ public final class XtablesApplier implements BackendApplier {
         // Loaded into a scratch namespace first: a broken artifact is refused before the node is touched, and
         // the plan compares what iptables-save prints on both sides.
         Map<Family, XtRules> loaded = loadInScratch(c, target);
-        Map<Family, Map<String, TableDelta>> deltas = new LinkedHashMap<>();
-        for (Family f : families) deltas.put(f, deltas(current.get(f), loaded.get(f)));
-        List<Change> plan = plan(deltas);
+        Map<String, SortedMap<String, XtPlanner.TableDelta>> deltas = new LinkedHashMap<>();
+        for (Family f : families) deltas.put(f.id(), XtPlanner.deltas(current.get(f), loaded.get(f)));
+        List<Change> plan = XtPlanner.plan(deltas);
         c.say(label(c) + ": plan for node " + target.node() + " (" + plan.size() + " changes)");
         for (Change ch : plan) c.say("  " + ch);
         if (c.dryRun()) {
@@ -98,10 +237,9 @@ public final class XtablesApplier implements BackendApplier {
         for (Family f : families) {
             Optional<Artifact> art = target.find(f.artifact());
             XtRules want = wanted.getOrDefault(f, new XtRules(new TreeMap<>()));
-            Script script = script(want, current.get(f), c.request().full() ? Optional.empty() : Optional.of(deltas.get(f)));
+            Script script = XtPlanner.script(want, current.get(f), c.request().full() ? Optional.empty() : Optional.of(deltas.get(f.id())));
             if (script.isEmpty()) continue;
-            steps.add(new Exec.Step(List.of(f.restore(), "-w", String.valueOf(Math.max(1, c.request().lockTimeout().toSeconds())),
-                    "--noflush"), script.text()));
+            steps.add(restoreStep(c, f, script));
             stepArtifacts.add(art.orElse(Artifact.of(f.artifact(), "")));
             stepScripts.add(script);
         }
@@ -272,132 +410,6 @@ public final class XtablesApplier implements BackendApplier {
         }
         String said = r.said().lines().filter(l -> !l.startsWith("Try `")).reduce((x, y) -> x + "; " + y).orElse("");
         return where + ": " + r.command().get(0) + " refused it: " + said;
-    }
-
-    /**
-     * How netc's part of one table differs between the node ({@code was}, as iptables-save printed it) and the
-     * artifact loaded into the scratch namespace ({@code now}, printed the same way): chains added, removed,
-     * changed and unchanged, and whether the jumps from built-in chains differ (in order). The plan says it;
-     * the restore input is made from it.
-     */
-    record TableDelta(Set<String> added, Set<String> removed, Set<String> changed, Set<String> unchanged, boolean jumpsDiffer,
-                      Map<String, List<Rule>> was, Map<String, List<Rule>> now, int jumpsWas, int jumpsNow) {
-        static TableDelta of(XtTable cur, XtTable loaded) {
-            Map<String, List<Rule>> was = cur == null ? Map.of() : cur.byChain();
-            Map<String, List<Rule>> now = loaded == null ? Map.of() : loaded.byChain();
-            Set<String> had = cur == null ? Set.of() : cur.ownedChains();
-            Set<String> has = loaded == null ? Set.of() : loaded.ownedChains();
-            Set<String> added = new TreeSet<>();
-            Set<String> removed = new TreeSet<>();
-            Set<String> changed = new TreeSet<>();
-            Set<String> unchanged = new TreeSet<>();
-            Set<String> all = new TreeSet<>(had);
-            all.addAll(has);
-            for (String ch : all) {
-                if (!had.contains(ch)) added.add(ch);
-                else if (!has.contains(ch)) removed.add(ch);
-                else if (specs(was.getOrDefault(ch, List.of())).equals(specs(now.getOrDefault(ch, List.of())))) unchanged.add(ch);
-                else changed.add(ch);
-            }
-            List<Rule> jw = cur == null ? List.of() : cur.ownedJumps();
-            List<Rule> jn = loaded == null ? List.of() : loaded.ownedJumps();
-            return new TableDelta(added, removed, changed, unchanged, !specs(jw).equals(specs(jn)), was, now, jw.size(), jn.size());
-        }
-    }
-
-    /** The deltas of every table where the node or the artifact has something of netc's. */
-    static Map<String, TableDelta> deltas(XtRules current, XtRules loaded) {
-        Set<String> names = new TreeSet<>();
-        current.tables().forEach((n, t) -> {
-            if (t.hasOwned()) names.add(n);
-        });
-        loaded.tables().forEach((n, t) -> {
-            if (t.hasOwned()) names.add(n);
-        });
-        Map<String, TableDelta> out = new TreeMap<>();
-        for (String n : names) out.put(n, TableDelta.of(current.tables().get(n), loaded.tables().get(n)));
-        return out;
-    }
-
-    /** The restore input that rewrites every netc chain (what {@code --full} does). */
-    static Script script(XtRules want, XtRules current) {
-        return script(want, current, Optional.empty());
-    }
-
-    /**
-     * The restore input that turns the kernel's netc chains into the artifact's, table by table: declare the
-     * artifact's chains (emptying them) and append their rules, replace the jumps to netc chains from built-in
-     * chains (every copy deleted, the artifact's appended: present exactly once), empty and remove netc chains
-     * the artifact no longer has. With {@code deltas}, chains the kernel already holds exactly are left out,
-     * and so are the jumps when they are the same: a change of one Service rewrites a few chains, not 40,000
-     * (iptables-restore --noflush with iptables-nft costs about 0.4 ms per chain it declares).
-     */
-    static Script script(XtRules want, XtRules current, Optional<Map<String, TableDelta>> deltas) {
-        Script s = new Script();
-        Set<String> names = new TreeSet<>(want.tables().keySet());
-        current.tables().forEach((n, t) -> {
-            if (t.hasOwned()) names.add(n);
-        });
-        for (String n : names) {
-            XtTable w = want.tables().get(n);
-            XtTable cur = current.tables().get(n);
-            Optional<TableDelta> d = deltas.map(m -> m.get(n));
-            Set<String> declared = new TreeSet<>();
-            Set<String> rewritten = new TreeSet<>();
-            if (w != null) {
-                for (String ch : w.chains().keySet()) {
-                    if (XtRules.BUILTIN.contains(ch)) continue;
-                    declared.add(ch);
-                    if (!d.map(x -> x.unchanged().contains(ch)).orElse(false)) rewritten.add(ch);
-                }
-            }
-            boolean sameJumps = cur != null && d.map(x -> !x.jumpsDiffer()).orElse(false);
-            Set<String> stale = new TreeSet<>(cur == null ? Set.of() : cur.ownedChains());
-            stale.removeAll(declared);
-            if (rewritten.isEmpty() && sameJumps && stale.isEmpty()) continue;
-            Script t = new Script();
-            t.add("*" + n, w == null ? 0 : w.line());
-            for (String ch : rewritten) t.add(":" + ch + " - [0:0]", w.chains().get(ch));
-            if (cur != null && !sameJumps) for (Rule r : cur.ownedJumps()) t.add("-D " + r.chain() + " " + r.spec());
-            if (w != null) {
-                for (Rule r : w.rules()) {
-                    boolean builtin = XtRules.BUILTIN.contains(r.chain());
-                    if (builtin ? !sameJumps : rewritten.contains(r.chain())) t.add(r.text(), r.line());
-                }
-            }
-            for (String st : stale) t.add(":" + st + " - [0:0]");
-            for (String st : stale) t.add("-X " + st);
-            t.add("COMMIT", w == null ? 0 : w.line());
-            s.addAll(t);
-        }
-        return s;
-    }
-
-    private static List<String> specs(List<Rule> rules) {
-        return rules.stream().map(r -> r.chain() + " " + r.spec()).toList();
-    }
-
-    /** Chains added, removed and changed, jumps changed: what the plan says before the restore. */
-    private List<Change> plan(Map<Family, Map<String, TableDelta>> deltas) {
-        List<Change> out = new ArrayList<>();
-        for (Family f : families) {
-            for (Map.Entry<String, TableDelta> e : deltas.get(f).entrySet()) {
-                TableDelta d = e.getValue();
-                String in = f.id() + " " + e.getKey() + " ";
-                Set<String> chains = new TreeSet<>(d.added());
-                chains.addAll(d.removed());
-                chains.addAll(d.changed());
-                for (String ch : chains) {
-                    int was = d.was().getOrDefault(ch, List.of()).size();
-                    int now = d.now().getOrDefault(ch, List.of()).size();
-                    if (d.added().contains(ch)) out.add(Change.add(in + ch, now + " rules"));
-                    else if (d.removed().contains(ch)) out.add(Change.remove(in + ch, was + " rules"));
-                    else out.add(Change.change(in + ch, now + " rules (was " + was + ")"));
-                }
-                if (d.jumpsDiffer()) out.add(Change.change(in + "jumps from built-in chains", d.jumpsNow() + " (was " + d.jumpsWas() + ")"));
-            }
-        }
-        return out;
     }
 
     /** netc's ipsets the previous bundle created and the new one does not: destroyed once nothing uses them. */

@@ -41,7 +41,7 @@ class XtRulesTest {
 
     @Test
     void replacesOwnedChainsDeletesEveryCopyOfTheJumpAndRemovesStaleChains() throws Exception {
-        Script s = XtablesApplier.script(XtRules.parse(ARTIFACT), XtRules.parse(KERNEL));
+        Script s = XtPlanner.script(XtRules.parse(ARTIFACT), XtRules.parse(KERNEL));
         assertEquals("""
                 *filter
                 :NETC-ING-NEW - [0:0]
@@ -71,8 +71,8 @@ class XtRulesTest {
         String loaded = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:NETC-ING-NEW - [0:0]\n"
                 + ":NETC-POLICY - [0:0]\n:NETC-SAME - [0:0]\n-A FORWARD -m comment --comment \"netc network policy\" -j NETC-POLICY\n"
                 + "-A NETC-ING-NEW -j RETURN\n-A NETC-POLICY -j NETC-ING-NEW\n-A NETC-SAME -j ACCEPT\nCOMMIT\n";
-        Script s = XtablesApplier.script(XtRules.parse(artifact), XtRules.parse(kernel),
-                java.util.Optional.of(XtablesApplier.deltas(XtRules.parse(kernel), XtRules.parse(loaded))));
+        Script s = XtPlanner.script(XtRules.parse(artifact), XtRules.parse(kernel),
+                java.util.Optional.of(XtPlanner.deltas(XtRules.parse(kernel), XtRules.parse(loaded))));
         assertEquals("""
                 *filter
                 :NETC-ING-NEW - [0:0]
@@ -83,8 +83,8 @@ class XtRulesTest {
                 -X NETC-ING-OLD
                 COMMIT
                 """, s.text(), "NETC-SAME and the one jump are already in place");
-        Script none = XtablesApplier.script(XtRules.parse(artifact), XtRules.parse(loaded),
-                java.util.Optional.of(XtablesApplier.deltas(XtRules.parse(loaded), XtRules.parse(loaded))));
+        Script none = XtPlanner.script(XtRules.parse(artifact), XtRules.parse(loaded),
+                java.util.Optional.of(XtPlanner.deltas(XtRules.parse(loaded), XtRules.parse(loaded))));
         assertEquals("", none.text(), "nothing to restore when the kernel holds it all");
     }
 
