@@ -38,61 +38,69 @@ public final class NftApplier implements BackendApplier {
     @Override
     public Outcome apply(Context c) throws ApplyException {
         Artifact art = artifact(c.target());
-        NftRuleset target = parse(art);
-        Set<TableId> owned = new TreeSet<>(target.tables().keySet());
-        Optional<NftRuleset> previous = Optional.empty();
-        if (c.previous().isPresent()) {
-            Optional<Artifact> p = c.previous().get().find(ARTIFACT);
-            if (p.isPresent()) {
-                try {
-                    previous = Optional.of(NftRuleset.parse(p.get().text()));
-                    owned.addAll(previous.get().tables().keySet());
-                } catch (RulesSyntaxException e) {
-                    previous = Optional.empty();
-                }
-            }
-        }
+        Optional<Artifact> prevArt = c.previous().flatMap(p -> p.find(ARTIFACT));
+        // The artifacts cut by their braces (no statement read): cheap, and what the incremental way compares.
+        Optional<NftBlocks> prevBlocks = prevArt.flatMap(p -> NftBlocks.split(p.text()));
         try (Nft nft = Nft.open(false)) {
+            boolean tablesPresent = prevBlocks.isPresent() && !prevBlocks.get().tables().isEmpty() && tablesExist(nft, prevBlocks.get().tables());
+            NftPlan.Choice choice = NftPlan.choose(new NftPlan.Facts(c.sameAsPrevious(), c.request().full(), prevArt.isPresent(),
+                    c.trustedPrevious().isPresent(), tablesPresent));
+            NftRuleset target = null;
             // Listing the tables costs seconds at 10k Services: done at most once before the change.
             SortedMap<TableId, Table> current = null;
-            if (c.sameAsPrevious() && !c.request().full()) {
-                // A re-apply: a no-op only if the kernel still lists exactly what it listed after the last apply.
-                current = list(nft, owned);
-                String nowText = NftRuleset.canonical(current);
-                Optional<String> recorded = c.trustedPrevious().isPresent()
-                        ? c.listing(c.trustedPrevious().get().digest(), LISTING) : Optional.empty();
-                if (recorded.isPresent() && recorded.get().equals(nowText)) {
-                    c.say("nftables: nothing to change (the kernel holds " + Bundle.shortDigest(c.target().digest()) + ")");
-                    return Outcome.unchanged(Map.of(LISTING, nowText));
+            Set<TableId> owned = new TreeSet<>();
+            Set<TableId> listed = new TreeSet<>();
+            switch (choice.way()) {
+                case CHECK_UNCHANGED -> {
+                    target = parse(art);
+                    owned.addAll(target.tables().keySet());
+                    current = list(nft, owned);
+                    listed.addAll(owned);
+                    String nowText = NftRuleset.canonical(current);
+                    Optional<String> recorded = c.trustedPrevious().isPresent()
+                            ? c.listing(c.trustedPrevious().get().digest(), LISTING) : Optional.empty();
+                    choice = NftPlan.afterListing(c.trustedPrevious().isPresent(), recorded, nowText);
+                    if (choice.way() == NftPlan.Way.UNCHANGED) {
+                        c.say("nftables: nothing to change (the kernel holds " + Bundle.shortDigest(c.target().digest()) + ")");
+                        return Outcome.unchanged(Map.of(LISTING, nowText));
+                    }
                 }
-                if (!c.dryRun()) c.say("nftables: whole tables (" + (c.trustedPrevious().isEmpty() ? "the last apply did not finish"
-                        : recorded.isEmpty() ? "the last apply was incremental: no listing to compare with"
-                        : "the kernel no longer holds what was applied last") + ")");
-            } else if (c.trustedPrevious().isPresent() && previous.isPresent() && !c.request().full()
-                    && tablesExist(nft, previous.get().tables().keySet())) {
-                // The state says the kernel holds the previous bundle (its apply finished, none is pending):
-                // send only the difference, without listing the tables (listing 10k Services takes seconds).
-                // Drift made by hand is not seen here: --check finds it, a re-apply or --full repairs it.
-                NftDelta.Result r = NftDelta.compute(previous.get(), target);
-                if (r.delta().isPresent()) {
-                    NftDelta.Delta d = r.delta().get();
-                    say(c, "incremental", d.changes());
-                    if (c.dryRun()) return dryRun(c, art, d.script());
-                    c.beforeCommit().run();
-                    long t0 = System.nanoTime();
-                    Nft.Result res = nft.runScript(d.script().text(), c.state().tmp());
-                    if (res.ok()) return Outcome.applied("incremental, " + d.changes().size() + " changes in a "
-                            + (System.nanoTime() - t0) / 1_000_000 + " ms transaction", Map.of());
-                    c.say("nftables: the incremental change was refused (" + firstLine(res.errors())
-                            + "); the kernel is unchanged, installing the whole tables instead");
-                } else {
-                    c.say("nftables: whole tables (" + r.whyNot() + ")");
+                case INCREMENTAL -> {
+                    // The state says the kernel holds the previous bundle (its apply finished, none is pending):
+                    // send only the difference, without listing the tables (listing 10k Services takes seconds).
+                    // Drift made by hand is not seen here: --check finds it, a re-apply or --full repairs it.
+                    NftDelta.Result r = delta(art, prevArt.get(), prevBlocks);
+                    if (r.delta().isPresent()) {
+                        NftDelta.Delta d = r.delta().get();
+                        say(c, "incremental", d.changes());
+                        if (c.dryRun()) return dryRun(c, art, d.script());
+                        c.beforeCommit().run();
+                        long t0 = System.nanoTime();
+                        Nft.Result res = nft.runScript(d.script().text(), c.state().tmp());
+                        if (res.ok()) return Outcome.applied("incremental, " + d.changes().size() + " changes in a "
+                                + (System.nanoTime() - t0) / 1_000_000 + " ms transaction", Map.of());
+                        c.say("nftables: the incremental change was refused (" + firstLine(res.errors())
+                                + "); the kernel is unchanged, installing the whole tables instead");
+                    } else {
+                        choice = NftPlan.Choice.full(r.whyNot());
+                    }
                 }
-            } else if (c.previous().isPresent() && !c.dryRun() && !c.request().full()) {
-                c.say("nftables: whole tables (" + (c.trustedPrevious().isEmpty() ? "the last apply did not finish"
-                        : "the tables applied last are gone") + ")");
+                default -> {
+                }
             }
-            if (current == null) current = list(nft, owned);
+            if (!choice.why().isEmpty() && !c.dryRun()) c.say("nftables: whole tables (" + choice.why() + ")");
+            if (target == null) target = parse(art);
+            owned.addAll(target.tables().keySet());
+            if (prevBlocks.isPresent()) {
+                owned.addAll(prevBlocks.get().tables());
+            } else if (prevArt.isPresent()) {
+                try {
+                    owned.addAll(NftRuleset.parse(prevArt.get().text()).tables().keySet());
+                } catch (RulesSyntaxException e) {
+                    // the previous copy is unreadable: only the new artifact's tables are replaced
+                }
+            }
+            if (current == null || !listed.containsAll(owned)) current = list(nft, owned);
             Script script = new Script();
             for (TableId id : owned) {
                 if (target.tables().containsKey(id) || !current.containsKey(id)) continue;
@@ -108,6 +116,34 @@ public final class NftApplier implements BackendApplier {
             if (!res.ok()) throw rejected(art, script, res);
             String mode = "full, a " + (System.nanoTime() - t0) / 1_000_000 + " ms transaction";
             return Outcome.applied(mode, Map.of(LISTING, NftRuleset.canonical(list(nft, owned))));
+        }
+    }
+
+    /**
+     * The incremental change from the previous artifact to the new one. When both cut the same way and their
+     * skeletons (top-level commands, table headers and attributes) are equal, only the objects whose text
+     * differs are read and guarded (the others are what the last apply installed, read and guarded then);
+     * otherwise both are read whole.
+     */
+    static NftDelta.Result delta(Artifact art, Artifact prev, Optional<NftBlocks> prevBlocks) throws ApplyException {
+        Optional<NftBlocks> blocks = prevBlocks.isPresent() ? NftBlocks.split(art.text()) : Optional.empty();
+        if (blocks.isPresent()) {
+            Optional<NftBlocks.Pair> p;
+            try {
+                p = NftBlocks.differing(prevBlocks.get(), blocks.get());
+            } catch (RulesSyntaxException e) {
+                throw ApplyException.rejected(art.path() + ":" + e.line() + ": " + e.getMessage());
+            }
+            if (p.isPresent()) {
+                NftGuard.check(art.path(), p.get().to());
+                return NftDelta.compute(p.get().from(), p.get().to());
+            }
+        }
+        NftRuleset target = parse(art);
+        try {
+            return NftDelta.compute(NftRuleset.parse(prev.text()), target);
+        } catch (RulesSyntaxException e) {
+            return new NftDelta.Result(Optional.empty(), "the copy of the last artifact cannot be read");
         }
     }
 

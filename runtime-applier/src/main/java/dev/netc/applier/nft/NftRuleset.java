@@ -123,13 +123,18 @@ public record NftRuleset(List<Command> commands, SortedMap<TableId, Table> table
     }
 
 
-    private static final Pattern TABLE_HEADER = Pattern.compile("table(?: (ip|ip6|inet|arp|bridge|netdev))? (\\S+)");
-    private static final Pattern OBJECT_HEADER = Pattern.compile(
+    static final Pattern TABLE_HEADER = Pattern.compile("table(?: (ip|ip6|inet|arp|bridge|netdev))? (\\S+)");
+    static final Pattern OBJECT_HEADER = Pattern.compile(
             "(chain|set|map|flowtable|counter|quota|limit|secmark|synproxy|ct helper|ct timeout|ct expectation) (\\S+)");
     private static final Pattern TABLE_COMMAND = Pattern.compile("(delete|flush|add|create|destroy) table(?: (ip|ip6|inet|arp|bridge|netdev))? (\\S+)");
 
     public static NftRuleset parse(String text) throws RulesSyntaxException {
-        Block root = new Reader(text).read();
+        return parse(text, 1);
+    }
+
+    /** Reads {@code text} whose first line is line {@code firstLine} of the file it comes from. */
+    public static NftRuleset parse(String text, int firstLine) throws RulesSyntaxException {
+        Block root = new Reader(text, firstLine).read();
         List<Command> commands = new ArrayList<>();
         Map<TableId, Table> tables = new LinkedHashMap<>();
         for (Object item : root.items) {
@@ -361,18 +366,19 @@ public record NftRuleset(List<Command> commands, SortedMap<TableId, Table> table
      */
     private static final class Reader {
         private final String s;
-        private int line = 1;
+        private int line;
 
-        Reader(String s) {
+        Reader(String s, int firstLine) {
             this.s = s;
+            this.line = firstLine;
         }
 
         Block read() throws RulesSyntaxException {
             List<Block> stack = new ArrayList<>();
-            Block root = new Block("", 1, 0);
+            Block root = new Block("", line, 0);
             stack.add(root);
             StringBuilder buf = new StringBuilder();
-            int stmtLine = 1;
+            int stmtLine = line;
             boolean started = false;
             int inline = 0;
             boolean quote = false;

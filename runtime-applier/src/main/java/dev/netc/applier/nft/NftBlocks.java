@@ -1,0 +1,203 @@
+package dev.netc.applier.nft;
+
+import dev.netc.applier.RulesSyntaxException;
+import dev.netc.applier.nft.NftRuleset.Chain;
+import dev.netc.applier.nft.NftRuleset.NSet;
+import dev.netc.applier.nft.NftRuleset.Other;
+import dev.netc.applier.nft.NftRuleset.Table;
+import dev.netc.applier.nft.NftRuleset.TableId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+
+/**
+ * An nft text cut by its braces, without reading its statements: the named objects of each table (chains,
+ * sets, maps, counters…) as spans of the text, and the rest (the top-level commands, the table headers and
+ * their own statements, whitespace and comments left out) as one skeleton text. Two artifacts are compared
+ * span by span with a string compare; only the objects whose text differs are then read by
+ * {@link NftRuleset#parse} — at 10k Services, a one-endpoint change reads two chains instead of 10 MB twice.
+ *
+ * <p>Empty ({@link #split}) for a text the cut does not understand the same way as {@link NftRuleset}'s
+ * reader (a brace that is neither a table's nor a named object's outside a statement, a comment inside a
+ * header, an object declared twice, unbalanced braces or quotes): such a text is read whole.
+ */
+public final class NftBlocks {
+    /** One named object: its table, {@code chain NAME} (or {@code set NAME}, …), its span and first line. */
+    public record Span(TableId table, String object, int start, int end, int line) {
+        String key() {
+            return table + " " + object;
+        }
+    }
+
+    private final String text;
+    private final String skeleton;
+    private final Set<TableId> tables;
+    private final Map<String, Span> objects;
+
+    private NftBlocks(String text, String skeleton, Set<TableId> tables, Map<String, Span> objects) {
+        this.text = text;
+        this.skeleton = skeleton;
+        this.tables = Collections.unmodifiableSet(new TreeSet<>(tables));
+        this.objects = Collections.unmodifiableMap(objects);
+    }
+
+    public String skeleton() {
+        return skeleton;
+    }
+
+    public Set<TableId> tables() {
+        return tables;
+    }
+
+    public Map<String, Span> objects() {
+        return objects;
+    }
+
+    /** The text of one object, as written. */
+    public String text(Span s) {
+        return text.substring(s.start(), s.end());
+    }
+
+    /** True when {@code a} in this text and {@code b} in {@code other} are the same characters. */
+    boolean same(Span a, NftBlocks other, Span b) {
+        int n = a.end() - a.start();
+        return n == b.end() - b.start() && text.regionMatches(a.start(), other.text, b.start(), n);
+    }
+
+    public static Optional<NftBlocks> split(String text) {
+        StringBuilder skel = new StringBuilder();
+        Set<TableId> tables = new TreeSet<>();
+        Map<String, Span> objects = new LinkedHashMap<>();
+        int depth = 0;
+        int line = 1;
+        int boundary = 0; // where the current statement (or header) starts, at depth 0 and 1
+        int objStart = -1;
+        int objLine = 0;
+        String objName = null;
+        TableId table = null;
+        int copied = 0; // text before this was copied to the skeleton or belongs to an object
+        boolean quote = false;
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (quote) {
+                if (c == '"') quote = false;
+                else if (c == '\n') line++;
+                continue;
+            }
+            switch (c) {
+                case '"' -> quote = true;
+                case '#' -> {
+                    // to the end of the line; outside objects, not part of the skeleton (a header cannot span it:
+                    // the newline after it starts a new statement)
+                    if (depth < 2) skel.append(text, copied, i);
+                    while (i + 1 < n && text.charAt(i + 1) != '\n') i++;
+                    if (depth < 2) copied = i + 1;
+                }
+                case '\n' -> {
+                    line++;
+                    if (depth < 2) boundary = i + 1;
+                }
+                case ';' -> {
+                    if (depth < 2) boundary = i + 1;
+                }
+                case '{' -> {
+                    if (depth == 0) {
+                        Matcher m = NftRuleset.TABLE_HEADER.matcher(NftRuleset.norm(text.substring(boundary, i)));
+                        if (!m.matches()) return Optional.empty();
+                        table = new TableId(m.group(1) == null ? "ip" : m.group(1), m.group(2));
+                        tables.add(table);
+                        depth = 1;
+                        boundary = i + 1;
+                    } else if (depth == 1) {
+                        String header = NftRuleset.norm(text.substring(boundary, i));
+                        Matcher m = NftRuleset.OBJECT_HEADER.matcher(header);
+                        if (!m.matches()) return Optional.empty();
+                        skel.append(text, copied, boundary);
+                        objStart = boundary;
+                        objLine = line;
+                        objName = header;
+                        depth = 2;
+                    } else {
+                        depth++;
+                    }
+                }
+                case '}' -> {
+                    if (depth == 0) return Optional.empty();
+                    depth--;
+                    if (depth == 1 && objStart >= 0) {
+                        Span s = new Span(table, objName, objStart, i + 1, objLine);
+                        if (objects.put(s.key(), s) != null) return Optional.empty();
+                        copied = i + 1;
+                        objStart = -1;
+                        boundary = i + 1;
+                    } else if (depth < 2) {
+                        boundary = i + 1;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        if (quote || depth != 0) return Optional.empty();
+        skel.append(text, copied, n);
+        List<String> lines = new ArrayList<>();
+        for (String l : skel.toString().split("\n")) {
+            String t = NftRuleset.norm(l);
+            if (!t.isEmpty()) lines.add(t);
+        }
+        return Optional.of(new NftBlocks(text, String.join("\n", lines), tables, objects));
+    }
+
+    /**
+     * What differs between {@code from} and {@code to}, read: the objects of each side whose text is not the
+     * same on the other (or that the other lacks), in tables with no attributes (the skeletons are equal, so
+     * the tables' own statements are too). Empty when the skeletons differ: then the whole texts are compared.
+     */
+    public static Optional<Pair> differing(NftBlocks from, NftBlocks to) throws RulesSyntaxException {
+        if (!from.skeleton.equals(to.skeleton) || !from.tables.equals(to.tables)) return Optional.empty();
+        List<Span> a = new ArrayList<>();
+        List<Span> b = new ArrayList<>();
+        for (Span s : from.objects.values()) {
+            Span t = to.objects.get(s.key());
+            if (t == null || !from.same(s, to, t)) a.add(s);
+        }
+        for (Span t : to.objects.values()) {
+            Span s = from.objects.get(t.key());
+            if (s == null || !from.same(s, to, t)) b.add(t);
+        }
+        return Optional.of(new Pair(from.read(a), to.read(b), b.size()));
+    }
+
+    /** The two partial rulesets (same table ids) and how many objects of the new text were read. */
+    public record Pair(NftRuleset from, NftRuleset to, int read) {
+    }
+
+    /** The given objects read, each at its own lines, in tables holding only them. */
+    NftRuleset read(List<Span> spans) throws RulesSyntaxException {
+        SortedMap<TableId, Table> out = new TreeMap<>();
+        for (TableId id : tables) out.put(id, new Table(id, List.of(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>()));
+        for (Span s : spans) {
+            // "table F N {" on the line before the object's own, so that the object keeps its line numbers
+            String wrapped = "table " + s.table() + " {\n" + text(s) + "\n}\n";
+            Table t = NftRuleset.parse(wrapped, s.line() - 1).tables().get(s.table());
+            Table have = out.get(s.table());
+            SortedMap<String, Chain> ch = new TreeMap<>(have.chains());
+            SortedMap<String, NSet> st = new TreeMap<>(have.sets());
+            SortedMap<String, Other> ot = new TreeMap<>(have.others());
+            ch.putAll(t.chains());
+            st.putAll(t.sets());
+            ot.putAll(t.others());
+            out.put(s.table(), new Table(s.table(), List.of(), ch, st, ot));
+        }
+        return new NftRuleset(List.of(), out);
+    }
+}

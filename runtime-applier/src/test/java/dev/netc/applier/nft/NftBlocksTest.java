@@ -1,0 +1,71 @@
+package dev.netc.applier.nft;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netc.applier.Script;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The artifact cut by braces, and the incremental change computed from the objects whose text differs. */
+class NftBlocksTest {
+    static final String A = "#!/usr/sbin/nft -f\n# netc rules for node n1\n\n" + NftDeltaTest.A.replace("\tchain svc-api {",
+            "\t# a comment { with a brace\n\tset peers {\n\t\ttype ipv4_addr\n\t\telements = { 10.0.0.1, 10.0.0.2 }\n\t}\n\n\tchain svc-api {");
+
+    @Test
+    void objectsAreSpansAndTheRestIsTheSkeleton() {
+        NftBlocks b = NftBlocks.split(A).orElseThrow();
+        assertEquals("table ip netc {\n}\ndelete table ip netc\ntable ip netc {\n}", b.skeleton(), "comments, blank lines and objects left out");
+        assertEquals(List.of("ip netc map service-ips", "ip netc chain services", "ip netc chain svc-web", "ip netc set peers", "ip netc chain svc-api"),
+                List.copyOf(b.objects().keySet()));
+        NftBlocks.Span web = b.objects().get("ip netc chain svc-web");
+        assertEquals("\tchain svc-web {\n\t\tdnat to 10.244.1.5:8080\n\t}", b.text(web));
+        assertEquals(A.lines().toList().indexOf("\tchain svc-web {") + 1, web.line());
+        assertEquals(Set.of(new NftRuleset.TableId("ip", "netc")), b.tables());
+    }
+
+    @Test
+    void anEndpointChangeReadsOnlyTheObjectsThatDifferAndGivesTheSameTransactionAsReadingEverything() throws Exception {
+        String b = A.replace("10.96.0.11 . tcp . 443 comment \"a/api\" : goto svc-api", "10.96.0.12 . tcp . 443 comment \"a/api\" : goto svc-api")
+                .replace("dnat to 10.244.1.5:8080", "dnat to 10.244.1.7:8080")
+                .replace("\tchain svc-api {", "\tchain svc-new {\n\t\tdnat to 10.244.1.9:8080\n\t}\n\n\tchain svc-api {")
+                .replace("10.0.0.1, 10.0.0.2", "10.0.0.2");
+        NftBlocks.Pair p = NftBlocks.differing(NftBlocks.split(A).orElseThrow(), NftBlocks.split(b).orElseThrow()).orElseThrow();
+        assertEquals(4, p.read(), "the map, the changed chain, the new chain and the set");
+        assertEquals(Set.of("svc-web", "svc-new"), p.to().tables().values().iterator().next().chains().keySet());
+        NftDelta.Delta partial = NftDelta.compute(p.from(), p.to()).delta().orElseThrow();
+        NftDelta.Delta whole = NftDelta.compute(NftRuleset.parse(A), NftRuleset.parse(b)).delta().orElseThrow();
+        assertEquals(whole.changes(), partial.changes());
+        assertEquals(whole.script().text(), partial.script().text());
+        for (int i = 1; i <= whole.script().size(); i++) {
+            assertEquals(whole.script().origin(i), partial.script().origin(i), "line " + i + " keeps its artifact line: " + whole.script().line(i));
+        }
+        assertTrue(whole.script().origin(3) > 0);
+    }
+
+    @Test
+    void theSameTextReadsNothing() throws Exception {
+        NftBlocks.Pair p = NftBlocks.differing(NftBlocks.split(A).orElseThrow(), NftBlocks.split(A).orElseThrow()).orElseThrow();
+        assertEquals(0, p.read());
+        assertTrue(NftDelta.compute(p.from(), p.to()).delta().orElseThrow().isEmpty());
+    }
+
+    @Test
+    void aChangeOutsideTheObjectsMeansReadingEverything() throws Exception {
+        String b = A.replace("delete table ip netc\ntable ip netc {\n", "delete table ip netc\ntable ip netc {\n\tflags dormant\n");
+        assertEquals(Optional.empty(), NftBlocks.differing(NftBlocks.split(A).orElseThrow(), NftBlocks.split(b).orElseThrow()));
+        String other = A + "table ip foreign {\n}\n";
+        assertEquals(Optional.empty(), NftBlocks.differing(NftBlocks.split(A).orElseThrow(), NftBlocks.split(other).orElseThrow()));
+    }
+
+    @Test
+    void whatTheCutDoesNotUnderstandIsLeftToTheReader() {
+        assertEquals(Optional.empty(), NftBlocks.split(A + "add element ip netc peers { 10.0.0.3 }\n"), "a brace in a top-level command");
+        assertEquals(Optional.empty(), NftBlocks.split(A + "table ip netc {\n\tchain svc-web {\n\t}\n}\n"), "an object declared twice");
+        assertEquals(Optional.empty(), NftBlocks.split(A + "table ip netc {\n"), "unbalanced");
+        assertEquals(Optional.empty(), NftBlocks.split(A.replace("chain svc-web {", "chain svc-web\n{")), "a header split over lines");
+        assertTrue(NftBlocks.split(A.replace("dnat to 10.244.1.5:8080", "dnat to 10.244.1.5:8080 comment \"} {\"")).isPresent(), "braces in strings");
+    }
+}
