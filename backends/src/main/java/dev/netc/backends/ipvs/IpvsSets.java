@@ -15,9 +15,9 @@ import java.util.TreeSet;
  * The ipsets kube-proxy's IPVS mode keeps, as {@code ipset restore} input. Sets are created with
  * {@code -exist} and flushed before they are filled, so the file can be restored again over an older one.
  */
-final class IpvsSets {
+public final class IpvsSets {
     /** Set name to its ipset type; order is the order they are written. */
-    static final Map<String, String> TYPES = types();
+    public static final Map<String, String> TYPES = types();
 
     private static Map<String, String> types() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -45,7 +45,7 @@ final class IpvsSets {
      * IPv6 sets need names of their own (ipset names are per namespace, whatever the family): {@code KUBE6-…},
      * which keeps the longest, KUBE-LOAD-BALANCER-SOURCE-CIDR, within ipset's 31 characters.
      */
-    static String name(String base, Family f) {
+    public static String name(String base, Family f) {
         return f == Family.IPV4 ? base : base.replaceFirst("^KUBE-", "KUBE6-");
     }
 
@@ -87,7 +87,7 @@ final class IpvsSets {
                 }
             }
         }
-        if (n.services(f).isEmpty() && n.clusterCIDRs(f).isEmpty()) return "";
+        if (!IpvsBackend.hasFamily(n, f)) return ""; // the same test decides whether the family's rules are written
         String family = f == Family.IPV4 ? "inet" : "inet6";
         StringBuilder b = new StringBuilder();
         members.forEach((base, entries) -> {
