@@ -75,6 +75,8 @@ class LongNamesLoadTest {
                 - to: [{podSelector: {}}]
             """.replace("POD_IP6", POD_IP6).replace("NS", NS).replace("SVC", SVC).replace("PORT", PORT).replace("POD", POD);
 
+    private static final Pattern COMMENT = Pattern.compile("--comment \"([^\"]*)\"");
+    private static final Pattern XT_CHAIN = Pattern.compile("(?m)^:(\\S+) ");
     private static final Pattern NFT_NAME = Pattern.compile("(?m)^\\t(?:chain|set|map) (\\S+) \\{");
 
     static NetworkPlan plan() {
@@ -116,6 +118,12 @@ class LongNamesLoadTest {
                 }
                 for (String f : new String[] {"iptables.rules", "ip6tables.rules"}) {
                     assertTrue(files.containsKey(dir + f), dir + f);
+                    Matcher c = COMMENT.matcher(files.get(dir + f).text());
+                    while (c.find()) {
+                        assertTrue(c.group(1).length() <= 255, "the kernel keeps 255 characters of a comment: " + c.group(1));
+                    }
+                    Matcher chains = XT_CHAIN.matcher(files.get(dir + f).text());
+                    while (chains.find()) assertTrue(chains.group(1).length() <= Names.IPTABLES_CHAIN_MAX, chains.group(1));
                     String tool = f.startsWith("ip6") ? "ip6tables-restore" : "iptables-restore";
                     NetnsTool.Result r = ns.run(files.get(dir + f).text(), tool, "--test");
                     assertEquals(0, r.exit(), dir + f + ": " + r.output());

@@ -32,6 +32,8 @@ public final class IptablesPolicyRenderer {
     static final String PEERS6 = "peers6-";
     /** The suffix of the temporary set a set is built in before it is swapped in. */
     public static final String TEMPORARY = "-t";
+    /** The comment match keeps at most 255 characters (XT_MAX_COMMENT_LEN 256 with the NUL); longer ones are cut by the kernel. */
+    private static final int COMMENT_MAX = 255;
     /** multiport takes at most 15 ports, a range counting two. */
     private static final int MULTIPORT_SLOTS = 15;
 
@@ -74,12 +76,12 @@ public final class IptablesPolicyRenderer {
         out.add("-A " + POLICY_CHAIN + " -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN");
         out.add("-A " + POLICY_CHAIN + " -m conntrack --ctstate INVALID -j DROP");
         for (PodPolicy p : pods(plan, false, f)) {
-            out.add("-A " + POLICY_CHAIN + " -s " + address(p, f) + any + " -m comment --comment \"" + p.qualifiedName()
-                    + " egress\" -j " + chain(p, false, false));
+            out.add("-A " + POLICY_CHAIN + " -s " + address(p, f) + any + " -m comment --comment \"" + PolicyChains.clip(p.qualifiedName()
+                    + " egress", COMMENT_MAX) + "\" -j " + chain(p, false, false));
         }
         for (PodPolicy p : pods(plan, true, f)) {
-            out.add("-A " + POLICY_CHAIN + " -d " + address(p, f) + any + " -m comment --comment \"" + p.qualifiedName()
-                    + " ingress\" -j " + chain(p, true, false));
+            out.add("-A " + POLICY_CHAIN + " -d " + address(p, f) + any + " -m comment --comment \"" + PolicyChains.clip(p.qualifiedName()
+                    + " ingress", COMMENT_MAX) + "\" -j " + chain(p, true, false));
         }
         Map<String, List<Cidr>> sets = PolicyChains.usedSets(plan, f);
         for (boolean ingress : new boolean[] {false, true}) {
@@ -111,7 +113,7 @@ public final class IptablesPolicyRenderer {
                     : "REJECT --reject-with icmp6-adm-prohibited";
             case TO_NETWORK_POLICY -> npChain;
         };
-        String comment = " -m comment --comment \"" + PolicyChains.clip(s.comment(), 256) + "\"";
+        String comment = " -m comment --comment \"" + PolicyChains.clip(s.comment(), COMMENT_MAX) + "\"";
         if (s.ports().isEmpty()) {
             out.add("-A " + chain + peer + comment + " -j " + target);
             return;
