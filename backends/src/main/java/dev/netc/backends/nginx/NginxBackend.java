@@ -96,6 +96,8 @@ public final class NginxBackend implements Backend {
         }
         model.put("servers", hosts);
         model.put("bucketSize", Integer.toString(bucketSize(longestHost)));
+        // the redirect names the HTTPS port when it is not the scheme's own
+        model.put("httpsPortSuffix", httpsPort(plan) == 443 ? "" : ":" + httpsPort(plan));
         model.put("catchAll", catchAll);
         List<Artifact> out = new ArrayList<>();
         out.add(Artifact.text("ingress/nginx.conf", "", render(model)));

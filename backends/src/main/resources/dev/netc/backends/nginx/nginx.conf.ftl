@@ -57,7 +57,7 @@ http {
 </#if>
 <#if h.redirect>
         location / {
-            return 308 https://$host$request_uri;
+            return 308 https://$host${httpsPortSuffix}$request_uri;
         }
 <#else>
 <#list h.routes as r>

@@ -165,6 +165,15 @@ class NginxIngressTest {
     }
 
     @Test
+    void theRedirectNamesTheHttpsPortWhenItIsNot443() {
+        String yaml = "apiVersion: netc.dev/v1alpha1\nkind: Cluster\nmetadata: {name: lab}\nspec:\n  ingress: {httpPort: 8080, httpsPort: 8443}\n"
+                + namespace("shop") + service("shop", "web", "http", "10.244.0.11") + secret("shop", "tls", pem("one.crt"), pem("one.key"))
+                + ingress("shop", "one", "one.example.com", "web", "number: 80", "tls", "");
+        String conf = nginx(yaml).get("ingress/nginx.conf").text();
+        assertTrue(server(conf, "one.example.com", "8080").contains("return 308 https://$host:8443$request_uri;"), conf);
+    }
+
+    @Test
     void listenPortsThatClashAreAPositionedError() {
         String yaml = "apiVersion: netc.dev/v1alpha1\nkind: Cluster\nmetadata: {name: lab}\nspec:\n  ingress: {httpPort: 8080, httpsPort: 8080}\n";
         Compiler.Result r = Compile.result(yaml);
