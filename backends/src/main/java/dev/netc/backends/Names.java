@@ -3,6 +3,7 @@ package dev.netc.backends;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.regex.Pattern;
 
 /**
  * The one place generated names come from, and the limits of the tools that read them. Every name is derived
@@ -70,19 +71,14 @@ public final class Names {
         return b.toString();
     }
 
-    /** Whether every character of {@code s} is one of {@code allowed} (a set of ASCII characters and ranges). */
-    static boolean plain(String s, String allowedPattern) {
-        return s.matches("[" + allowedPattern + "]*");
-    }
+    /** What an nft identifier may hold after its first letter (nft's scanner); anything else is replaced. */
+    public static final Pattern NFT_OTHER = Pattern.compile("[^A-Za-z0-9/._-]");
 
-    /** {@code s} with every character outside {@code allowedPattern} replaced by {@code _}, cut to {@code max} characters. */
-    public static String readable(String s, String allowedPattern, int max) {
-        String r = s.replaceAll("[^" + allowedPattern + "]", "_");
+    /** {@code s} with every match of {@code other} (one character each) replaced by {@code _}, cut to {@code max} characters. */
+    public static String readable(String s, Pattern other, int max) {
+        String r = other.matcher(s).replaceAll("_");
         return r.length() <= max ? r : r.substring(0, max);
     }
-
-    /** What an nft identifier may hold after its first letter (nft's scanner). */
-    public static final String NFT_CHARS = "A-Za-z0-9/._-";
 
     /**
      * The shared part of nft names in kube-proxy's nftables manner: {@code HASH8-readable} (the first 8
@@ -95,7 +91,7 @@ public final class Names {
     public static String nftBase(String key, String readable, int longestPrefix) {
         String h = hash(key);
         String shortForm = h.substring(0, SHORT_HASH) + "-" + readable;
-        if (plain(readable, NFT_CHARS) && longestPrefix + shortForm.length() <= NFT_MAX_BYTES) return shortForm;
-        return h + "-" + readable(readable, NFT_CHARS, NFT_MAX_BYTES - longestPrefix - HASH - 1);
+        if (!NFT_OTHER.matcher(readable).find() && longestPrefix + shortForm.length() <= NFT_MAX_BYTES) return shortForm;
+        return h + "-" + readable(readable, NFT_OTHER, NFT_MAX_BYTES - longestPrefix - HASH - 1);
     }
 }

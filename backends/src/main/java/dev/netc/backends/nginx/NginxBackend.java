@@ -129,8 +129,8 @@ public final class NginxBackend implements Backend {
         return m;
     }
 
-    /** The characters kept in the readable part of upstream and certificate names. */
-    static final String NAME_CHARS = "a-z0-9.-";
+    /** What the readable part of upstream and certificate names does not keep (replaced by {@code _}). */
+    static final java.util.regex.Pattern NAME_OTHER = java.util.regex.Pattern.compile("[^a-z0-9.-]");
     /** How much of the readable part is kept: certificate file names stay far below NAME_MAX with the hash. */
     static final int READABLE_MAX = 200;
 
@@ -141,7 +141,7 @@ public final class NginxBackend implements Backend {
      */
     public static String upstreamName(IngressPlan.ServiceRef r) {
         String kind = r.port() instanceof dev.netc.ir.model.PortRef.Number ? "number" : "name";
-        return Names.readable(r.namespace() + "." + r.service() + "." + r.port(), NAME_CHARS, READABLE_MAX) + "-"
+        return Names.readable(r.namespace() + "." + r.service() + "." + r.port(), NAME_OTHER, READABLE_MAX) + "-"
                 + Names.hash(Names.identity(r.namespace(), r.service(), kind, r.port().toString()));
     }
 
@@ -150,7 +150,7 @@ public final class NginxBackend implements Backend {
      * of the Secret's identity, so Secrets {@code a-b/c} and {@code a/b-c} write files of their own.
      */
     public static String certificateName(IngressPlan.SecretRef s) {
-        return Names.readable(s.namespace() + "." + s.name(), NAME_CHARS, READABLE_MAX) + "-"
+        return Names.readable(s.namespace() + "." + s.name(), NAME_OTHER, READABLE_MAX) + "-"
                 + Names.hash(Names.identity(s.namespace(), s.name()));
     }
 
