@@ -16,6 +16,9 @@ import java.util.TreeSet;
  * {@code -exist} and flushed before they are filled, so the file can be restored again over an older one.
  */
 public final class IpvsSets {
+    /** The sets' prefix (kube-proxy's), and the one of their IPv6 twins. */
+    static final String PREFIX = "KUBE-";
+    static final String PREFIX6 = "KUBE6-";
     /** Set name to its ipset type; order is the order they are written. */
     public static final Map<String, String> TYPES = types();
 
@@ -46,7 +49,9 @@ public final class IpvsSets {
      * which keeps the longest, KUBE-LOAD-BALANCER-SOURCE-CIDR, within ipset's 31 characters.
      */
     public static String name(String base, Family f) {
-        return f == Family.IPV4 ? base : base.replaceFirst("^KUBE-", "KUBE6-");
+        if (f == Family.IPV4) return base;
+        if (!base.startsWith(PREFIX)) throw new IllegalArgumentException("not a kube-proxy set: " + base);
+        return PREFIX6 + base.substring(PREFIX.length());
     }
 
     static String render(NodePlan n, Family f) {

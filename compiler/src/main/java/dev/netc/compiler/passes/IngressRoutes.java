@@ -30,7 +30,9 @@ import java.util.regex.Pattern;
  * class — or there is no IngressClass at all. Several Ingresses for one host merge; the same host, path and
  * match kind twice is a conflict: the first Ingress by namespace/name keeps the route and the other is warned.
  * Upstreams hold the Service port's ready endpoints. Paths and hosts that could break out of an nginx
- * directive are refused here, so nothing unvetted reaches the config.
+ * directive are refused here, so nothing unvetted reaches the config. Upstreams and certificates are kept by
+ * identity (namespace, Service, port; namespace, Secret), never by a joined string: the backend names them. A TLS
+ * Secret nginx could not load is an error at its field.
  */
 public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
     static final Set<String> CONTROLLERS = Set.of("k8s.io/ingress-nginx", "netc.dev/nginx");
