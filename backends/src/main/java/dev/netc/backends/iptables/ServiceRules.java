@@ -68,10 +68,10 @@ final class ServiceRules {
         String spn = s.servicePortName();
         String proto = s.protocol().lower();
         String hash = ChainNames.hash(spn + proto); // the four chains of a Service port share it
-        String svc = "KUBE-SVC-" + hash;
-        String svl = "KUBE-SVL-" + hash;
-        String ext = "KUBE-EXT-" + hash;
-        String fw = "KUBE-FW-" + hash;
+        String svc = ChainNames.SERVICE + hash;
+        String svl = ChainNames.SERVICE_LOCAL + hash;
+        String ext = ChainNames.EXTERNAL + hash;
+        String fw = ChainNames.FIREWALL + hash;
         Map<PlanEndpoint, String> sep = new TreeMap<>();
         for (PlanEndpoint e : s.reachableEndpoints()) sep.put(e, ChainNames.endpoint(spn, proto, e.hostPort()));
         String m = "-m " + proto + " -p " + proto;

@@ -22,7 +22,8 @@ import java.util.TreeSet;
  * {@code ipvs/iptables.rules} (masquerade, node ports, load-balancer source ranges, NetworkPolicy) and
  * {@code ipvs/kube-ipvs0.addresses} (the addresses to bind on the dummy interface so the node accepts them).
  *
- * <p>IPv6 goes to {@code ip6tables.rules} and to sets named {@code KUBE6-…}.
+ * <p>IPv6 goes to {@code ip6tables.rules} and to sets named {@code KUBE6-…}; each family's files are written only
+ * for a node that has the family, so every set a file matches is created by {@code ipset.rules}.
  */
 public final class IpvsBackend implements Backend {
     private final String scheduler;
@@ -81,7 +82,11 @@ public final class IpvsBackend implements Backend {
             new TreeSet<>(vss.stream().filter(v -> !isNodeAddress(n, v.address())).map(VirtualServer::address).toList())
                     .forEach(a -> addrs.append(a.asCidr().text()).append('\n'));
             out.add(Artifact.text(dir + "ipset.rules", n.name(), sets.toString()));
-            out.add(Artifact.text(dir + "iptables.rules", n.name(), IpvsIptables.render(n, Family.IPV4)));
+            // A family's rules match that family's sets, which exist only when the node has the family: an
+            // IPv6-only node gets no IPv4 file (it would name KUBE-* sets that are never created), and the reverse.
+            if (hasFamily(n, Family.IPV4)) {
+                out.add(Artifact.text(dir + "iptables.rules", n.name(), IpvsIptables.render(n, Family.IPV4)));
+            }
             if (hasFamily(n, Family.IPV6)) {
                 out.add(Artifact.text(dir + "ip6tables.rules", n.name(), IpvsIptables.render(n, Family.IPV6)));
             }

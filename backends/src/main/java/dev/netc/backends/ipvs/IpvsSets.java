@@ -15,9 +15,12 @@ import java.util.TreeSet;
  * The ipsets kube-proxy's IPVS mode keeps, as {@code ipset restore} input. Sets are created with
  * {@code -exist} and flushed before they are filled, so the file can be restored again over an older one.
  */
-final class IpvsSets {
+public final class IpvsSets {
+    /** The sets' prefix (kube-proxy's), and the one of their IPv6 twins. */
+    static final String PREFIX = "KUBE-";
+    static final String PREFIX6 = "KUBE6-";
     /** Set name to its ipset type; order is the order they are written. */
-    static final Map<String, String> TYPES = types();
+    public static final Map<String, String> TYPES = types();
 
     private static Map<String, String> types() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -45,8 +48,10 @@ final class IpvsSets {
      * IPv6 sets need names of their own (ipset names are per namespace, whatever the family): {@code KUBE6-…},
      * which keeps the longest, KUBE-LOAD-BALANCER-SOURCE-CIDR, within ipset's 31 characters.
      */
-    static String name(String base, Family f) {
-        return f == Family.IPV4 ? base : base.replaceFirst("^KUBE-", "KUBE6-");
+    public static String name(String base, Family f) {
+        if (f == Family.IPV4) return base;
+        if (!base.startsWith(PREFIX)) throw new IllegalArgumentException("not a kube-proxy set: " + base);
+        return PREFIX6 + base.substring(PREFIX.length());
     }
 
     static String render(NodePlan n, Family f) {
@@ -87,7 +92,7 @@ final class IpvsSets {
                 }
             }
         }
-        if (n.services(f).isEmpty() && n.clusterCIDRs(f).isEmpty()) return "";
+        if (!IpvsBackend.hasFamily(n, f)) return ""; // the same test decides whether the family's rules are written
         String family = f == Family.IPV4 ? "inet" : "inet6";
         StringBuilder b = new StringBuilder();
         members.forEach((base, entries) -> {

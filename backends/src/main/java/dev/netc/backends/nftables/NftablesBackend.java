@@ -2,7 +2,7 @@ package dev.netc.backends.nftables;
 
 import dev.netc.backends.Artifact;
 import dev.netc.backends.Backend;
-import dev.netc.backends.iptables.ChainNames;
+import dev.netc.backends.Names;
 import dev.netc.backends.policy.NftPolicyRenderer;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
@@ -30,6 +30,15 @@ import java.util.stream.Collectors;
  */
 public final class NftablesBackend implements Backend {
     static final String TABLE = "netc";
+    /** Chain and set name prefixes; the longest one bounds the shared part of a Service port's names. */
+    public static final String SERVICE = "service-";
+    public static final String LOCAL = "local-";
+    public static final String EXTERNAL = "external-";
+    public static final String FIREWALL = "firewall-";
+    public static final String ENDPOINT = "endpoint-";
+    public static final String AFFINITY = "affinity-";
+    static final int LONGEST_PREFIX = java.util.stream.Stream.of(SERVICE, LOCAL, EXTERNAL, FIREWALL, ENDPOINT, AFFINITY)
+            .mapToInt(String::length).max().orElseThrow();
 
     @Override
     public String name() {
@@ -54,6 +63,21 @@ public final class NftablesBackend implements Backend {
             out.add(Artifact.text("nodes/" + n.name() + "/nftables.nft", n.name(), b.toString()));
         }
         return out;
+    }
+
+    /**
+     * The part the names of a Service port's chains share: kube-proxy's {@code HASH8-ns/svc/tcp/port}, the hash of
+     * kube-proxy's key (service port name and protocol), which encodes the whole identity.
+     */
+    public static String serviceBase(ServicePortPlan s) {
+        String proto = s.protocol().lower();
+        return Names.nftBase(s.servicePortName() + proto, s.namespace() + "/" + s.serviceName() + "/" + proto + "/" + s.portName(),
+                LONGEST_PREFIX);
+    }
+
+    /** The name of the chain (and, with affinity, of the set) of one endpoint of a Service port. */
+    public static String endpointBase(ServicePortPlan s, PlanEndpoint e) {
+        return Table.endpointName(s.servicePortName(), s.protocol().lower(), s, e);
     }
 
     /** One family's table. */
@@ -148,12 +172,11 @@ public final class NftablesBackend implements Backend {
         private void service(ServicePortPlan s) {
             String spn = s.servicePortName();
             String proto = s.protocol().lower();
-            String base = ChainNames.hash(spn + proto).substring(0, 8) + "-" + s.namespace() + "/" + s.serviceName() + "/" + proto
-                    + "/" + s.portName();
-            String svc = "service-" + base;
-            String local = "local-" + base;
-            String ext = "external-" + base;
-            String fw = "firewall-" + base;
+            String base = serviceBase(s);
+            String svc = SERVICE + base;
+            String local = LOCAL + base;
+            String ext = EXTERNAL + base;
+            String fw = FIREWALL + base;
             boolean hasInternal = !s.internalEndpoints().isEmpty();
             boolean hasExternal = !s.externalEndpoints().isEmpty();
             boolean usesCluster = !s.clusterEndpoints().isEmpty() && s.usesClusterEndpoints();
@@ -221,13 +244,13 @@ public final class NftablesBackend implements Backend {
                 List<String> r = new ArrayList<>();
                 r.add(ip + " saddr " + e.ip().text() + " jump mark-for-masquerade comment " + quote("hairpin"));
                 if (s.affinitySeconds() > 0) {
-                    String set = "affinity-" + epName;
+                    String set = AFFINITY + epName;
                     sets.append("\tset ").append(set).append(" {\n\t\ttype ").append(addrType)
                             .append("\n\t\tflags dynamic,timeout\n\t\ttimeout ").append(s.affinitySeconds()).append("s\n\t}\n\n");
                     r.add("update @" + set + " { " + ip + " saddr }");
                 }
                 r.add("meta l4proto " + proto + " dnat to " + e.hostPort());
-                chain("endpoint-" + epName, r.toArray(String[]::new));
+                chain(ENDPOINT + epName, r.toArray(String[]::new));
             }
         }
 
@@ -246,25 +269,28 @@ public final class NftablesBackend implements Backend {
             if (s.affinitySeconds() > 0) {
                 for (PlanEndpoint e : eps) {
                     String epName = endpointName(spn, proto, s, e);
-                    r.add(ip + " saddr @affinity-" + epName + " goto endpoint-" + epName);
+                    r.add(ip + " saddr @" + AFFINITY + epName + " goto " + ENDPOINT + epName);
                 }
             }
             // A cascade like iptables' statistic rules: endpoint i is taken with probability 1/(n-i) of what is
             // left, which is uniform overall. Measured: an anonymous "numgen ... vmap { }" per Service makes the
             // kernel allocate one anonymous set each, and loading 10k Services took 33 s instead of 2 s.
             for (int i = 0; i < eps.size(); i++) {
-                String target = "goto endpoint-" + endpointName(spn, proto, s, eps.get(i));
+                String target = "goto " + ENDPOINT + endpointName(spn, proto, s, eps.get(i));
                 int left = eps.size() - i;
                 r.add(left > 1 ? "numgen random mod " + left + " == 0 " + target : target);
             }
             return r;
         }
 
-        /** {@code HASH8-ns/svc/tcp/port__10.244.1.10/8080}; IPv6 colons become dots (chain names allow no colon). */
-        private static String endpointName(String spn, String proto, ServicePortPlan s, PlanEndpoint e) {
-            String hash = ChainNames.hash(spn + proto + e.hostPort()).substring(0, 8);
-            return hash + "-" + s.namespace() + "/" + s.serviceName() + "/" + proto + "/" + s.portName() + "__"
-                    + e.ip().text().replace(':', '.') + "/" + e.port();
+        /**
+         * {@code HASH8-ns/svc/tcp/port__10.244.1.10/8080} (kube-proxy's nftables names; IPv6 colons become dots,
+         * chain names allow no colon), or a hash of the whole identity and a cut readable part when that would
+         * not fit nft's 255 bytes ({@link Names#nftBase}).
+         */
+        static String endpointName(String spn, String proto, ServicePortPlan s, PlanEndpoint e) {
+            return Names.nftBase(spn + proto + e.hostPort(), s.namespace() + "/" + s.serviceName() + "/" + proto + "/" + s.portName()
+                    + "__" + e.ip().text().replace(':', '.') + "/" + e.port(), LONGEST_PREFIX);
         }
     }
 }

@@ -1,16 +1,13 @@
 package dev.netc.backends.policy;
 
+import dev.netc.backends.Names;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.Protocol;
 import dev.netc.ir.plan.PodPolicy;
 import dev.netc.ir.plan.PolicyPlan;
 import dev.netc.ir.plan.PortRange;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -25,6 +22,18 @@ import java.util.stream.Collectors;
  */
 public final class IptablesPolicyRenderer {
     public static final String POLICY_CHAIN = "NETC-POLICY";
+    /** Per-pod chain prefixes (the NP ones: the NetworkPolicy part after admin rules). */
+    static final String INGRESS = "NETC-ING-";
+    static final String EGRESS = "NETC-EGR-";
+    static final String INGRESS_NP = "NETC-INGNP-";
+    static final String EGRESS_NP = "NETC-EGRNP-";
+    /** Policy peer sets: {@code peers-…} as the plan names them for IPv4, {@code peers6-…} for IPv6. */
+    static final String PEERS = "peers-";
+    static final String PEERS6 = "peers6-";
+    /** The suffix of the temporary set a set is built in before it is swapped in. */
+    public static final String TEMPORARY = "-t";
+    /** The comment match keeps at most 255 characters (XT_MAX_COMMENT_LEN 256 with the NUL); longer ones are cut by the kernel. */
+    private static final int COMMENT_MAX = 255;
     /** multiport takes at most 15 ports, a range counting two. */
     private static final int MULTIPORT_SLOTS = 15;
 
@@ -67,12 +76,12 @@ public final class IptablesPolicyRenderer {
         out.add("-A " + POLICY_CHAIN + " -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN");
         out.add("-A " + POLICY_CHAIN + " -m conntrack --ctstate INVALID -j DROP");
         for (PodPolicy p : pods(plan, false, f)) {
-            out.add("-A " + POLICY_CHAIN + " -s " + address(p, f) + any + " -m comment --comment \"" + p.qualifiedName()
-                    + " egress\" -j " + chain(p, false, false));
+            out.add("-A " + POLICY_CHAIN + " -s " + address(p, f) + any + " -m comment --comment \"" + PolicyChains.clip(p.qualifiedName()
+                    + " egress", COMMENT_MAX) + "\" -j " + chain(p, false, false));
         }
         for (PodPolicy p : pods(plan, true, f)) {
-            out.add("-A " + POLICY_CHAIN + " -d " + address(p, f) + any + " -m comment --comment \"" + p.qualifiedName()
-                    + " ingress\" -j " + chain(p, true, false));
+            out.add("-A " + POLICY_CHAIN + " -d " + address(p, f) + any + " -m comment --comment \"" + PolicyChains.clip(p.qualifiedName()
+                    + " ingress", COMMENT_MAX) + "\" -j " + chain(p, true, false));
         }
         Map<String, List<Cidr>> sets = PolicyChains.usedSets(plan, f);
         for (boolean ingress : new boolean[] {false, true}) {
@@ -104,7 +113,7 @@ public final class IptablesPolicyRenderer {
                     : "REJECT --reject-with icmp6-adm-prohibited";
             case TO_NETWORK_POLICY -> npChain;
         };
-        String comment = " -m comment --comment \"" + PolicyChains.clip(s.comment(), 256) + "\"";
+        String comment = " -m comment --comment \"" + PolicyChains.clip(s.comment(), COMMENT_MAX) + "\"";
         if (s.ports().isEmpty()) {
             out.add("-A " + chain + peer + comment + " -j " + target);
             return;
@@ -151,7 +160,7 @@ public final class IptablesPolicyRenderer {
         String family = f == Family.IPV4 ? "inet" : "inet6";
         PolicyChains.usedSets(plan, f).forEach((name, cidrs) -> {
             String real = ipsetName(name, f);
-            String tmp = real + "-t";
+            String tmp = real + TEMPORARY;
             b.append("create ").append(real).append(" hash:net family ").append(family).append(" -exist\n");
             b.append("create ").append(tmp).append(" hash:net family ").append(family).append(" -exist\n");
             b.append("flush ").append(tmp).append('\n');
@@ -168,19 +177,27 @@ public final class IptablesPolicyRenderer {
         return c.family() == Family.IPV4 ? List.of("0.0.0.0/1", "128.0.0.0/1") : List.of("::/1", "8000::/1");
     }
 
-    /** ipset names are per family and at most 31 characters: {@code peers-…} for IPv4, {@code peers6-…} for IPv6. */
+    /**
+     * ipset names are per family (one namespace for both) and at most 31 characters, with room for the
+     * temporary {@code -t}: the plan's {@code peers-<hex>} for IPv4, {@code peers6-<hex>} for IPv6 (lower case). A plan name of
+     * another shape becomes the prefix and the content hash of that name (upper case: never a plan name).
+     */
     public static String ipsetName(String set, Family f) {
-        return f == Family.IPV4 ? set : set.replaceFirst("^peers-", "peers6-");
+        String prefix = f == Family.IPV4 ? PEERS : PEERS6;
+        String rest = set.startsWith(PEERS) ? set.substring(PEERS.length()) : "";
+        if (rest.matches("[0-9a-z]+") && prefix.length() + rest.length() + TEMPORARY.length() <= Names.IPSET_MAX) {
+            return prefix + rest;
+        }
+        return prefix + Names.hash(set);
     }
 
-    /** {@code NETC-ING-} / {@code NETC-EGR-} (+ {@code NP} for the NetworkPolicy part) and a hash of the pod. */
-    static String chain(PodPolicy p, boolean ingress, boolean networkPolicyPart) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(p.qualifiedName().getBytes(StandardCharsets.UTF_8));
-            return "NETC-" + (ingress ? "ING" : "EGR") + (networkPolicyPart ? "NP-" : "-") + HexFormat.of().formatHex(d, 0, 7).toUpperCase(java.util.Locale.ROOT);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-        }
+    /**
+     * {@code NETC-ING-} / {@code NETC-EGR-} (+ {@code NP} for the NetworkPolicy part) and the content hash of the
+     * pod's identity: 25 or 27 characters, within iptables' 28.
+     */
+    public static String chain(PodPolicy p, boolean ingress, boolean networkPolicyPart) {
+        String prefix = ingress ? (networkPolicyPart ? INGRESS_NP : INGRESS) : (networkPolicyPart ? EGRESS_NP : EGRESS);
+        return prefix + Names.hash(Names.identity(p.namespace(), p.name()));
     }
 
     private static String address(PodPolicy p, Family f) {

@@ -1,5 +1,6 @@
 package dev.netc.backends.policy;
 
+import dev.netc.backends.Names;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.Protocol;
@@ -16,6 +17,13 @@ import java.util.stream.Collectors;
  * chain on the forward hook. Denials reject with "administratively prohibited" so a client learns at once.
  */
 public final class NftPolicyRenderer {
+    /** Chain prefixes: a pod's chain per direction, and its NetworkPolicy part when admin rules come first. */
+    static final String INGRESS = "pod-ingress-";
+    static final String EGRESS = "pod-egress-";
+    static final String INGRESS_NP = "pod-ingress-np-";
+    static final String EGRESS_NP = "pod-egress-np-";
+    private static final int LONGEST_PREFIX = Math.max(INGRESS_NP.length(), EGRESS_NP.length());
+
     private NftPolicyRenderer() {
     }
 
@@ -68,8 +76,14 @@ public final class NftPolicyRenderer {
         b.append("\t}\n\n");
     }
 
-    static String chain(PodPolicy p, boolean ingress, boolean networkPolicyPart) {
-        return "pod-" + (ingress ? "ingress" : "egress") + (networkPolicyPart ? "-np-" : "-") + p.qualifiedName();
+    /**
+     * {@code pod-ingress-HASH8-ns/name}: the hash of the pod's identity follows the prefix, so no prefix and
+     * namespace can read as another prefix ({@code pod-ingress-} and namespace {@code np-x} against
+     * {@code pod-ingress-np-} and namespace {@code x}); a long pod name is cut and the hash then covers it.
+     */
+    public static String chain(PodPolicy p, boolean ingress, boolean networkPolicyPart) {
+        String prefix = ingress ? (networkPolicyPart ? INGRESS_NP : INGRESS) : (networkPolicyPart ? EGRESS_NP : EGRESS);
+        return prefix + Names.nftBase(Names.identity(p.namespace(), p.name()), p.qualifiedName(), LONGEST_PREFIX);
     }
 
     private static void chains(StringBuilder b, PodPolicy p, boolean ingress, Family f, Map<String, List<Cidr>> sets) {

@@ -15,7 +15,7 @@ http {
     fastcgi_temp_path fastcgi_temp;
     uwsgi_temp_path uwsgi_temp;
     scgi_temp_path scgi_temp;
-    server_names_hash_bucket_size 128;
+    server_names_hash_bucket_size ${bucketSize};
     proxy_http_version 1.1;
     proxy_set_header Host $host;
     proxy_set_header X-Forwarded-For $remote_addr;
@@ -46,23 +46,20 @@ http {
 <#include "location.ftl">
 </#list>
     }
-<#list hosts as h>
+<#list servers as h>
 
     server {
-        listen ${httpPort};
+        listen ${h.listen};
         server_name ${h.host};
-<#if h.sslRedirect>
-        location / {
-            return 308 https://$host$request_uri;
-        }
-    }
-
-    server {
-        listen ${httpsPort} ssl;
-        server_name ${h.host};
+<#if h.certificate?has_content>
         ssl_certificate ${h.certificate}.crt;
         ssl_certificate_key ${h.certificate}.key;
 </#if>
+<#if h.redirect>
+        location / {
+            return 308 https://$host${httpsPortSuffix}$request_uri;
+        }
+<#else>
 <#list h.routes as r>
 <#include "location.ftl">
 </#list>
@@ -74,6 +71,7 @@ http {
             return 404;
 </#if>
         }
+</#if>
 </#if>
     }
 </#list>

@@ -46,6 +46,12 @@ final class ProfileKind {
                 .orElse(defaults.ingress().httpPort());
         int https = ingress.get("httpsPort").flatMap(v -> Common.portNumber(v, "httpsPort"))
                 .orElse(defaults.ingress().httpsPort());
+        if (http == https) {
+            // nginx cannot listen for plain HTTP and for TLS on one port ("duplicate listen options")
+            SourcePos at = ingress.get("httpsPort").or(() -> ingress.get("httpPort")).map(Val::pos).orElse(ingress.anchor());
+            dc.error(DiagnosticCode.NETC025, at, "ingress httpsPort " + https + " is also the httpPort: HTTP and HTTPS"
+                    + " need ports of their own");
+        }
         if (dc.failed()) return Optional.empty();
         return Optional.of(new ClusterProfile(meta.build(dc), serviceCIDRs, clusterCIDRs, dnsDomain, nodes,
                 proxyOptions, new ClusterProfile.IngressListen(http, https)));

@@ -30,7 +30,9 @@ import java.util.regex.Pattern;
  * class — or there is no IngressClass at all. Several Ingresses for one host merge; the same host, path and
  * match kind twice is a conflict: the first Ingress by namespace/name keeps the route and the other is warned.
  * Upstreams hold the Service port's ready endpoints. Paths and hosts that could break out of an nginx
- * directive are refused here, so nothing unvetted reaches the config.
+ * directive are refused here, so nothing unvetted reaches the config. Upstreams and certificates are kept by
+ * identity (namespace, Service, port; namespace, Secret), never by a joined string: the backend names them. A TLS
+ * Secret nginx could not load is an error at its field.
  */
 public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
     static final Set<String> CONTROLLERS = Set.of("k8s.io/ingress-nginx", "netc.dev/nginx");
@@ -49,12 +51,13 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
             if (ic.isDefault() && defaultClass.isEmpty()) defaultClass = Optional.of(ic.meta().name());
         }
         boolean servesClassless = c.ingressClasses().isEmpty() || defaultClass.isPresent();
-        Map<String, IngressPlan.Upstream> upstreams = new TreeMap<>();
+        Map<IngressPlan.ServiceRef, IngressPlan.Upstream> upstreams = new TreeMap<>();
         Map<String, List<IngressPlan.Route>> routes = new TreeMap<>();
-        Map<String, String> certOf = new TreeMap<>();
-        Map<String, IngressPlan.Certificate> certs = new TreeMap<>();
+        Map<String, IngressPlan.SecretRef> certOf = new TreeMap<>();
+        Map<IngressPlan.SecretRef, IngressPlan.Certificate> certs = new TreeMap<>();
         Map<String, String> routeOwner = new TreeMap<>();
-        Optional<String> defaultUpstream = Optional.empty();
+        Map<IngressPlan.SecretRef, Boolean> pemChecked = new TreeMap<>();
+        Optional<IngressPlan.ServiceRef> defaultUpstream = Optional.empty();
         Set<String> noRedirect = new TreeSet<>();
         String defaultOwner = "";
         for (Ingress ing : c.ingresses()) {
@@ -64,7 +67,7 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
             Options opt = options(ing, diagnostics);
             if (opt == null) continue;
             if (ing.defaultBackend().isPresent()) {
-                String up = upstream(plan, ing.meta().namespace(), ing.defaultBackend().get(), upstreams);
+                IngressPlan.ServiceRef up = upstream(plan, ing.meta().namespace(), ing.defaultBackend().get(), upstreams);
                 if (defaultUpstream.isEmpty()) {
                     defaultUpstream = Optional.of(up);
                     defaultOwner = who;
@@ -80,7 +83,8 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
                             + tls.secretName() + " is not in the input (a kubernetes.io/tls Secret is needed)");
                     continue;
                 }
-                String name = ing.meta().namespace() + "-" + tls.secretName();
+                IngressPlan.SecretRef name = new IngressPlan.SecretRef(ing.meta().namespace(), tls.secretName());
+                if (!pemChecked.computeIfAbsent(name, k -> loadable(secret.get(), diagnostics))) continue;
                 certs.put(name, new IngressPlan.Certificate(name, secret.get().certificatePem(), secret.get().privateKeyPem()));
                 for (String h : tls.hosts()) certOf.putIfAbsent(h, name);
             }
@@ -107,7 +111,7 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
                         continue;
                     }
                     routeOwner.put(key, who);
-                    String up = upstream(plan, ing.meta().namespace(), p.backend(), upstreams);
+                    IngressPlan.ServiceRef up = upstream(plan, ing.meta().namespace(), p.backend(), upstreams);
                     routes.computeIfAbsent(host, k -> new ArrayList<>()).add(new IngressPlan.Route(path, exact, up, who,
                             opt.rewrite, opt.https, opt.bodySize, opt.allow));
                     if (!opt.sslRedirect) noRedirect.add(host);
@@ -119,7 +123,7 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
             List<IngressPlan.Route> sorted = new ArrayList<>(rs);
             sorted.sort(Comparator.comparing((IngressPlan.Route r) -> !r.exact())
                     .thenComparing(r -> -r.path().length()).thenComparing(IngressPlan.Route::path));
-            Optional<String> cert = Optional.ofNullable(certOf.get(host));
+            Optional<IngressPlan.SecretRef> cert = Optional.ofNullable(certOf.get(host));
             hosts.add(new IngressPlan.VirtualHost(host, sorted, cert, cert.isPresent() && !noRedirect.contains(host)));
         });
         return plan.withIngress(new IngressPlan(hosts, List.copyOf(upstreams.values()), defaultUpstream,
@@ -192,13 +196,35 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
         return false;
     }
 
+    /**
+     * Whether nginx can load the Secret's certificate and key (PEM, X.509, an unencrypted key that belongs to
+     * the certificate); each problem is an error at the field that holds it.
+     */
+    private static boolean loadable(TlsSecret secret, Diagnostics diagnostics) {
+        String who = "Secret " + secret.meta().namespace() + "/" + secret.meta().name();
+        TlsPem.Result cert = TlsPem.certificate(secret.certificatePem());
+        cert.problem().ifPresent(p -> diagnostics.error(DiagnosticCode.NETC037, field(secret, "tls.crt"),
+                "tls.crt of " + who + " " + p + ": nginx could not load it"));
+        Optional<String> key = TlsPem.key(secret.privateKeyPem(), cert.certificate());
+        key.ifPresent(p -> diagnostics.error(DiagnosticCode.NETC037, field(secret, "tls.key"),
+                "tls.key of " + who + " " + p + ": nginx could not load it"));
+        return cert.problem().isEmpty() && key.isEmpty();
+    }
+
+    /** Where a Secret's key was written: stringData wins over data, as the API server merges them. */
+    private static dev.netc.ir.SourcePos field(TlsSecret secret, String key) {
+        return secret.meta().fields().containsKey("stringData." + key) ? secret.meta().at("stringData." + key)
+                : secret.meta().at("data." + key);
+    }
+
     private static String quote(String s) {
         return "\"" + s.replaceAll("[^\\x20-\\x7e]", "?") + "\"";
     }
 
     /** The upstream of a Service port (by number or name): its ready endpoints, or none (answered with 503). */
-    private static String upstream(NetworkPlan plan, String ns, Ingress.Backend b, Map<String, IngressPlan.Upstream> out) {
-        String name = ns + "-" + b.serviceName() + "-" + b.port();
+    private static IngressPlan.ServiceRef upstream(NetworkPlan plan, String ns, Ingress.Backend b,
+                                                   Map<IngressPlan.ServiceRef, IngressPlan.Upstream> out) {
+        IngressPlan.ServiceRef name = new IngressPlan.ServiceRef(ns, b.serviceName(), b.port());
         if (out.containsKey(name)) return name;
         List<String> servers = new ArrayList<>();
         Optional<Service> svc = plan.cluster().service(ns, b.serviceName());

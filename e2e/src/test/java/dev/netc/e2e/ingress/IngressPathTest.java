@@ -187,6 +187,18 @@ class IngressPathTest {
     @org.junit.jupiter.api.Test
     void tlsHostsRedirectPlainHttpAndServeTheirCertificateBySni() throws Exception {
         assertEquals("308", get("shop.example.com", "/x"), "plain HTTP to a TLS host is redirected");
+        assertEquals("root", https("shop.example.com"));
+    }
+
+    /** ssl-redirect "false" turns off the redirect only: plain HTTP and HTTPS both reach the backend. */
+    @org.junit.jupiter.api.Test
+    void sslRedirectFalseServesHttpAndHttps() throws Exception {
+        assertEquals("foo", get("both.example.test", "/x"), "plain HTTP is served, not redirected");
+        assertEquals("foo", https("both.example.test"), "HTTPS is still served, by the host's own server");
+    }
+
+    /** The backend that answers GET / over TLS on port 8443 with SNI {@code host}; the certificate must be shop.example.com's. */
+    private String https(String host) throws Exception {
         javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
         javax.net.ssl.TrustManager trustAll = new javax.net.ssl.X509TrustManager() {
             @Override
@@ -209,22 +221,22 @@ class IngressPathTest {
             return x;
         });
         plain.connect(new InetSocketAddress("127.0.0.1", 8443), 2000);
-        try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(plain, "shop.example.com", 8443, true)) {
+        try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(plain, host, 8443, true)) {
             javax.net.ssl.SSLParameters p = tls.getSSLParameters();
-            p.setServerNames(List.of(new javax.net.ssl.SNIHostName("shop.example.com")));
+            p.setServerNames(List.of(new javax.net.ssl.SNIHostName(host)));
             tls.setSSLParameters(p);
             tls.setSoTimeout(3000);
             tls.startHandshake();
             java.security.cert.X509Certificate cert = (java.security.cert.X509Certificate) tls.getSession().getPeerCertificates()[0];
             assertEquals("CN=shop.example.com", cert.getSubjectX500Principal().getName());
-            tls.getOutputStream().write("GET / HTTP/1.0\r\nHost: shop.example.com\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            tls.getOutputStream().write(("GET / HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             BufferedReader in = new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("HTTP/1.1 200 OK", in.readLine());
             String line;
             while ((line = in.readLine()) != null && !line.isEmpty()) {
                 // headers
             }
-            assertEquals("root", in.readLine());
+            return in.readLine();
         }
     }
 
