@@ -51,6 +51,15 @@ public final class Text {
         return escape(s, Integer.MAX_VALUE, false, true, false);
     }
 
+    /**
+     * A file name where a diagnostic names its position ({@code file:line:col: ...}): {@link #escape}d, and a colon
+     * as {@code \}{@code u003a} too, so that the first {@code :line:col: } of a diagnostic line is always the real
+     * position, whatever the name holds.
+     */
+    public static String fileName(String s) {
+        return s.indexOf(':') < 0 ? escape(s) : escape(s).replace(":", "\\u003a");
+    }
+
     /** {@code "value"} for a message: escaped, {@code "} as {@code \"}, cut after {@link #MAX_SHOWN} code points. */
     public static String quote(String s) {
         return quote(s, MAX_SHOWN);

@@ -113,6 +113,13 @@ class TextTest {
     }
 
     @Test
+    void fileNamesCannotForgeAPosition() {
+        assertEquals("a\\u003a1\\u003a1\\u003a error[NETC001]\\u003a x\\nb.yaml", Text.fileName("a:1:1: error[NETC001]: x\nb.yaml"));
+        assertEquals("/tmp/in.yaml", Text.fileName("/tmp/in.yaml"));
+        assertEquals(new SourcePos("a:1:1: b", 2, 3).toString(), "a\\u003a1\\u003a1\\u003a b:2:3");
+    }
+
+    @Test
     void sanitizeEscapesWhatIsUnsafeAndKeepsBackslashes() {
         assertEquals("value \"a\\\\b\" at x\\nfile:1:1: error", Text.sanitize("value " + Text.quote("a\\b") + " at x\nfile:1:1: error"));
     }

@@ -67,11 +67,11 @@ public final class IptablesPolicyRenderer {
         out.add("-A " + POLICY_CHAIN + " -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN");
         out.add("-A " + POLICY_CHAIN + " -m conntrack --ctstate INVALID -j DROP");
         for (PodPolicy p : pods(plan, false, f)) {
-            out.add("-A " + POLICY_CHAIN + " -s " + address(p, f) + any + " -m comment --comment \"" + p.qualifiedName()
+            out.add("-A " + POLICY_CHAIN + " -s " + address(p, f) + any + " -m comment --comment \"" + dev.netc.ir.Text.escape(p.qualifiedName())
                     + " egress\" -j " + chain(p, false, false));
         }
         for (PodPolicy p : pods(plan, true, f)) {
-            out.add("-A " + POLICY_CHAIN + " -d " + address(p, f) + any + " -m comment --comment \"" + p.qualifiedName()
+            out.add("-A " + POLICY_CHAIN + " -d " + address(p, f) + any + " -m comment --comment \"" + dev.netc.ir.Text.escape(p.qualifiedName())
                     + " ingress\" -j " + chain(p, true, false));
         }
         Map<String, List<Cidr>> sets = PolicyChains.usedSets(plan, f);
