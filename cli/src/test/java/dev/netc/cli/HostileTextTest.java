@@ -333,6 +333,14 @@ class HostileTextTest {
                 assertEquals(Netc.EXIT_INPUT_ERRORS, r.exit(), r.err());
                 checkClean(r, in);
                 checkJson(compile(in, "--format", "json"), r, in, Text.quote(h));
+                // and a file that compiles: its name is in netc-manifest.json
+                Path ok = write(h + ".yaml", manifest(Map.of()));
+                Run accepted = compile(ok);
+                assertEquals(0, accepted.exit(), accepted.err());
+                checkClean(accepted, ok);
+                JsonNode manifest = new ObjectMapper().readTree(accepted.files().get("netc-manifest.json"));
+                assertTrue(manifest.get("inputs").findValuesAsText("path").stream().anyMatch(p -> p.endsWith(h + ".yaml")),
+                        manifest.toString());
             }));
         }
         return tests.stream();
