@@ -8,6 +8,7 @@ import dev.netc.compiler.InputLoader;
 import dev.netc.compiler.InputSource;
 import dev.netc.ir.Diagnostic;
 import dev.netc.ir.Diagnostics;
+import dev.netc.ir.Text;
 import dev.netc.ir.plan.NetworkPlan;
 import dev.netc.ir.plan.NodePlan;
 import java.io.IOException;
@@ -73,7 +74,7 @@ final class CompileCommand implements Callable<Integer> {
             var b = registry.byName(name.trim());
             if (b.isEmpty()) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "unknown backend '" + name + "' (known: " + String.join(", ", registry.names()) + ")");
+                        "unknown backend " + Text.quote(name) + " (known: " + String.join(", ", registry.names()) + ")");
             }
             chosen.add(b.get());
         }
@@ -125,11 +126,11 @@ final class CompileCommand implements Callable<Integer> {
         try {
             new OutputWriter().write(out, files);
         } catch (IOException e) {
-            err.println("netc: cannot write " + out + ": " + e.getMessage());
+            err.println("netc: cannot write " + Text.escape(out.toString()) + ": " + Text.sanitize(String.valueOf(e.getMessage())));
             return Netc.EXIT_OUTPUT;
         }
         if (format == DiagnosticPrinter.Format.text) {
-            err.println("netc: wrote " + files.size() + " files to " + out);
+            err.println("netc: wrote " + files.size() + " files to " + Text.escape(out.toString()));
         }
         return Netc.EXIT_OK;
     }

@@ -7,6 +7,7 @@ import dev.netc.compiler.frontend.YamlNode;
 import dev.netc.compiler.frontend.dsl.ModelToDsl;
 import dev.netc.compiler.frontend.dsl.YamlWriter;
 import dev.netc.ir.Diagnostics;
+import dev.netc.ir.Text;
 import dev.netc.ir.model.Cluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +74,7 @@ final class ConvertCommand implements Callable<Integer> {
         try {
             Files.writeString(outFile, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            err.println("netc: cannot write " + outFile + ": " + e.getMessage());
+            err.println("netc: cannot write " + Text.escape(outFile.toString()) + ": " + Text.sanitize(String.valueOf(e.getMessage())));
             return Netc.EXIT_OUTPUT;
         }
         return Netc.EXIT_OK;

@@ -1,6 +1,8 @@
 package dev.netc.cli;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +11,12 @@ import dev.netc.ir.Severity;
 import java.io.PrintWriter;
 import java.util.List;
 
-/** Prints diagnostics as compiler lines (stderr) or as one JSON document (stdout). */
+/**
+ * Prints diagnostics as compiler lines (stderr) or as one JSON document (stdout). A line is {@link Diagnostic#render}:
+ * the file name escaped, the message one printable line. The JSON keeps the file name as it is (a program reads it)
+ * and writes every character outside ASCII as a {@code \}{@code u} escape, so the document is valid JSON and shows
+ * nothing raw on a terminal either.
+ */
 final class DiagnosticPrinter {
     enum Format { text, json }
 
@@ -26,7 +33,8 @@ final class DiagnosticPrinter {
         long warnings = count(diagnostics, Severity.WARNING);
         long notes = count(diagnostics, Severity.NOTE);
         if (format == Format.json) {
-            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectMapper m = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+                    .enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
             ObjectNode root = m.createObjectNode();
             ArrayNode arr = root.putArray("diagnostics");
             for (Diagnostic d : diagnostics) {
@@ -41,7 +49,11 @@ final class DiagnosticPrinter {
             root.put("errors", errors);
             root.put("warnings", warnings);
             root.put("notes", notes);
-            out.println(root.toPrettyString());
+            try {
+                out.println(m.writeValueAsString(root));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("a JSON tree that cannot be written", e);
+            }
             return;
         }
         for (Diagnostic d : diagnostics) {

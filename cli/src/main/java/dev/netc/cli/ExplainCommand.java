@@ -7,6 +7,7 @@ import dev.netc.compiler.PolicyEvaluator;
 import dev.netc.ir.Diagnostics;
 import dev.netc.ir.IpAddress;
 import dev.netc.ir.Protocol;
+import dev.netc.ir.Text;
 import dev.netc.ir.model.Cluster;
 import dev.netc.ir.model.Pod;
 import java.io.PrintWriter;
@@ -52,7 +53,7 @@ final class ExplainCommand implements Callable<Integer> {
             if (port < 1 || port > 65535 || pp.length > 2) throw new IllegalArgumentException();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "PORT/PROTO must look like 80/TCP (protocols: TCP, UDP, SCTP), not '" + portProto + "'");
+                    "PORT/PROTO must look like 80/TCP (protocols: TCP, UDP, SCTP), not " + Text.quote(portProto));
         }
         Diagnostics d = new Diagnostics();
         List<InputSource> sources = new InputLoader(System.in).load(inputs, d);
@@ -67,7 +68,8 @@ final class ExplainCommand implements Callable<Integer> {
         PolicyEvaluator.Verdict v = new PolicyEvaluator(cluster).evaluate(src, dst, port, protocol);
         out.println(describe(cluster, from, src) + " -> " + describe(cluster, to, dst) + " " + protocol + "/" + port
                 + ": " + (v.allowed() ? "allowed" : "denied"));
-        v.reasons().forEach(r -> out.println("  " + r));
+        // The reasons name policies and pods: user text, kept to one printable line each.
+        v.reasons().forEach(r -> out.println("  " + Text.sanitize(r)));
         return Netc.EXIT_OK;
     }
 
@@ -81,13 +83,13 @@ final class ExplainCommand implements Callable<Integer> {
             if (pod.isPresent() && !pod.get().ips().isEmpty()) return pod.get().ips().get(0);
         }
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "'" + what + "' is neither an IP address nor a pod (namespace/name) of the input");
+                Text.quote(what) + " is neither an IP address nor a pod (namespace/name) of the input");
     }
 
     private static String describe(Cluster cluster, String given, IpAddress ip) {
         return IpAddress.tryParse(given).isPresent() ? cluster.pods().stream()
                 .filter(p -> !p.hostNetwork() && p.ips().contains(ip)).findFirst()
-                .map(p -> p.meta().qualifiedName() + " (" + ip + ")").orElse(ip.toString())
-                : given + " (" + ip + ")";
+                .map(p -> Text.escape(p.meta().qualifiedName()) + " (" + ip + ")").orElse(ip.toString())
+                : Text.escape(given) + " (" + ip + ")";
     }
 }

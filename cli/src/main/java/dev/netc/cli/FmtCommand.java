@@ -4,6 +4,7 @@ import dev.netc.compiler.frontend.dsl.DslFormatter;
 import dev.netc.ir.DiagnosticCode;
 import dev.netc.ir.Diagnostics;
 import dev.netc.ir.SourcePos;
+import dev.netc.ir.Text;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -52,7 +53,8 @@ final class FmtCommand implements Callable<Integer> {
             boolean changed = !formatted.get().equals(text.get());
             if (check) {
                 if (changed) {
-                    err.println("netc: " + file + " is not in canonical form (netc fmt --write " + file + ")");
+                    String shown = Text.escape(file.toString());
+                    err.println("netc: " + shown + " is not in canonical form (netc fmt --write " + shown + ")");
                     unformatted = true;
                 }
             } else if (write) {
@@ -89,7 +91,7 @@ final class FmtCommand implements Callable<Integer> {
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return true;
         } catch (IOException e) {
-            err.println("netc: cannot write " + file + ": " + e.getMessage());
+            err.println("netc: cannot write " + Text.escape(file.toString()) + ": " + Text.sanitize(String.valueOf(e.getMessage())));
             return false;
         }
     }

@@ -24,7 +24,9 @@ final class Manifest {
     /** @param artifacts each artifact with the name of the backend that wrote it */
     static Artifact build(List<InputSource> inputs, String modelDigest, List<String> nodes,
                           List<Map.Entry<String, Artifact>> artifacts) {
-        ObjectMapper m = new ObjectMapper();
+        // Input paths are user text: non-ASCII as JSON escapes, so a person reading the file sees nothing raw.
+        ObjectMapper m = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII).build();
         ObjectNode root = m.createObjectNode();
         root.put("format", FORMAT);
         ArrayNode in = root.putArray("inputs");
@@ -45,7 +47,11 @@ final class Manifest {
             o.put("sha256", sha256(e.getValue().content()));
             o.put("size", e.getValue().content().length);
         });
-        return Artifact.text(PATH, "", root.toPrettyString() + "\n");
+        try {
+            return Artifact.text(PATH, "", m.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree that cannot be written", e);
+        }
     }
 
     static String sha256(byte[] data) {

@@ -1,5 +1,6 @@
 package dev.netc.cli;
 
+import dev.netc.ir.Text;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,9 +36,16 @@ public final class Netc implements Runnable {
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // Only netc's own bugs get here: input mistakes are diagnostics. Say so, keep the trace out of sight.
-            commandLine.getErr().println("netc: internal error: " + e);
+            commandLine.getErr().println("netc: internal error: " + Text.sanitize(String.valueOf(e)));
             if (System.getenv("NETC_DEBUG") != null) e.printStackTrace(commandLine.getErr());
             return EXIT_INTERNAL;
+        });
+        // picocli's usage messages quote the arguments they refuse: escaped, like every echo of user text.
+        cl.setParameterExceptionHandler((ex, rest) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println(c.getColorScheme().errorText(Text.sanitize(String.valueOf(ex.getMessage()))));
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) c.usage(c.getErr(), c.getColorScheme());
+            return c.getCommandSpec().exitCodeOnInvalidInput();
         });
         int code = cl.execute(args);
         out.flush();

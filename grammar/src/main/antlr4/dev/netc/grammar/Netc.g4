@@ -316,7 +316,9 @@ RANGE : DIGITS '-' DIGITS ;
 NUMBER : DIGITS ;
 WILDCARD : '*.' [a-zA-Z0-9] [a-zA-Z0-9.-]* ;
 NAME : [a-zA-Z0-9_] [a-zA-Z0-9._-]* ;
-STRING : '"' (~["\\\r\n] | '\\' ["\\nrt])* '"' ;
+// Escapes: \\ \" \n \r \t, and \\u with four hex digits for any other UTF-16 unit (what netc writes for a
+// control, format or separator character, so that no output of netc shows one raw).
+STRING : '"' (~["\\\r\n] | '\\' ["\\nrt] | '\\u' HEX HEX HEX HEX)* '"' ;
 // A string with no closing quote on its line, or a bad escape: one token, so the parser reports it once.
 BAD_STRING : '"' (~["\\\r\n] | '\\' ~[\r\n])* '"'? ;
 ARROW : '->' ;

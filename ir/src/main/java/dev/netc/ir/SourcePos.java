@@ -2,7 +2,10 @@ package dev.netc.ir;
 
 import java.util.Objects;
 
-/** A place in an input file, 1-based. Line 0 means "the whole file" (no finer position is known). */
+/**
+ * A place in an input file, 1-based. Line 0 means "the whole file" (no finer position is known). The file name is
+ * kept as given; {@link #toString} shows it escaped ({@link Text#fileName}), as it is user text.
+ */
 public record SourcePos(String file, int line, int column) implements Comparable<SourcePos> {
     public SourcePos {
         Objects.requireNonNull(file, "file");
@@ -23,6 +26,7 @@ public record SourcePos(String file, int line, int column) implements Comparable
 
     @Override
     public String toString() {
-        return line <= 0 ? file : file + ":" + line + ":" + column;
+        String f = Text.fileName(file);
+        return line <= 0 ? f : f + ":" + line + ":" + column;
     }
 }

@@ -75,7 +75,7 @@ public final class NginxBackend implements Backend {
                 if (r.exact() && r.path().endsWith("/") && !bare.isEmpty() && !claimed.contains(bare)) {
                     claimed.add(bare);
                     Map<String, Object> fb = new LinkedHashMap<>();
-                    fb.putAll(Map.of("kind", "no route for", "path", bare, "origin", r.origin(), "upstream", "",
+                    fb.putAll(Map.of("kind", "no route for", "path", dev.netc.ir.Text.escape(bare), "origin", dev.netc.ir.Text.escape(r.origin()), "upstream", "",
                             "hasServers", false, "fallback", true, "locations", List.of("= " + bare)));
                     fb.putAll(Map.of("scheme", "http", "rewrite", "", "bodySize", "", "allow", List.of()));
                     routes.add(fb);
@@ -176,8 +176,8 @@ public final class NginxBackend implements Backend {
     private static Map<String, Object> route(IngressPlan.Route r, Set<String> live, Set<String> exactPaths) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", r.exact() ? "Exact" : "Prefix");
-        m.put("path", r.path());
-        m.put("origin", r.origin());
+        m.put("path", dev.netc.ir.Text.escape(r.path())); // only the "# ..." comment line shows path and origin
+        m.put("origin", dev.netc.ir.Text.escape(r.origin()));
         m.put("upstream", upstreamName(r.upstream()));
         m.put("hasServers", live.contains(upstreamName(r.upstream())));
         m.put("fallback", false);

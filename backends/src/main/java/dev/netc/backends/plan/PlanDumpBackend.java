@@ -3,6 +3,7 @@ package dev.netc.backends.plan;
 import dev.netc.backends.Artifact;
 import dev.netc.backends.Backend;
 import dev.netc.ir.LabelSelector;
+import dev.netc.ir.Text;
 import dev.netc.ir.model.Cluster;
 import dev.netc.ir.model.ClusterProfile;
 import dev.netc.ir.model.ContainerPort;
@@ -34,7 +35,8 @@ import java.util.stream.Collectors;
 /**
  * {@code plan.txt}: the resolved model and every node's decisions as stable, line-oriented text. It is what a
  * reviewer reads to see what netc understood (allocated addresses, endpoints, per-node service tables) before
- * reading the rulesets.
+ * reading the rulesets. Every user value in it goes through {@link Text}: a value is one field of one line, whatever
+ * it holds, so the text a reviewer reads cannot be forged by the manifest.
  */
 public final class PlanDumpBackend implements Backend {
     @Override
@@ -54,60 +56,60 @@ public final class PlanDumpBackend implements Backend {
 
     private static void model(StringBuilder b, Cluster c) {
         ClusterProfile p = c.profile();
-        b.append("\ncluster ").append(p.meta().name()).append('\n');
+        b.append("\ncluster ").append(t(p.meta().name())).append('\n');
         b.append("  serviceCIDRs ").append(list(p.serviceCIDRs())).append('\n');
         b.append("  clusterCIDRs ").append(list(p.clusterCIDRs())).append('\n');
-        b.append("  dnsDomain ").append(p.dnsDomain()).append('\n');
+        b.append("  dnsDomain ").append(t(p.dnsDomain())).append('\n');
         b.append("  proxy masqueradeAll=").append(p.proxy().masqueradeAll()).append(" nodePortAddresses=")
                 .append(p.proxy().nodePortAddresses().isEmpty() ? "<all>" : list(p.proxy().nodePortAddresses()))
                 .append('\n');
         b.append("  ingress http=").append(p.ingress().httpPort()).append(" https=").append(p.ingress().httpsPort())
                 .append('\n');
         for (Namespace ns : c.namespaces()) {
-            b.append("\nnamespace ").append(ns.meta().name()).append(labels(ns.meta().labels())).append('\n');
+            b.append("\nnamespace ").append(t(ns.meta().name())).append(labels(ns.meta().labels())).append('\n');
         }
         for (Node n : c.nodes()) {
-            b.append("\nnode ").append(n.name()).append(" addresses=").append(list(n.addresses()))
+            b.append("\nnode ").append(t(n.name())).append(" addresses=").append(list(n.addresses()))
                     .append(" podCIDRs=").append(list(n.podCIDRs())).append(labels(n.meta().labels())).append('\n');
         }
         for (Workload w : c.workloads()) {
-            b.append("\nworkload ").append(w.workloadKind()).append(' ').append(w.meta().qualifiedName())
-                    .append(" replicas=").append(w.replicas()).append(" selector=").append(w.selector())
+            b.append("\nworkload ").append(w.workloadKind()).append(' ').append(t(w.meta().qualifiedName()))
+                    .append(" replicas=").append(w.replicas()).append(" selector=").append(e(String.valueOf(w.selector())))
                     .append(" ports=").append(ports(w.template().ports())).append('\n');
         }
         for (Pod pod : c.pods()) pod(b, pod);
         for (Service s : c.services()) service(b, s);
         for (NetworkPolicy np : c.networkPolicies()) policy(b, np);
         for (IngressClass ic : c.ingressClasses()) {
-            b.append("\ningressclass ").append(ic.meta().name()).append(" controller=").append(ic.controller())
+            b.append("\ningressclass ").append(t(ic.meta().name())).append(" controller=").append(t(ic.controller()))
                     .append(ic.isDefault() ? " default" : "").append('\n');
         }
         for (Ingress i : c.ingresses()) ingress(b, i);
         for (TlsSecret s : c.secrets()) {
-            b.append("\nsecret ").append(s.meta().qualifiedName()).append(" type=kubernetes.io/tls\n");
+            b.append("\nsecret ").append(t(s.meta().qualifiedName())).append(" type=kubernetes.io/tls\n");
         }
     }
 
     private static void pod(StringBuilder b, Pod p) {
-        b.append("\npod ").append(p.meta().qualifiedName()).append(" node=").append(p.nodeName().isEmpty() ? "-" : p.nodeName())
+        b.append("\npod ").append(t(p.meta().qualifiedName())).append(" node=").append(p.nodeName().isEmpty() ? "-" : t(p.nodeName()))
                 .append(" ips=").append(list(p.ips()))
                 .append(p.ready() ? " ready" : " not-ready")
                 .append(p.terminating() ? " terminating" : "")
                 .append(p.hostNetwork() ? " hostNetwork" : "")
-                .append(p.owner().map(o -> " owner=" + o).orElse(""))
+                .append(p.owner().map(o -> " owner=" + t(String.valueOf(o))).orElse(""))
                 .append(" ports=").append(ports(p.ports()))
                 .append(labels(p.labels())).append('\n');
     }
 
     private static void service(StringBuilder b, Service s) {
-        b.append("\nservice ").append(s.meta().qualifiedName()).append(" type=").append(s.type());
+        b.append("\nservice ").append(t(s.meta().qualifiedName())).append(" type=").append(s.type());
         if (s.headless()) b.append(" headless");
         b.append(" clusterIPs=").append(list(s.clusterIPs()));
         if (!s.ipFamilies().isEmpty()) {
             b.append(" ipFamilies=").append(s.ipFamilies().stream().map(f -> f.apiName()).collect(Collectors.joining(",", "[", "]")));
         }
         b.append(" ipFamilyPolicy=").append(s.ipFamilyPolicy());
-        b.append(" selector=").append(s.selector().isEmpty() ? "<none>" : LabelSelector.ofLabels(s.selector()).toString());
+        b.append(" selector=").append(s.selector().isEmpty() ? "<none>" : e(LabelSelector.ofLabels(s.selector()).toString()));
         if (s.sessionAffinity() == Service.SessionAffinity.ClientIP) {
             b.append(" affinity=ClientIP/").append(s.affinityTimeoutSeconds()).append('s');
         }
@@ -116,33 +118,33 @@ public final class PlanDumpBackend implements Backend {
         if (!s.loadBalancerIPs().isEmpty()) b.append(" loadBalancerIPs=").append(list(s.loadBalancerIPs()));
         if (!s.loadBalancerSourceRanges().isEmpty()) b.append(" sourceRanges=").append(list(s.loadBalancerSourceRanges()));
         if (s.publishNotReadyAddresses()) b.append(" publishNotReadyAddresses");
-        if (!s.externalName().isEmpty()) b.append(" externalName=").append(s.externalName());
+        if (!s.externalName().isEmpty()) b.append(" externalName=").append(t(s.externalName()));
         b.append('\n');
         for (ServicePort p : s.ports()) {
-            b.append("  port ").append(p.name().isEmpty() ? "-" : p.name()).append(' ').append(p.port()).append('/')
-                    .append(p.protocol()).append(" -> ").append(p.targetPort());
+            b.append("  port ").append(p.name().isEmpty() ? "-" : t(p.name())).append(' ').append(p.port()).append('/')
+                    .append(p.protocol()).append(" -> ").append(t(String.valueOf(p.targetPort())));
             if (p.nodePort() != 0) b.append(" nodePort=").append(p.nodePort());
             b.append('\n');
         }
     }
 
     private static void slice(StringBuilder b, EndpointSlice s) {
-        b.append("\nendpointslice ").append(s.meta().qualifiedName()).append(" service=").append(s.serviceName())
+        b.append("\nendpointslice ").append(t(s.meta().qualifiedName())).append(" service=").append(t(s.serviceName()))
                 .append(' ').append(s.addressType().apiName()).append(" ports=")
-                .append(s.ports().stream().map(p -> (p.name().isEmpty() ? "-" : p.name()) + ":" + p.port() + "/" + p.protocol())
+                .append(s.ports().stream().map(p -> (p.name().isEmpty() ? "-" : t(p.name())) + ":" + p.port() + "/" + p.protocol())
                         .collect(Collectors.joining(",", "[", "]")))
                 .append('\n');
         for (EndpointSlice.Endpoint e : s.endpoints()) {
             b.append("  ").append(list(e.addresses()))
                     .append(e.ready() ? " ready" : "").append(e.serving() ? " serving" : "")
                     .append(e.terminating() ? " terminating" : "")
-                    .append(" node=").append(e.nodeName().isEmpty() ? "-" : e.nodeName())
-                    .append(e.podName().isEmpty() ? "" : " pod=" + e.podName()).append('\n');
+                    .append(" node=").append(e.nodeName().isEmpty() ? "-" : t(e.nodeName()))
+                    .append(e.podName().isEmpty() ? "" : " pod=" + t(e.podName())).append('\n');
         }
     }
 
     private static void policy(StringBuilder b, NetworkPolicy np) {
-        b.append("\nnetworkpolicy ").append(np.meta().qualifiedName()).append(" podSelector=").append(np.podSelector())
+        b.append("\nnetworkpolicy ").append(t(np.meta().qualifiedName())).append(" podSelector=").append(e(String.valueOf(np.podSelector())))
                 .append(" types=").append(np.ingressIsolation() ? "Ingress" : "")
                 .append(np.ingressIsolation() && np.egressIsolation() ? "," : "")
                 .append(np.egressIsolation() ? "Egress" : "").append('\n');
@@ -164,34 +166,34 @@ public final class PlanDumpBackend implements Backend {
     private static String peer(NetworkPolicy.Peer p) {
         if (p.ipBlock().isPresent()) {
             NetworkPolicy.IpBlock ib = p.ipBlock().get();
-            return "ipBlock " + ib.cidr() + (ib.except().isEmpty() ? "" : " except " + list(ib.except()));
+            return "ipBlock " + t(String.valueOf(ib.cidr())) + (ib.except().isEmpty() ? "" : " except " + list(ib.except()));
         }
-        String ns = p.namespaceSelector().map(s -> "namespaces(" + s + ")").orElse("same-namespace");
-        return ns + p.podSelector().map(s -> " pods(" + s + ")").orElse("");
+        String ns = p.namespaceSelector().map(s -> "namespaces(" + e(String.valueOf(s)) + ")").orElse("same-namespace");
+        return ns + p.podSelector().map(s -> " pods(" + e(String.valueOf(s)) + ")").orElse("");
     }
 
     private static void ingress(StringBuilder b, Ingress i) {
-        b.append("\ningress ").append(i.meta().qualifiedName()).append(" class=")
-                .append(i.ingressClassName().orElse("<default>")).append('\n');
-        i.defaultBackend().ifPresent(d -> b.append("  default -> ").append(d.serviceName()).append(':').append(d.port()).append('\n'));
+        b.append("\ningress ").append(t(i.meta().qualifiedName())).append(" class=")
+                .append(i.ingressClassName().map(PlanDumpBackend::t).orElse("<default>")).append('\n');
+        i.defaultBackend().ifPresent(d -> b.append("  default -> ").append(t(d.serviceName())).append(':').append(t(String.valueOf(d.port()))).append('\n'));
         for (Ingress.Tls t : i.tls()) {
-            b.append("  tls ").append(String.join(",", t.hosts())).append(" secret=").append(t.secretName()).append('\n');
+            b.append("  tls ").append(t(String.join(",", t.hosts()))).append(" secret=").append(t(t.secretName())).append('\n');
         }
         for (Ingress.Rule r : i.rules()) {
             for (Ingress.Path p : r.paths()) {
-                b.append("  host ").append(r.host().isEmpty() ? "*" : r.host()).append(' ').append(p.pathType())
-                        .append(' ').append(p.path()).append(" -> ").append(p.backend().serviceName()).append(':')
-                        .append(p.backend().port()).append('\n');
+                b.append("  host ").append(r.host().isEmpty() ? "*" : t(r.host())).append(' ').append(p.pathType())
+                        .append(' ').append(t(p.path())).append(" -> ").append(t(p.backend().serviceName())).append(':')
+                        .append(t(String.valueOf(p.backend().port()))).append('\n');
             }
         }
     }
 
     private static void nodePlan(StringBuilder b, NodePlan n) {
-        b.append("\nnode-plan ").append(n.name()).append(" clusterCIDRs=").append(list(n.clusterCIDRs()))
+        b.append("\nnode-plan ").append(t(n.name())).append(" clusterCIDRs=").append(list(n.clusterCIDRs()))
                 .append(" masqueradeAll=").append(n.masqueradeAll()).append(" nodePortAddresses=")
                 .append(n.nodePortAddresses().isEmpty() ? "<all local>" : list(n.nodePortAddresses())).append('\n');
         for (ServicePortPlan s : n.services()) {
-            b.append("  service ").append(s.servicePortName()).append(' ').append(s.protocol()).append(' ')
+            b.append("  service ").append(t(s.servicePortName())).append(' ').append(s.protocol()).append(' ')
                     .append(s.family().apiName());
             s.clusterIP().ifPresent(ip -> b.append(" clusterIP=").append(ip));
             b.append(" port=").append(s.port());
@@ -208,7 +210,7 @@ public final class PlanDumpBackend implements Backend {
             b.append("    local   ").append(endpoints(s.localEndpoints())).append('\n');
         }
         for (PodPolicy p : n.policy().pods()) {
-            b.append("  policy ").append(p.qualifiedName()).append(' ').append(list(p.ips()))
+            b.append("  policy ").append(t(p.qualifiedName())).append(' ').append(list(p.ips()))
                     .append(p.ingressIsolated() ? " ingress-isolated" : "")
                     .append(p.egressIsolated() ? " egress-isolated" : "").append('\n');
             for (TierRule t : p.adminIngress()) tier(b, "admin ingress from", t);
@@ -219,40 +221,50 @@ public final class PlanDumpBackend implements Backend {
             for (TierRule t : p.baselineEgress()) tier(b, "baseline egress to", t);
         }
         for (AddressSet s : n.policy().addressSets()) {
-            b.append("  set ").append(s.name()).append(' ').append(list(s.cidrs())).append('\n');
+            b.append("  set ").append(t(s.name())).append(' ').append(list(s.cidrs())).append('\n');
         }
     }
 
     private static void tier(StringBuilder b, String dir, TierRule t) {
-        b.append("    ").append(dir).append(' ').append(t.peers().orElse("<anywhere>")).append(" ports ")
-                .append(t.ports().isEmpty() ? "<all>" : t.ports().stream().map(Object::toString).collect(Collectors.joining(",")))
-                .append(' ').append(t.action()).append(" (").append(t.origin()).append(")\n");
+        b.append("    ").append(dir).append(' ').append(t.peers().map(PlanDumpBackend::t).orElse("<anywhere>")).append(" ports ")
+                .append(t.ports().isEmpty() ? "<all>" : t.ports().stream().map(x -> t(String.valueOf(x))).collect(Collectors.joining(",")))
+                .append(' ').append(t.action()).append(" (").append(t(t.origin())).append(")\n");
     }
 
     private static void allow(StringBuilder b, String dir, PolicyAllow a) {
-        b.append("    ").append(dir).append(' ').append(a.peers().orElse("<anywhere>")).append(" ports ")
-                .append(a.ports().isEmpty() ? "<all>" : a.ports().stream().map(Object::toString).collect(Collectors.joining(",")))
-                .append(" (").append(String.join(", ", a.policies())).append(")\n");
+        b.append("    ").append(dir).append(' ').append(a.peers().map(PlanDumpBackend::t).orElse("<anywhere>")).append(" ports ")
+                .append(a.ports().isEmpty() ? "<all>" : a.ports().stream().map(x -> t(String.valueOf(x))).collect(Collectors.joining(",")))
+                .append(" (").append(a.policies().stream().map(PlanDumpBackend::t).collect(Collectors.joining(", "))).append(")\n");
     }
 
     private static String endpoints(List<PlanEndpoint> eps) {
         if (eps.isEmpty()) return "-";
-        return eps.stream().map(e -> e.hostPort() + (e.ready() ? "" : e.terminating() ? "(terminating)" : "(not-ready)"))
+        return eps.stream().map(e -> t(e.hostPort()) + (e.ready() ? "" : e.terminating() ? "(terminating)" : "(not-ready)"))
                 .collect(Collectors.joining(" "));
     }
 
     private static String ports(List<ContainerPort> ports) {
-        return ports.stream().map(p -> (p.name().isEmpty() ? "" : p.name() + ":") + p.port() + "/" + p.protocol())
+        return ports.stream().map(p -> (p.name().isEmpty() ? "" : t(p.name()) + ":") + p.port() + "/" + p.protocol())
                 .collect(Collectors.joining(",", "[", "]"));
     }
 
     private static String list(Collection<?> items) {
-        return items.stream().map(Object::toString).collect(Collectors.joining(",", "[", "]"));
+        return items.stream().map(x -> t(String.valueOf(x))).collect(Collectors.joining(",", "[", "]"));
+    }
+
+    /** A user value as one field: escaped, spaces too, so it can add neither a line nor a field. */
+    private static String t(String s) {
+        return Text.token(s);
+    }
+
+    /** Text netc composed from user values (a selector, a peer): escaped, its own spaces kept. */
+    private static String e(String s) {
+        return Text.escape(s);
     }
 
     private static String labels(Map<String, String> labels) {
         if (labels.isEmpty()) return "";
-        return labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        return labels.entrySet().stream().map(e -> t(e.getKey()) + "=" + t(e.getValue()))
                 .collect(Collectors.joining(",", " labels={", "}"));
     }
 }

@@ -98,7 +98,7 @@ public final class PolicyChains {
      * names that fit and says how many more there are.
      */
     public static String clip(String comment, int max) {
-        String c = comment.replace("\"", "'");
+        String c = dev.netc.ir.Text.escape(comment).replace("\"", "'");
         if (c.length() <= max) return c;
         String[] parts = c.split(", ");
         StringBuilder b = new StringBuilder();

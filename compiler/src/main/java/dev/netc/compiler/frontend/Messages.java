@@ -1,39 +1,25 @@
 package dev.netc.compiler.frontend;
 
-/** Small helpers that keep user-supplied text in messages short and printable. */
-final class Messages {
-    private static final int MAX_SHOWN = 64;
+import dev.netc.ir.Text;
 
+/** User-supplied text in the front end's messages: short and printable, through {@link Text}. */
+final class Messages {
     private Messages() {
     }
 
-    /** {@code "value"}, clipped to a readable length, control characters escaped. */
+    /** {@code "value"}, clipped to a readable length, escaped ({@link Text#quote}). */
     static String quote(String s) {
-        return "\"" + escape(s.replace("\\", "\\\\").replace("\"", "\\\""), MAX_SHOWN) + "\"";
+        return Text.quote(s);
     }
 
+    /** Escaped and clipped, without quotes ({@link Text#clip}). */
     static String clip(String s) {
-        return escape(s, MAX_SHOWN);
+        return Text.clip(s);
     }
 
-    /** Control characters escaped, at most {@code max} characters shown. */
+    /** Escaped, at most {@code max} code points shown ({@link Text#clip}). */
     static String escape(String s, int max) {
-        StringBuilder b = new StringBuilder();
-        int n = 0;
-        for (int i = 0; i < s.length() && n < max; i++, n++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                case '\r' -> b.append("\\r");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) b.append(String.format("\\u%04x", (int) c));
-                    else b.append(c);
-                }
-            }
-        }
-        if (s.length() > max) b.append("...");
-        return b.toString();
+        return Text.clip(s, max);
     }
 
     /** Lower-cases the first letter, as every netc message starts lower-case. */

@@ -4,6 +4,7 @@ import dev.netc.compiler.Pass;
 import dev.netc.ir.DiagnosticCode;
 import dev.netc.ir.Diagnostics;
 import dev.netc.ir.IpAddress;
+import dev.netc.ir.Text;
 import dev.netc.ir.model.Cluster;
 import dev.netc.ir.model.EndpointSlice;
 import dev.netc.ir.model.Ingress;
@@ -80,7 +81,7 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
                 Optional<TlsSecret> secret = c.secret(ing.meta().namespace(), tls.secretName());
                 if (secret.isEmpty()) {
                     diagnostics.error(DiagnosticCode.NETC037, tls.pos(), "TLS secret " + ing.meta().namespace() + "/"
-                            + tls.secretName() + " is not in the input (a kubernetes.io/tls Secret is needed)");
+                            + Text.escape(tls.secretName()) + " is not in the input (a kubernetes.io/tls Secret is needed)");
                     continue;
                 }
                 IngressPlan.SecretRef name = new IngressPlan.SecretRef(ing.meta().namespace(), tls.secretName());
@@ -191,8 +192,7 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
     }
 
     private static boolean refuse(Diagnostics d, dev.netc.ir.SourcePos pos, String key, String value, String allowed) {
-        d.error(DiagnosticCode.NETC048, pos, "annotation " + quote(key) + " has value " + quote(value.length() > 60
-                ? value.substring(0, 60) + "..." : value) + " (allowed: " + allowed + ")");
+        d.error(DiagnosticCode.NETC048, pos, "annotation " + quote(key) + " has value " + Text.quote(value, 60) + " (allowed: " + allowed + ")");
         return false;
     }
 
@@ -218,7 +218,7 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
     }
 
     private static String quote(String s) {
-        return "\"" + s.replaceAll("[^\\x20-\\x7e]", "?") + "\"";
+        return Text.quote(s);
     }
 
     /** The upstream of a Service port (by number or name): its ready endpoints, or none (answered with 503). */

@@ -102,7 +102,7 @@ public final class Validate implements Pass<Cluster, Cluster> {
     }
 
     private static String unknownNode(String name, Set<String> nodes) {
-        return "node \"" + name + "\" does not exist (nodes: " + shortList(nodes) + ")";
+        return "node " + dev.netc.ir.Text.quote(name) + " does not exist (nodes: " + shortList(nodes) + ")";
     }
 
     // ---- one Service ---------------------------------------------------------------------------------------
@@ -216,8 +216,8 @@ public final class Validate implements Pass<Cluster, Cluster> {
             if (!p.name().isEmpty()) {
                 first = byName.putIfAbsent(p.name(), i);
                 if (first != null)
-                    d.error(DiagnosticCode.NETC025, at(s.meta(), "spec.ports[" + i + "].name", p.pos()), "port name \""
-                            + p.name() + "\" is already used by spec.ports[" + first + "]");
+                    d.error(DiagnosticCode.NETC025, at(s.meta(), "spec.ports[" + i + "].name", p.pos()), "port name "
+                            + dev.netc.ir.Text.quote(p.name()) + " is already used by spec.ports[" + first + "]");
             }
         }
     }
@@ -324,7 +324,7 @@ public final class Validate implements Pass<Cluster, Cluster> {
                         .anyMatch(cp -> cp.name().equals(name.value()) && cp.protocol() == port.protocol()));
                 if (!defined)
                     d.error(DiagnosticCode.NETC023, at(s.meta(), "spec.ports[" + i + "].targetPort", port.pos()),
-                            "targetPort \"" + name.value() + "\" is not a " + port.protocol() + " container port of"
+                            "targetPort " + dev.netc.ir.Text.quote(name.value()) + " is not a " + port.protocol() + " container port of"
                                     + " any pod selected by " + sel);
             }
         }

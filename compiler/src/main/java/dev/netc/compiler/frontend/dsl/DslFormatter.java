@@ -54,7 +54,8 @@ public final class DslFormatter {
                 current.clear();
                 comment = null;
             } else if (t.getType() == NetcLexer.COMMENT) {
-                comment = t.getText().stripTrailing();
+                // A comment is shown as written, but never with a raw control, format or separator character.
+                comment = dev.netc.ir.Text.sanitize(t.getText().stripTrailing());
             } else if (t.getChannel() == Token.DEFAULT_CHANNEL) {
                 current.add(t);
                 // A statement written after '{' goes on a line of its own.
@@ -113,7 +114,8 @@ public final class DslFormatter {
         Token before = null;
         for (Token t : tokens) {
             if (before != null && spaceBetween(before, t)) b.append(' ');
-            b.append(t.getText());
+            // A string in its canonical spelling: what it holds, with netc's escapes (nothing unsafe raw).
+            b.append(t.getType() == NetcLexer.STRING ? ModelToDsl.quote(DslObjects.unquote(t.getText())) : t.getText());
             before = t;
         }
         return b.toString();

@@ -102,6 +102,11 @@ final class DslObjects {
             char c = quoted.charAt(i);
             if (c == '\\' && i + 1 < quoted.length() - 1) {
                 char e = quoted.charAt(++i);
+                if (e == 'u' && i + 4 < quoted.length() - 1) { // the lexer admits \\u only with four hex digits
+                    b.append((char) Integer.parseInt(quoted.substring(i + 1, i + 5), 16));
+                    i += 4;
+                    continue;
+                }
                 b.append(switch (e) {
                     case 'n' -> '\n';
                     case 't' -> '\t';
@@ -151,7 +156,7 @@ final class DslObjects {
     }
 
     private static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return dev.netc.ir.Text.quote(s);
     }
 
     private void labels(Obj into, String what, List<LabelContext> labels) {

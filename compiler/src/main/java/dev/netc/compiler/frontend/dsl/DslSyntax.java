@@ -259,7 +259,7 @@ public final class DslSyntax {
             case Token.EOF -> "end of file";
             case NetcLexer.NL -> "end of line";
             case NetcLexer.BAD_STRING -> t.getText().length() > 1 && t.getText().endsWith("\"")
-                    ? "string " + clip(t.getText()) + " with an unknown escape (use \\\\, \\\", \\n, \\r or \\t)"
+                    ? "string " + clip(t.getText()) + " with an unknown escape (use \\\\, \\\", \\n, \\r, \\t or \\uXXXX)"
                     : "unterminated string " + clip(t.getText());
             case NetcLexer.OTHER -> "character '" + clip(t.getText()) + "'";
             case NetcLexer.STRING -> clip(t.getText());
@@ -268,12 +268,8 @@ public final class DslSyntax {
     }
 
     private static String clip(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 48; i++) {
-            char c = s.charAt(i);
-            b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-        }
-        return s.length() > 48 ? b + "..." : b.toString();
+        // Source text as written (its backslashes are the DSL's), anything unsafe in it escaped.
+        return dev.netc.ir.Text.sanitize(s.length() > 48 ? s.substring(0, 48) + "..." : s);
     }
 
     /** The expected token set in words: "a name", "a port number", "'{'", keywords, or a statement of a block. */

@@ -476,18 +476,8 @@ public final class ModelToDsl {
         return second.getType() == Token.EOF && first.getText().equals(s) ? first.getType() : -1;
     }
 
+    /** A DSL string literal: {@link dev.netc.ir.Text#quote} unclipped (its escapes are the DSL's). */
     static String quote(String s) {
-        StringBuilder q = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> q.append("\\\"");
-                case '\\' -> q.append("\\\\");
-                case '\n' -> q.append("\\n");
-                case '\t' -> q.append("\\t");
-                case '\r' -> q.append("\\r");
-                default -> q.append(c);
-            }
-        }
-        return q.append('"').toString();
+        return dev.netc.ir.Text.quote(s, Integer.MAX_VALUE);
     }
 }

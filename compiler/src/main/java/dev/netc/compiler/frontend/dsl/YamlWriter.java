@@ -4,6 +4,7 @@ import dev.netc.compiler.frontend.YamlNode;
 import dev.netc.compiler.frontend.YamlNode.Mapping;
 import dev.netc.compiler.frontend.YamlNode.Scalar;
 import dev.netc.compiler.frontend.YamlNode.Sequence;
+import dev.netc.ir.Text;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -93,7 +94,7 @@ public final class YamlWriter {
                 && !RESERVED.contains(s.toLowerCase(Locale.ROOT));
         if (plain) return s;
         StringBuilder q = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
+        s.codePoints().forEach(c -> {
             switch (c) {
                 case '"' -> q.append("\\\"");
                 case '\\' -> q.append("\\\\");
@@ -101,11 +102,12 @@ public final class YamlWriter {
                 case '\t' -> q.append("\\t");
                 case '\r' -> q.append("\\r");
                 default -> {
-                    if (c < 0x20 || c == 0x7f) q.append(String.format("\\u%04x", (int) c));
-                    else q.append(c);
+                    // What Text escapes everywhere else, in YAML's own escapes (a code point, not UTF-16 units).
+                    if (Text.unsafe(c)) q.append(c <= 0xffff ? String.format("\\u%04x", c) : String.format("\\U%08x", c));
+                    else q.appendCodePoint(c);
                 }
             }
-        }
+        });
         return q.append('"').toString();
     }
 }
