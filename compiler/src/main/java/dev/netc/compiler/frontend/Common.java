@@ -210,16 +210,34 @@ final class Common {
         return Optional.empty();
     }
 
+    /** An optional enum field; absent or null is {@code dflt}, an empty string is refused (pointer fields). */
     static <E extends Enum<E>> E enumValue(MapVal m, String key, Class<E> type, String what, E dflt) {
         return m.get(key).flatMap(v -> enumValue(v, type, what)).orElse(dflt);
+    }
+
+    /**
+     * An optional enum field that the API server also defaults when it is the empty string (a plain string
+     * field in Go, defaulted on {@code == ""}: Service type, sessionAffinity, externalTrafficPolicy, the
+     * protocol of Service, container and v1 Endpoints ports).
+     */
+    static <E extends Enum<E>> E enumOrEmpty(MapVal m, String key, Class<E> type, String what, E dflt) {
+        Optional<Val> v = m.get(key);
+        if (v.isPresent() && v.get().isString() && v.get().text().isEmpty()) return dflt;
+        return v.flatMap(x -> enumValue(x, type, what)).orElse(dflt);
     }
 
     static <E extends Enum<E>> String allowed(Class<E> type) {
         return Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "));
     }
 
+    /** A protocol field that is a pointer in the API (NetworkPolicy, EndpointSlice ports): "" is refused. */
     static Protocol protocol(MapVal m) {
         return enumValue(m, "protocol", Protocol.class, "protocol", Protocol.TCP);
+    }
+
+    /** A protocol field that is a plain string in the API (Service, container, v1 Endpoints ports): "" is TCP. */
+    static Protocol protocolOrEmpty(MapVal m) {
+        return enumOrEmpty(m, "protocol", Protocol.class, "protocol", Protocol.TCP);
     }
 
     static Optional<Family> family(Val v, String what) {
@@ -302,7 +320,7 @@ final class Common {
                 }
                 Optional<Integer> port = pm.get().required("containerPort")
                         .flatMap(v -> portNumber(v, "containerPort"));
-                Protocol protocol = protocol(pm.get());
+                Protocol protocol = protocolOrEmpty(pm.get());
                 if (port.isPresent()) out.add(new ContainerPort(name, port.get(), protocol, p.pos()));
             }
         }
