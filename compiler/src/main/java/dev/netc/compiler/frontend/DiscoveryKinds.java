@@ -44,7 +44,7 @@ final class DiscoveryKinds {
                 dc.error(DiagnosticCode.NETC009, addrs.get().anchor(), em.get().child("addresses")
                         + " needs at least one address");
             for (Val a : addrs.flatMap(Val::list).orElse(List.of())) {
-                Optional<IpAddress> ip = Common.ip(a);
+                Optional<IpAddress> ip = Common.nonSpecialIp(a, "endpoint address");
                 if (ip.isPresent() && family.isPresent() && ip.get().family() != family.get()) {
                     dc.error(DiagnosticCode.NETC016, a.pos(), Messages.quote(a.text()) + " is not an "
                             + family.get().apiName() + " address (addressType " + family.get().apiName() + ")");
@@ -111,7 +111,7 @@ final class DiscoveryKinds {
         for (Val a : subset.list(key)) {
             Optional<MapVal> am = a.map();
             if (am.isEmpty()) continue;
-            Optional<IpAddress> ip = am.get().required("ip").flatMap(Common::ip);
+            Optional<IpAddress> ip = am.get().required("ip").flatMap(v -> Common.nonSpecialIp(v, "endpoint address"));
             String nodeName = am.get().string("nodeName").orElse("");
             String podName = podName(am.get());
             SourcePos pos = a.pos();

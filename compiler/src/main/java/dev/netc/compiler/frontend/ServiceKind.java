@@ -81,11 +81,12 @@ final class ServiceKind {
                 "externalTrafficPolicy", Service.TrafficPolicy.Cluster);
         Service.TrafficPolicy itp = Common.enumValue(spec, "internalTrafficPolicy", Service.TrafficPolicy.class,
                 "internalTrafficPolicy", Service.TrafficPolicy.Cluster);
-        List<IpAddress> externalIPs = Common.ips(spec, "externalIPs");
+        List<IpAddress> externalIPs = Common.nonSpecialIps(spec, "externalIPs", "externalIP");
         List<Cidr> sourceRanges = Common.cidrs(spec, "loadBalancerSourceRanges");
         List<IpAddress> lbIPs = new ArrayList<>();
         for (Val in : obj.mapOrEmpty("status").mapOrEmpty("loadBalancer").list("ingress")) {
-            in.map().flatMap(m -> m.get("ip")).flatMap(Common::ip).ifPresent(lbIPs::add);
+            in.map().flatMap(m -> m.get("ip")).flatMap(v -> Common.nonSpecialIp(v, "load balancer ingress IP"))
+                    .ifPresent(lbIPs::add);
         }
         boolean publishNotReady = spec.bool("publishNotReadyAddresses", false);
         String externalName = externalName(spec);
