@@ -49,6 +49,8 @@ public final class Allocate implements Pass<Cluster, Cluster> {
     private List<Node> allocateNodeCidrs(Cluster cluster, Diagnostics diagnostics) {
         Set<Cidr> taken = new HashSet<>();
         cluster.nodes().forEach(n -> taken.addAll(n.podCIDRs()));
+        // As the node IPAM controller does: no node block that overlaps a service CIDR.
+        taken.addAll(cluster.profile().serviceCIDRs());
         List<Node> out = new ArrayList<>();
         for (Node n : cluster.nodes()) {
             if (!n.podCIDRs().isEmpty()) {
@@ -125,6 +127,12 @@ public final class Allocate implements Pass<Cluster, Cluster> {
             List<IpAddress> ips = p.ips();
             if (ips.isEmpty() && onNode.isPresent()) {
                 ips = p.hostNetwork() ? onNode.get().addresses() : podIps(p, onNode.get(), taken, diagnostics);
+                // A host-network pod has its node's addresses: without one it has no IP, and the Services
+                // that select it would silently lose it as an endpoint.
+                if (p.hostNetwork() && ips.isEmpty())
+                    diagnostics.error(DiagnosticCode.NETC042, p.meta().pos(), "host-network pod "
+                            + p.meta().qualifiedName() + " runs on node " + node + ", which has no address: the pod"
+                            + " has no IP (give the node an address)");
             }
             out.add(p.withPlacement(node, ips));
         }
