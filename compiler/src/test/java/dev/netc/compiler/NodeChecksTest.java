@@ -52,8 +52,17 @@ class NodeChecksTest {
                     metadata: {labels: {app: agent}}
                     spec: {hostNetwork: true, containers: [{name: a}]}
                 """;
+        assertEquals(List.of(), compile(yaml), "no Service selects it: its IP is never used");
+        String service = """
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: agent, namespace: kube-system}
+                spec: {selector: {app: agent}, ports: [{port: 9100}]}
+                """;
         assertEquals(List.of("c.yaml:11:1: error[NETC042]: host-network pod kube-system/agent-n2 runs on node n2, which"
-                + " has no address: the pod has no IP (give the node an address)"), compile(yaml));
+                + " has no address: the pod has no IP, and Service kube-system/agent would lose it as an endpoint"
+                + " (give the node an address)"), compile(yaml + service));
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.netc.ir.DiagnosticCode;
 import dev.netc.ir.Diagnostics;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
+import dev.netc.ir.LabelSelector;
 import dev.netc.ir.model.Cluster;
 import dev.netc.ir.model.Node;
 import dev.netc.ir.model.ObjectMeta;
@@ -129,10 +130,16 @@ public final class Allocate implements Pass<Cluster, Cluster> {
                 ips = p.hostNetwork() ? onNode.get().addresses() : podIps(p, onNode.get(), taken, diagnostics);
                 // A host-network pod has its node's addresses: without one it has no IP, and the Services
                 // that select it would silently lose it as an endpoint.
-                if (p.hostNetwork() && ips.isEmpty())
+                Optional<Service> selecting = !p.hostNetwork() || !ips.isEmpty() ? Optional.empty()
+                        : cluster.services().stream()
+                        .filter(s -> s.namespace().equals(p.meta().namespace()) && !s.selector().isEmpty()
+                                && LabelSelector.ofLabels(s.selector()).matches(p.labels()))
+                        .min(dev.netc.ir.model.KubeObject.BY_ID);
+                if (selecting.isPresent())
                     diagnostics.error(DiagnosticCode.NETC042, p.meta().pos(), "host-network pod "
                             + p.meta().qualifiedName() + " runs on node " + node + ", which has no address: the pod"
-                            + " has no IP (give the node an address)");
+                            + " has no IP, and Service " + selecting.get().meta().qualifiedName() + " would lose it"
+                            + " as an endpoint (give the node an address)");
             }
             out.add(p.withPlacement(node, ips));
         }
