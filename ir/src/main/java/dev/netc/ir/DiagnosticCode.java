@@ -55,7 +55,9 @@ public enum DiagnosticCode {
     NETC048("Ingress annotation value refused"),
     NETC049("intent DSL syntax error"),
     NETC050("intent DSL setting given more than once"),
-    NETC051("not expressible in the intent DSL: left out by convert");
+    NETC051("not expressible in the intent DSL: left out by convert"),
+    NETC052("unknown kind: misspelled, or not a kind of its API group"),
+    NETC053("special address refused (loopback, unspecified, link-local, multicast)");
 
     private final String summary;
 

@@ -210,16 +210,34 @@ final class Common {
         return Optional.empty();
     }
 
+    /** An optional enum field; absent or null is {@code dflt}, an empty string is refused (pointer fields). */
     static <E extends Enum<E>> E enumValue(MapVal m, String key, Class<E> type, String what, E dflt) {
         return m.get(key).flatMap(v -> enumValue(v, type, what)).orElse(dflt);
+    }
+
+    /**
+     * An optional enum field that the API server also defaults when it is the empty string (a plain string
+     * field in Go, defaulted on {@code == ""}: Service type, sessionAffinity, externalTrafficPolicy, the
+     * protocol of Service, container and v1 Endpoints ports).
+     */
+    static <E extends Enum<E>> E enumOrEmpty(MapVal m, String key, Class<E> type, String what, E dflt) {
+        Optional<Val> v = m.get(key);
+        if (v.isPresent() && v.get().isString() && v.get().text().isEmpty()) return dflt;
+        return v.flatMap(x -> enumValue(x, type, what)).orElse(dflt);
     }
 
     static <E extends Enum<E>> String allowed(Class<E> type) {
         return Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "));
     }
 
+    /** A protocol field that is a pointer in the API (NetworkPolicy, EndpointSlice ports): "" is refused. */
     static Protocol protocol(MapVal m) {
         return enumValue(m, "protocol", Protocol.class, "protocol", Protocol.TCP);
+    }
+
+    /** A protocol field that is a plain string in the API (Service, container, v1 Endpoints ports): "" is TCP. */
+    static Protocol protocolOrEmpty(MapVal m) {
+        return enumOrEmpty(m, "protocol", Protocol.class, "protocol", Protocol.TCP);
     }
 
     static Optional<Family> family(Val v, String what) {
@@ -302,7 +320,7 @@ final class Common {
                 }
                 Optional<Integer> port = pm.get().required("containerPort")
                         .flatMap(v -> portNumber(v, "containerPort"));
-                Protocol protocol = protocol(pm.get());
+                Protocol protocol = protocolOrEmpty(pm.get());
                 if (port.isPresent()) out.add(new ContainerPort(name, port.get(), protocol, p.pos()));
             }
         }
@@ -341,6 +359,54 @@ final class Common {
         if (bits > (a.get().family() == Family.IPV4 ? 32 : 128)) return Optional.empty();
         IpAddress net = new IpAddress(a.get().value().toPrefixBlock(bits).getLower().withoutPrefixLength());
         return Optional.of(net.text() + "/" + bits);
+    }
+
+    /** A range of addresses that can be no Service address or endpoint, and what the API says of it. */
+    private record Special(Cidr range, String problem) {
+        Special(String range, String problem) {
+            this(Cidr.parse(range), problem);
+        }
+    }
+
+    /**
+     * The API server's ValidateNonSpecialIP / validateEndpointIP (Service externalIPs, Endpoints and EndpointSlice
+     * addresses): unspecified, loopback, link-local and link-local multicast addresses are refused; netc refuses
+     * every other multicast address too, since no connection can be made to one (a DNAT to it is broken).
+     */
+    private static final List<Special> SPECIAL = List.of(
+            new Special("0.0.0.0/32", "may not be unspecified (0.0.0.0, ::)"),
+            new Special("::/128", "may not be unspecified (0.0.0.0, ::)"),
+            new Special("127.0.0.0/8", "may not be in the loopback range (127.0.0.0/8, ::1/128)"),
+            new Special("::1/128", "may not be in the loopback range (127.0.0.0/8, ::1/128)"),
+            new Special("169.254.0.0/16", "may not be in the link-local range (169.254.0.0/16, fe80::/10)"),
+            new Special("fe80::/10", "may not be in the link-local range (169.254.0.0/16, fe80::/10)"),
+            new Special("224.0.0.0/24", "may not be in the link-local multicast range (224.0.0.0/24, ff02::/16)"),
+            new Special("ff02::/16", "may not be in the link-local multicast range (224.0.0.0/24, ff02::/16)"),
+            new Special("224.0.0.0/4", "may not be multicast (224.0.0.0/4, ff00::/8): no connection can be made"
+                    + " to it"),
+            new Special("ff00::/8", "may not be multicast (224.0.0.0/4, ff00::/8): no connection can be made"
+                    + " to it"));
+
+    /** What makes {@code ip} unusable as a Service address or an endpoint, if anything. */
+    static Optional<String> specialAddress(IpAddress ip) {
+        return SPECIAL.stream().filter(s -> s.range().contains(ip)).map(Special::problem).findFirst();
+    }
+
+    /** An address that traffic is sent to (externalIP, load balancer IP, endpoint): special ones are NETC053. */
+    static Optional<IpAddress> nonSpecialIp(Val v, String what) {
+        Optional<IpAddress> ip = ip(v);
+        Optional<String> problem = ip.flatMap(Common::specialAddress);
+        if (problem.isPresent()) {
+            v.dc.error(DiagnosticCode.NETC053, v.pos(), what + " " + Messages.quote(v.text()) + " " + problem.get());
+            return Optional.empty();
+        }
+        return ip;
+    }
+
+    static List<IpAddress> nonSpecialIps(MapVal m, String key, String what) {
+        List<IpAddress> out = new ArrayList<>();
+        for (Val v : m.list(key)) nonSpecialIp(v, what).ifPresent(out::add);
+        return out;
     }
 
     static List<IpAddress> ips(MapVal m, String key) {

@@ -40,12 +40,19 @@ final class CoreKinds {
         Decoding dc = obj.dc;
         Meta meta = Common.meta(obj, "Node", false, NameRule.DNS1123_SUBDOMAIN);
         MapVal spec = obj.mapOrEmpty("spec");
+        // As the API converts them: an empty podCIDRs (absent, null or []) is [podCIDR]; when both are
+        // given, podCIDRs[0] must be podCIDR.
         List<Cidr> podCIDRs;
-        if (spec.has("podCIDRs")) {
-            podCIDRs = Common.cidrs(spec, "podCIDRs");
+        Optional<Val> single = spec.get("podCIDR").filter(v -> !(v.isString() && v.text().isEmpty()));
+        if (!spec.isMissingOrEmptyList("podCIDRs")) {
+            List<Val> listed = spec.list("podCIDRs");
+            podCIDRs = new ArrayList<>();
+            for (Val v : listed) Common.cidr(v).ifPresent(podCIDRs::add);
+            if (single.isPresent() && !listed.isEmpty() && !single.get().text().equals(listed.get(0).text()))
+                dc.error(DiagnosticCode.NETC043, single.get().pos(), "podCIDR " + Messages.quote(single.get().text())
+                        + " differs from podCIDRs[0] " + Messages.quote(listed.get(0).text()));
         } else {
             podCIDRs = new ArrayList<>();
-            Optional<Val> single = spec.get("podCIDR");
             single.flatMap(Common::cidr).ifPresent(podCIDRs::add);
             single.ifPresent(v -> dc.record("spec.podCIDRs[0]", v.pos()));
         }
@@ -73,8 +80,16 @@ final class CoreKinds {
         List<ContainerPort> ports = Common.containerPorts(spec);
         MapVal status = obj.mapOrEmpty("status");
         List<IpAddress> ips = new ArrayList<>();
-        if (status.has("podIPs")) {
-            for (Val item : status.list("podIPs")) {
+        // As the API converts them: an empty podIPs (absent, null or []) is [podIP]; when both are given,
+        // podIPs[0] must be podIP.
+        Optional<Val> single = status.get("podIP").filter(v -> !(v.isString() && v.text().isEmpty()));
+        if (!status.isMissingOrEmptyList("podIPs")) {
+            List<Val> listed = status.list("podIPs");
+            Optional<String> first = listed.get(0).map().flatMap(m -> m.string("ip"));
+            if (single.isPresent() && first.isPresent() && !single.get().text().equals(first.get()))
+                dc.error(DiagnosticCode.NETC041, single.get().pos(), "podIP " + Messages.quote(single.get().text())
+                        + " differs from podIPs[0] " + Messages.quote(first.get()));
+            for (Val item : listed) {
                 item.map().flatMap(m -> m.required("ip")).flatMap(v -> {
                     Optional<IpAddress> ip = Common.ip(v);
                     if (ip.isPresent() && ips.stream().anyMatch(o -> o.family() == ip.get().family())) {
@@ -87,7 +102,7 @@ final class CoreKinds {
                 }).ifPresent(ips::add);
             }
         } else {
-            status.get("podIP").flatMap(Common::ip).ifPresent(ips::add);
+            single.flatMap(Common::ip).ifPresent(ips::add);
         }
         boolean ready = podReady(status);
         boolean terminating = obj.mapOrEmpty("metadata").has("deletionTimestamp");

@@ -44,7 +44,7 @@ final class DiscoveryKinds {
                 dc.error(DiagnosticCode.NETC009, addrs.get().anchor(), em.get().child("addresses")
                         + " needs at least one address");
             for (Val a : addrs.flatMap(Val::list).orElse(List.of())) {
-                Optional<IpAddress> ip = Common.ip(a);
+                Optional<IpAddress> ip = Common.nonSpecialIp(a, "endpoint address");
                 if (ip.isPresent() && family.isPresent() && ip.get().family() != family.get()) {
                     dc.error(DiagnosticCode.NETC016, a.pos(), Messages.quote(a.text()) + " is not an "
                             + family.get().apiName() + " address (addressType " + family.get().apiName() + ")");
@@ -53,15 +53,16 @@ final class DiscoveryKinds {
                 ip.ifPresent(addresses::add);
             }
             MapVal conditions = em.get().mapOrEmpty("conditions");
-            // Absent conditions read as the API documents: ready and serving unknown = ready, not terminating.
+            // Absent conditions read as the API documents and kube-proxy reads them: ready and serving nil =
+            // true (each on its own: a nil serving is true even when ready is false), terminating nil = false.
             boolean ready = conditions.bool("ready", true);
-            boolean serving = conditions.bool("serving", ready);
+            boolean serving = conditions.bool("serving", true);
             boolean terminating = conditions.bool("terminating", false);
             String nodeName = em.get().string("nodeName").orElse("");
             String podName = podName(em.get());
             endpoints.add(new Endpoint(addresses, ready, serving, terminating, nodeName, podName, e.pos()));
         }
-        List<EndpointPort> ports = ports(obj.list("ports"));
+        List<EndpointPort> ports = ports(obj.list("ports"), false);
         Optional<String> service = Optional.ofNullable(meta.labels().get(SERVICE_NAME_LABEL));
         if (dc.failed()) return Optional.empty();
         if (service.isEmpty()) {
@@ -87,7 +88,7 @@ final class DiscoveryKinds {
             List<Endpoint> all = new ArrayList<>();
             all.addAll(addresses(sm.get(), "addresses", true));
             all.addAll(addresses(sm.get(), "notReadyAddresses", false));
-            subsets.add(new Subset(all, ports(sm.get().list("ports"))));
+            subsets.add(new Subset(all, ports(sm.get().list("ports"), true)));
         }
         if (dc.failed()) return List.of();
         ObjectMeta built = meta.build(dc);
@@ -110,7 +111,7 @@ final class DiscoveryKinds {
         for (Val a : subset.list(key)) {
             Optional<MapVal> am = a.map();
             if (am.isEmpty()) continue;
-            Optional<IpAddress> ip = am.get().required("ip").flatMap(Common::ip);
+            Optional<IpAddress> ip = am.get().required("ip").flatMap(v -> Common.nonSpecialIp(v, "endpoint address"));
             String nodeName = am.get().string("nodeName").orElse("");
             String podName = podName(am.get());
             SourcePos pos = a.pos();
@@ -128,13 +129,14 @@ final class DiscoveryKinds {
         return kind.equals("Pod") ? name : "";
     }
 
-    private static List<EndpointPort> ports(List<Val> items) {
+    /** {@code emptyIsTcp}: v1 Endpoints' protocol is a plain string ("" = TCP), EndpointSlice's a pointer. */
+    private static List<EndpointPort> ports(List<Val> items, boolean emptyIsTcp) {
         List<EndpointPort> out = new ArrayList<>();
         for (Val p : items) {
             Optional<MapVal> pm = p.map();
             if (pm.isEmpty()) continue;
             Optional<String> name = pm.get().get("name").map(Common::labelPortName).orElse(Optional.of(""));
-            Protocol protocol = Common.protocol(pm.get());
+            Protocol protocol = emptyIsTcp ? Common.protocolOrEmpty(pm.get()) : Common.protocol(pm.get());
             Optional<Integer> port = pm.get().required("port").flatMap(v -> Common.portNumber(v, "port"));
             if (name.isPresent() && port.isPresent()) out.add(new EndpointPort(name.get(), protocol, port.get()));
         }

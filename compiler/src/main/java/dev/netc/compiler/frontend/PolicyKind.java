@@ -32,14 +32,15 @@ final class PolicyKind {
         List<Rule> egress = rules(spec, "egress", "to");
         boolean ingressIsolation;
         boolean egressIsolation;
-        if (spec.has("policyTypes")) {
+        // The API server defaults policyTypes when it is empty (len == 0): absent, null and [] alike.
+        if (!spec.isMissingOrEmptyList("policyTypes")) {
             List<PolicyType> types = new ArrayList<>();
             for (Val v : spec.list("policyTypes"))
                 Common.enumValue(v, PolicyType.class, "policy type").ifPresent(types::add);
             ingressIsolation = types.contains(PolicyType.Ingress);
             egressIsolation = types.contains(PolicyType.Egress);
         } else {
-            // Absent policyTypes: Ingress always, Egress when the policy has egress rules.
+            // No policyTypes: Ingress always, Egress when the policy has egress rules.
             ingressIsolation = true;
             egressIsolation = !spec.isMissingOrEmptyList("egress");
         }

@@ -29,7 +29,7 @@ final class ServiceKind {
         Decoding dc = obj.dc;
         Meta meta = Common.meta(obj, "Service", true, NameRule.DNS1035_LABEL);
         MapVal spec = obj.mapOrEmpty("spec");
-        Service.Type type = Common.enumValue(spec, "type", Service.Type.class, "Service type", Service.Type.ClusterIP);
+        Service.Type type = Common.enumOrEmpty(spec, "type", Service.Type.class, "Service type", Service.Type.ClusterIP);
         Map<String, String> selector = spec.get("selector").map(Common::labels).orElse(Map.of());
 
         // clusterIP / clusterIPs: "None" makes the Service headless; given addresses are kept (live state).
@@ -74,18 +74,19 @@ final class ServiceKind {
         if (spec.isMissingOrEmptyList("ports") && type != Service.Type.ExternalName && !headless)
             dc.error(DiagnosticCode.NETC009, spec.anchor(), "spec.ports is required (at least one port)");
 
-        Service.SessionAffinity affinity = Common.enumValue(spec, "sessionAffinity", Service.SessionAffinity.class,
+        Service.SessionAffinity affinity = Common.enumOrEmpty(spec, "sessionAffinity", Service.SessionAffinity.class,
                 "sessionAffinity", Service.SessionAffinity.None);
         int timeout = affinityTimeout(spec, affinity);
-        Service.TrafficPolicy etp = Common.enumValue(spec, "externalTrafficPolicy", Service.TrafficPolicy.class,
+        Service.TrafficPolicy etp = Common.enumOrEmpty(spec, "externalTrafficPolicy", Service.TrafficPolicy.class,
                 "externalTrafficPolicy", Service.TrafficPolicy.Cluster);
         Service.TrafficPolicy itp = Common.enumValue(spec, "internalTrafficPolicy", Service.TrafficPolicy.class,
                 "internalTrafficPolicy", Service.TrafficPolicy.Cluster);
-        List<IpAddress> externalIPs = Common.ips(spec, "externalIPs");
+        List<IpAddress> externalIPs = Common.nonSpecialIps(spec, "externalIPs", "externalIP");
         List<Cidr> sourceRanges = Common.cidrs(spec, "loadBalancerSourceRanges");
         List<IpAddress> lbIPs = new ArrayList<>();
         for (Val in : obj.mapOrEmpty("status").mapOrEmpty("loadBalancer").list("ingress")) {
-            in.map().flatMap(m -> m.get("ip")).flatMap(Common::ip).ifPresent(lbIPs::add);
+            in.map().flatMap(m -> m.get("ip")).flatMap(v -> Common.nonSpecialIp(v, "load balancer ingress IP"))
+                    .ifPresent(lbIPs::add);
         }
         boolean publishNotReady = spec.bool("publishNotReadyAddresses", false);
         String externalName = externalName(spec);
@@ -115,7 +116,7 @@ final class ServiceKind {
                         + " is required when a Service has more than one port");
                 ok = false;
             }
-            Protocol protocol = Common.protocol(m);
+            Protocol protocol = Common.protocolOrEmpty(m);
             Optional<Integer> port = m.required("port").flatMap(v -> Common.portNumber(v, "port"));
             // targetPort: absent, 0 or "" mean "the same as port" (API defaulting).
             Optional<PortRef> target = Optional.empty();

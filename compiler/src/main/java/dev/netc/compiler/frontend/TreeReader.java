@@ -113,7 +113,8 @@ final class TreeReader {
         return false;
     }
 
-    private List<YamlNode> parse(String file, String text, boolean isJson, Diagnostics diagnostics) {
+    private List<YamlNode> parse(String file, String input, boolean isJson, Diagnostics diagnostics) {
+        String text = isJson ? input : withoutOversizedDocuments(file, input, diagnostics);
         List<YamlNode> docs = new ArrayList<>();
         Document doc = null;
         try (JsonParser p = isJson ? json.createParser(text) : yaml.createParser(new StringReader(text))) {
@@ -137,6 +138,114 @@ final class TreeReader {
                     isJson ? "malformed JSON" : "malformed YAML");
         }
         return List.copyOf(docs);
+    }
+
+    // ---- size before parsing -------------------------------------------------------------------------------
+
+    /**
+     * The text with every YAML document longer than the bound reported (NETC004) and blanked, before the parser
+     * sees it. SnakeYAML checks its code point limit only between tokens, and it scans one long scalar in
+     * quadratic time (a 10 MB scalar took minutes and over a gigabyte): so the bound is applied to the raw
+     * text. Documents are told apart by the lines that start with a marker ({@code ---} or {@code ...} at
+     * column 1), which can never be inside a document; a piece between two markers is never longer than the
+     * document it belongs to, so a document within the bound is never refused here. The parser's cost grows
+     * with the square of the longest run of characters without a blank or line break (the most it reads as one
+     * piece of a scalar), so that run is bounded too. Refused documents keep their line breaks, so the
+     * positions of the other documents are unchanged.
+     */
+    private String withoutOversizedDocuments(String file, String text, Diagnostics diagnostics) {
+        if (text.length() <= Math.min(limits.maxDocumentChars(), limits.maxScalarChars())) return text;
+        StringBuilder out = null;
+        int copied = 0;
+        int line = 1;
+        int lineStart = 0;
+        int pieceStart = 0;
+        int pieceLine = 1;
+        int runStart = 0;
+        SourcePos longRun = null;
+        for (int i = 0; ; i++) {
+            boolean end = i == text.length();
+            if (!end && i > 0 && text.charAt(i - 1) == '\n') {
+                line++;
+                lineStart = i;
+            }
+            char c = end ? '\n' : text.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                runStart = i + 1;
+            } else if (longRun == null && i - runStart >= limits.maxScalarChars()) {
+                // The run started on this line: a run has no line break in it.
+                longRun = new SourcePos(file, line, runStart - lineStart + 1);
+            }
+            boolean marker = !end && i == lineStart && isMarker(text, i);
+            if (!end && !marker) continue;
+            int[] content = contentSpan(text, pieceStart, i);
+            String problem = null;
+            SourcePos at = null;
+            if (content[1] - content[0] > limits.maxDocumentChars()) {
+                problem = "document is larger than " + limits.maxDocumentChars() + " characters";
+                at = positionOf(file, text, pieceStart, pieceLine, content[0]);
+            } else if (longRun != null) {
+                problem = "value longer than " + limits.maxScalarChars() + " characters without a blank or line"
+                        + " break: document not read";
+                at = longRun;
+            }
+            if (problem != null) {
+                diagnostics.error(DiagnosticCode.NETC004, at, problem);
+                if (out == null) out = new StringBuilder();
+                out.append(text, copied, pieceStart);
+                for (int k = pieceStart; k < i; k++) if (text.charAt(k) == '\n') out.append('\n');
+                copied = i;
+            }
+            if (end) break;
+            pieceStart = i + 3;
+            pieceLine = line;
+            longRun = null;
+        }
+        if (out == null) return text;
+        out.append(text, copied, text.length());
+        return out.toString();
+    }
+
+    /** {@code ---} or {@code ...} at {@code i}, followed by a blank, a line break or the end. */
+    private static boolean isMarker(String text, int i) {
+        if (!text.startsWith("---", i) && !text.startsWith("...", i)) return false;
+        if (i + 3 == text.length()) return true;
+        char c = text.charAt(i + 3);
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    }
+
+    /** Offsets of the first and one past the last character of {@code [from, to)} that is not blank or a comment. */
+    private static int[] contentSpan(String text, int from, int to) {
+        int a = from;
+        while (a < to) {
+            char c = text.charAt(a);
+            if (c == '#') {
+                while (a < to && text.charAt(a) != '\n') a++;
+            } else if (Character.isWhitespace(c) || c == '\uFEFF') {
+                a++;
+            } else {
+                break;
+            }
+        }
+        int b = to;
+        while (b > a && Character.isWhitespace(text.charAt(b - 1))) b--;
+        return new int[] {a, b};
+    }
+
+    private static SourcePos positionOf(String file, String text, int from, int fromLine, int at) {
+        int line = fromLine;
+        int lineStart = from;
+        for (int k = from; k < at; k++) {
+            if (text.charAt(k) == '\n') {
+                line++;
+                lineStart = k + 1;
+            }
+        }
+        if (lineStart == from && from > 0 && text.charAt(from - 1) != '\n') {
+            // The content follows a marker on its own line ("--- {…}"): count the column from the line start.
+            lineStart = text.lastIndexOf('\n', from - 1) + 1;
+        }
+        return new SourcePos(file, line, at - lineStart + 1);
     }
 
     // ---- the tree ------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -56,6 +57,25 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
             Map.entry("AdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1"),
             Map.entry("BaselineAdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1"));
     private static final String NETC_GROUP = "netc.dev";
+    /** The kinds netc reads, sorted: the candidates of did-you-mean. */
+    private static final List<String> READ_KINDS = List.copyOf(new TreeSet<>(API_VERSIONS.keySet()));
+    /**
+     * Every kind the built-in API groups netc reads from serve (Kubernetes 1.33; the network policy API's
+     * group too), netc's kinds among them. A kind of one of these groups that is not listed does not exist:
+     * the API server refuses it. Their list kinds ({@code ConfigMapList}) are kinds of the group as well.
+     */
+    private static final Map<String, Set<String>> GROUP_KINDS = Map.of(
+            "", Set.of("Binding", "ComponentStatus", "ConfigMap", "Endpoints", "Event", "LimitRange", "List",
+                    "Namespace", "Node", "PersistentVolume", "PersistentVolumeClaim", "Pod", "PodTemplate",
+                    "RangeAllocation", "ReplicationController", "ResourceQuota", "Secret", "Service",
+                    "ServiceAccount", "Status", "APIResourceList", "APIVersions", "WatchEvent", "DeleteOptions"),
+            "apps", Set.of("ControllerRevision", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet", "Scale"),
+            "batch", Set.of("CronJob", "Job"),
+            "networking.k8s.io", Set.of("Ingress", "IngressClass", "NetworkPolicy", "IPAddress", "ServiceCIDR",
+                    "ClusterCIDR"),
+            "discovery.k8s.io", Set.of("EndpointSlice"),
+            "policy.networking.k8s.io", Set.of("AdminNetworkPolicy", "BaselineAdminNetworkPolicy",
+                    "ClusterNetworkPolicy"));
 
     private final Limits limits;
 
@@ -141,10 +161,7 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         if (expected == null && typedList(m, kind.get(), version.get(), kindVal.get(), diagnostics, out, listDepth))
             return;
         if (expected == null || !sameFamily(kind.get(), version.get())) {
-            String hint = expected == null ? didYouMean(kind.get()).map(k -> " (did you mean " + k + "?)").orElse("")
-                    : "";
-            diagnostics.note(DiagnosticCode.NETC010, kindVal.get().pos(), "kind " + Messages.clip(kind.get()) + " ("
-                    + Messages.clip(version.get()) + ") is not used by netc: skipped" + hint);
+            unknownKind(kind.get(), version.get(), kindVal.get(), expected != null, diagnostics);
             return;
         }
         if (!expected.equals(version.get())) {
@@ -181,38 +198,44 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
     }
 
     /**
-     * A kind netc reads that {@code kind} is probably a typo of: the same but for case, or one edit away (two
-     * for longer names), so that real short kinds such as Role are not taken for Node.
+     * A kind netc does not read. A kind within an edit or two of one it reads, or equal to one but for case or
+     * look-alike letters ({@code NetworkPolcy}, {@code service}, a Cyrillic {@code Sеrvice}), is an error with
+     * did-you-mean: skipping it would drop a policy or a Service without a word. So is a kind the API group it
+     * names does not have (the API server refuses it too). Real kinds of the built-in groups that netc does not
+     * use (ConfigMap, ServiceAccount…), kinds of other groups (CRDs), and netc's kinds in another group
+     * (Calico's NetworkPolicy) are skipped with a note.
      */
-    private static Optional<String> didYouMean(String kind) {
-        String best = null;
-        int bestDistance = kind.length() >= 7 ? 3 : 2;
-        for (String known : new TreeSet<>(API_VERSIONS.keySet())) {
-            int d = known.equalsIgnoreCase(kind) ? 0 : editDistance(known, kind);
-            if (d < bestDistance) {
-                best = known;
-                bestDistance = d;
+    private static void unknownKind(String kind, String version, Val kindVal, boolean sameNameElsewhere,
+                                    Diagnostics diagnostics) {
+        String group = version.contains("/") ? version.substring(0, version.indexOf('/')) : "";
+        String shown = Messages.quote(kind) + " (" + Messages.clip(version) + ")";
+        Set<String> groupKinds = GROUP_KINDS.get(group);
+        boolean realKind = sameNameElsewhere || (groupKinds != null && (groupKinds.contains(kind)
+                || (kind.endsWith("List") && groupKinds.contains(kind.substring(0, kind.length() - 4)))));
+        if (!realKind) {
+            Optional<String> meant = Suggest.closest(kind, READ_KINDS);
+            if (meant.isPresent()) {
+                String how = !Suggest.lookAlike(kind, meant.get()) ? ""
+                        : ": differs from " + meant.get() + " only in case or look-alike letters" + nonAscii(kind);
+                diagnostics.error(DiagnosticCode.NETC052, kindVal.pos(), "unknown kind " + shown + how
+                        + " (did you mean " + meant.get() + "?)");
+                return;
+            }
+            if (groupKinds != null) {
+                diagnostics.error(DiagnosticCode.NETC052, kindVal.pos(), "unknown kind " + shown + ": "
+                        + (group.isEmpty() ? "the core API group" : "API group " + group) + " has no such kind");
+                return;
             }
         }
-        return Optional.ofNullable(best);
+        diagnostics.note(DiagnosticCode.NETC010, kindVal.pos(), "kind " + Messages.clip(kind) + " ("
+                + Messages.clip(version) + ") is not used by netc: skipped");
     }
 
-    private static int editDistance(String a, String b) {
-        if (Math.abs(a.length() - b.length()) > 2 || b.length() > 64) return Integer.MAX_VALUE;
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+    /** The characters of {@code s} outside ASCII, as code points ({@code " (U+0435)"}), so the reader sees them. */
+    private static String nonAscii(String s) {
+        String codes = s.codePoints().filter(c -> c > 0x7E).limit(8).mapToObj(c -> String.format("U+%04X", c))
+                .distinct().collect(java.util.stream.Collectors.joining(", "));
+        return codes.isEmpty() ? "" : " (" + codes + ")";
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.netc.ir.DiagnosticCode;
 import dev.netc.ir.Diagnostics;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
+import dev.netc.ir.LabelSelector;
 import dev.netc.ir.model.Cluster;
 import dev.netc.ir.model.Node;
 import dev.netc.ir.model.ObjectMeta;
@@ -15,6 +16,7 @@ import dev.netc.ir.model.ServicePort;
 import dev.netc.ir.model.Workload;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,8 @@ public final class Allocate implements Pass<Cluster, Cluster> {
     private List<Node> allocateNodeCidrs(Cluster cluster, Diagnostics diagnostics) {
         Set<Cidr> taken = new HashSet<>();
         cluster.nodes().forEach(n -> taken.addAll(n.podCIDRs()));
+        // As the node IPAM controller does: no node block that overlaps a service CIDR.
+        taken.addAll(cluster.profile().serviceCIDRs());
         List<Node> out = new ArrayList<>();
         for (Node n : cluster.nodes()) {
             if (!n.podCIDRs().isEmpty()) {
@@ -59,15 +63,8 @@ public final class Allocate implements Pass<Cluster, Cluster> {
                 Optional<Cidr> range = cluster.profile().clusterCIDRs().stream().filter(x -> x.family() == f).findFirst();
                 if (range.isEmpty()) continue;
                 int mask = Math.max(range.get().prefixLength(), f == Family.IPV4 ? V4_NODE_MASK : V6_NODE_MASK);
-                BigInteger blocks = BigInteger.ONE.shiftLeft(mask - range.get().prefixLength());
-                BigInteger blockSize = range.get().size().divide(blocks);
-                BigInteger start = StableHash.of("Node/" + n.name(), blocks);
-                Optional<Cidr> got = Optional.empty();
-                for (BigInteger i = BigInteger.ZERO; i.compareTo(blocks) < 0 && got.isEmpty(); i = i.add(BigInteger.ONE)) {
-                    BigInteger idx = start.add(i).mod(blocks);
-                    Cidr cand = Cidr.parse(range.get().addressAt(idx.multiply(blockSize)).text() + "/" + mask);
-                    if (taken.stream().noneMatch(t -> t.overlaps(cand))) got = Optional.of(cand);
-                }
+                BigInteger start = StableHash.of("Node/" + n.name(), BigInteger.ONE.shiftLeft(mask - range.get().prefixLength()));
+                Optional<Cidr> got = freeBlock(range.get(), mask, start, taken);
                 if (got.isEmpty()) {
                     diagnostics.error(DiagnosticCode.NETC028, n.meta().pos(),
                             "no free /" + mask + " left in cluster CIDR " + range.get() + " for node " + n.name());
@@ -79,6 +76,32 @@ public final class Allocate implements Pass<Cluster, Cluster> {
             out.add(new Node(n.meta(), n.addresses(), cidrs));
         }
         return out;
+    }
+
+    /**
+     * The first /{@code mask} block of {@code range} at or after block {@code start} (wrapping around) that no
+     * taken CIDR overlaps. A taken CIDR that overlaps a candidate is skipped past as a whole, so the search
+     * takes at most two steps per taken CIDR, however many blocks the range has (an IPv6 /8 has 2^56 /64s).
+     */
+    static Optional<Cidr> freeBlock(Cidr range, int mask, BigInteger start, Collection<Cidr> taken) {
+        BigInteger blocks = BigInteger.ONE.shiftLeft(mask - range.prefixLength());
+        BigInteger blockSize = range.size().divide(blocks);
+        BigInteger base = range.network().bits();
+        BigInteger lastOffset = range.size().subtract(BigInteger.ONE);
+        List<Cidr> relevant = taken.stream().filter(range::overlaps).toList();
+        BigInteger idx = start.mod(blocks);
+        BigInteger advanced = BigInteger.ZERO;
+        while (advanced.compareTo(blocks) < 0) {
+            Cidr cand = Cidr.parse(range.addressAt(idx.multiply(blockSize)).text() + "/" + mask);
+            // Of the taken CIDRs in the way, the one that reaches furthest: the search resumes after its end.
+            Optional<BigInteger> clashEnd = relevant.stream().filter(t -> t.overlaps(cand))
+                    .map(t -> t.last().bits().subtract(base).min(lastOffset)).max(BigInteger::compareTo);
+            if (clashEnd.isEmpty()) return Optional.of(cand);
+            BigInteger next = clashEnd.get().divide(blockSize).add(BigInteger.ONE);
+            advanced = advanced.add(next.subtract(idx));
+            idx = next.mod(blocks);
+        }
+        return Optional.empty();
     }
 
     // ---- pods ----------------------------------------------------------------------------------------------
@@ -105,6 +128,18 @@ public final class Allocate implements Pass<Cluster, Cluster> {
             List<IpAddress> ips = p.ips();
             if (ips.isEmpty() && onNode.isPresent()) {
                 ips = p.hostNetwork() ? onNode.get().addresses() : podIps(p, onNode.get(), taken, diagnostics);
+                // A host-network pod has its node's addresses: without one it has no IP, and the Services
+                // that select it would silently lose it as an endpoint.
+                Optional<Service> selecting = !p.hostNetwork() || !ips.isEmpty() ? Optional.empty()
+                        : cluster.services().stream()
+                        .filter(s -> s.namespace().equals(p.meta().namespace()) && !s.selector().isEmpty()
+                                && LabelSelector.ofLabels(s.selector()).matches(p.labels()))
+                        .min(dev.netc.ir.model.KubeObject.BY_ID);
+                if (selecting.isPresent())
+                    diagnostics.error(DiagnosticCode.NETC042, p.meta().pos(), "host-network pod "
+                            + p.meta().qualifiedName() + " runs on node " + node + ", which has no address: the pod"
+                            + " has no IP, and Service " + selecting.get().meta().qualifiedName() + " would lose it"
+                            + " as an endpoint (give the node an address)");
             }
             out.add(p.withPlacement(node, ips));
         }
@@ -253,14 +288,16 @@ public final class Allocate implements Pass<Cluster, Cluster> {
 
     /**
      * The first free address at or after the identity's hash position, wrapping around, among offsets
-     * {@code [head, size - tail)}. Probing is bounded so a huge IPv6 range never loops for long.
+     * {@code [head, size - tail)}. Probing stops after one more address than are taken, so a range of any size
+     * never loops for long, and a full one is reported after as many probes as it has addresses.
      */
     private static Optional<IpAddress> pick(Cidr range, BigInteger head, BigInteger tail, String identity,
                                             Set<IpAddress> taken) {
         BigInteger usable = range.size().subtract(head).subtract(tail);
         if (usable.signum() <= 0) return Optional.empty();
         BigInteger start = StableHash.of(identity, usable);
-        BigInteger limit = usable.min(BigInteger.valueOf(1L << 24));
+        // Among taken.size() + 1 distinct addresses one is free: the probe count is bounded by the input's size.
+        BigInteger limit = usable.min(BigInteger.valueOf(taken.size() + 1L));
         for (BigInteger i = BigInteger.ZERO; i.compareTo(limit) < 0; i = i.add(BigInteger.ONE)) {
             IpAddress cand = range.addressAt(head.add(start.add(i).mod(usable)));
             if (!taken.contains(cand)) return Optional.of(cand);

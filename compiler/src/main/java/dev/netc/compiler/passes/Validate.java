@@ -12,6 +12,7 @@ import dev.netc.ir.model.Cluster;
 import dev.netc.ir.model.ClusterProfile;
 import dev.netc.ir.model.EndpointSlice;
 import dev.netc.ir.model.Ingress;
+import dev.netc.ir.model.Node;
 import dev.netc.ir.model.KubeObject;
 import dev.netc.ir.model.ObjectMeta;
 import dev.netc.ir.model.Pod;
@@ -19,7 +20,9 @@ import dev.netc.ir.model.PortRef;
 import dev.netc.ir.model.Service;
 import dev.netc.ir.model.ServicePort;
 import dev.netc.ir.model.Workload;
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -47,6 +50,8 @@ public final class Validate implements Pass<Cluster, Cluster> {
     public Cluster apply(Cluster cluster, Diagnostics diagnostics) {
         duplicates(cluster, diagnostics);
         nodeReferences(cluster, diagnostics);
+        podCidrs(cluster, diagnostics);
+        nodeAddresses(cluster, diagnostics);
         for (Service s : cluster.services()) serviceFields(cluster.profile(), s, diagnostics);
         clusterIpConflicts(cluster, diagnostics);
         nodePortConflicts(cluster, diagnostics);
@@ -99,6 +104,91 @@ public final class Validate implements Pass<Cluster, Cluster> {
             if (!n.isEmpty() && !nodes.contains(n))
                 d.error(DiagnosticCode.NETC024, w.meta().at("spec.template.spec.nodeName"), unknownNode(n, nodes));
         }
+    }
+
+    /**
+     * Node pod CIDRs as the node IPAM controller and the CNI (flannel) need them (NETC043): inside a cluster CIDR
+     * of their family (else pod traffic is masqueraded or not routed), clear of the service CIDRs (a pod IP that
+     * is also a ClusterIP), and no two nodes overlapping (one pod address routed to two nodes). At most one per
+     * family (NETC041, as for profile nodes). The later node by position is reported, naming the first.
+     */
+    private static void podCidrs(Cluster c, Diagnostics d) {
+        record Owned(Node node, Cidr cidr) {
+        }
+        Map<Family, TreeMap<BigInteger, Owned>> byStart = new EnumMap<>(Family.class);
+        for (Node n : byPosition(c.nodes())) {
+            for (int i = 0; i < n.podCIDRs().size(); i++) {
+                Cidr p = n.podCIDRs().get(i);
+                SourcePos pos = n.meta().at("spec.podCIDRs[" + i + "]");
+                String what = "pod CIDR " + p + " of node " + n.name();
+                if (n.podCIDRs().subList(0, i).stream().anyMatch(o -> o.family() == p.family())) {
+                    d.error(DiagnosticCode.NETC041, pos, what + " is a second " + p.family().apiName()
+                            + " pod CIDR (at most one per family)");
+                    continue;
+                }
+                List<Cidr> ranges = c.profile().clusterCIDRs().stream().filter(r -> r.family() == p.family()).toList();
+                if (ranges.stream().noneMatch(r -> r.contains(p))) {
+                    d.error(DiagnosticCode.NETC043, pos, what + " is outside the cluster CIDRs ("
+                            + (ranges.isEmpty() ? "none of " + p.family().apiName() : cidrList(ranges)) + ")");
+                    continue;
+                }
+                Optional<Cidr> service = c.profile().serviceCIDRs().stream().filter(p::overlaps).findFirst();
+                if (service.isPresent()) {
+                    d.error(DiagnosticCode.NETC043, pos, what + " overlaps the service CIDR " + service.get());
+                    continue;
+                }
+                // The map holds disjoint prefixes: only the nearest one at or below p's start can contain it,
+                // and any one starting inside p lies in it.
+                TreeMap<BigInteger, Owned> taken = byStart.computeIfAbsent(p.family(), f -> new TreeMap<>());
+                BigInteger start = p.network().bits();
+                Map.Entry<BigInteger, Owned> below = taken.floorEntry(start);
+                Map.Entry<BigInteger, Owned> inside = taken.ceilingEntry(start);
+                Owned clash = below != null && below.getValue().cidr().overlaps(p) ? below.getValue()
+                        : inside != null && p.contains(inside.getValue().cidr()) ? inside.getValue() : null;
+                if (clash != null) {
+                    d.error(DiagnosticCode.NETC043, pos, what + " overlaps pod CIDR " + clash.cidr() + " of node "
+                            + clash.node().name() + " (at " + clash.node().meta().pos() + ")");
+                    continue;
+                }
+                taken.put(start, new Owned(n, p));
+            }
+        }
+    }
+
+    /**
+     * A node without an address where NodePort Services need one (NETC042). With {@code nodePortAddresses}
+     * narrowing a family, node ports open only on node addresses: such a node serves no node port at all, an
+     * error. Otherwise the iptables and nftables rules match every local address, so the node works there, but
+     * the IPVS backend binds node ports to the node's addresses and has none on it: a warning (not for the
+     * implicit {@code node-1} of an input that names no node, which has no address by definition).
+     */
+    private static void nodeAddresses(Cluster c, Diagnostics d) {
+        List<Service> nodePortServices = byPosition(c.services()).stream().filter(Service::wantsNodePorts).toList();
+        if (nodePortServices.isEmpty()) return;
+        Service first = nodePortServices.get(0);
+        String services = "NodePort Service " + first.meta().qualifiedName() + (nodePortServices.size() > 1
+                ? " (and " + (nodePortServices.size() - 1) + " more)" : "");
+        List<Cidr> narrowed = c.profile().proxy().nodePortAddresses().stream().filter(x -> x.prefixLength() > 0)
+                .toList();
+        for (Node n : c.nodes()) {
+            if (!n.addresses().isEmpty()) continue;
+            SourcePos pos = n.meta().at("status.addresses");
+            if (!narrowed.isEmpty()) {
+                d.error(DiagnosticCode.NETC042, pos, "node " + n.name() + " has no address, and nodePortAddresses ("
+                        + cidrList(narrowed) + ") opens node ports only on node addresses: " + services
+                        + " is not served on it");
+            } else if (!implicitNode(c, n)) {
+                d.warning(DiagnosticCode.NETC042, pos, "node " + n.name() + " has no address: the IPVS backend"
+                        + " binds node ports to node addresses and serves " + services + " on none of this node's"
+                        + " (iptables and nftables serve it on every local address)");
+            }
+        }
+    }
+
+    /** The node ResolveNodes stands in when the input names none (documented as having no address). */
+    private static boolean implicitNode(Cluster c, Node n) {
+        return n.name().equals(ClusterProfile.DEFAULT_NODE) && c.profile().nodes().isEmpty()
+                && n.meta().pos().equals(c.profile().meta().pos());
     }
 
     private static String unknownNode(String name, Set<String> nodes) {

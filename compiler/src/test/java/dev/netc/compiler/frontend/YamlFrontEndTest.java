@@ -179,8 +179,8 @@ class YamlFrontEndTest {
         List<EndpointSlice.Endpoint> eps = slice.endpoints();
         assertEquals(List.of(true, true, false, "n1", "db-0"), List.of(eps.get(0).ready(), eps.get(0).serving(),
                 eps.get(0).terminating(), eps.get(0).nodeName(), eps.get(0).podName()));
-        assertEquals(List.of(false, false, false), List.of(eps.get(1).ready(), eps.get(1).serving(),
-                eps.get(1).terminating()), "serving follows ready when absent");
+        assertEquals(List.of(false, true, false), List.of(eps.get(1).ready(), eps.get(1).serving(),
+                eps.get(1).terminating()), "a nil serving is true, whatever ready says (API docs, kube-proxy)");
         assertEquals(List.of(false, true, true), List.of(eps.get(2).ready(), eps.get(2).serving(),
                 eps.get(2).terminating()));
         assertEquals(List.of(new EndpointSlice.EndpointPort("", Protocol.TCP, 5432)), slice.ports());

@@ -1,5 +1,6 @@
 package dev.netc.compiler.frontend.dsl;
 
+import dev.netc.compiler.frontend.Suggest;
 import dev.netc.grammar.NetcLexer;
 import dev.netc.grammar.NetcParser;
 import dev.netc.ir.DiagnosticCode;
@@ -8,7 +9,6 @@ import dev.netc.ir.SourcePos;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.antlr.v4.runtime.CharStreams;
@@ -355,40 +355,15 @@ public final class DslSyntax {
         return "a statement";
     }
 
-    /** A keyword one or two edits away from what was written. */
+    /** A keyword one or two edits away from what was written (the shared {@link Suggest}). */
     private static String didYouMean(Token offending, IntervalSet expected, Vocabulary vocabulary) {
         if (offending.getType() != NetcLexer.NAME || offending.getText().length() < 2) return "";
-        String text = offending.getText().toLowerCase(Locale.ROOT);
-        String best = null;
-        int bestDistance = text.length() >= 6 ? 3 : 2;
+        List<String> keywords = new ArrayList<>();
         for (int type : expected.toList()) {
             String literal = vocabulary.getLiteralName(type);
-            if (literal == null || !isKeyword(literal)) continue;
-            String word = literal.substring(1, literal.length() - 1).toLowerCase(Locale.ROOT);
-            int d = editDistance(word, text);
-            if (d < bestDistance) {
-                best = literal;
-                bestDistance = d;
-            }
+            if (literal != null && isKeyword(literal)) keywords.add(literal);
         }
-        return best == null ? "" : " (did you mean " + best + "?)";
-    }
-
-    /** Edits between two words, a swap of neighbours counting as one (optimal string alignment). */
-    private static int editDistance(String a, String b) {
-        if (Math.abs(a.length() - b.length()) > 3 || b.length() > 64) return Integer.MAX_VALUE;
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) d[i][0] = i;
-        for (int j = 0; j <= b.length(); j++) d[0][j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1));
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
+        return Suggest.closest(offending.getText(), keywords, l -> l.substring(1, l.length() - 1))
+                .map(best -> " (did you mean " + best + "?)").orElse("");
     }
 }

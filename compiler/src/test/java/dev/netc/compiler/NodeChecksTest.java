@@ -1,0 +1,81 @@
+package dev.netc.compiler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netc.ir.Diagnostic;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** NETC042 and NETC043 through the whole compiler, where the cluster they describe would break. */
+class NodeChecksTest {
+    private static List<String> compile(String yaml) {
+        Compiler.Result r = new Compiler().compile(List.of(new InputSource("c.yaml", yaml.getBytes(StandardCharsets.UTF_8))));
+        return r.diagnostics().stream().map(Diagnostic::render).toList();
+    }
+
+    private static final String PROFILE = """
+            apiVersion: netc.dev/v1alpha1
+            kind: Cluster
+            metadata: {name: lab}
+            spec:
+              serviceCIDRs: [10.96.0.0/12]
+              clusterCIDRs: [10.244.0.0/16]
+              nodes:
+                - {name: n1, addresses: [192.168.77.11], podCIDRs: [10.244.1.0/24]}
+                - {name: n2, podCIDRs: [%s]}
+            """;
+
+    @Test
+    void overlappingPodCidrsAreRefused() {
+        assertEquals(List.of("c.yaml:9:29: error[NETC043]: pod CIDR 10.244.1.128/25 of node n2 overlaps pod CIDR"
+                + " 10.244.1.0/24 of node n1 (at c.yaml:8:7)"), compile(PROFILE.formatted("10.244.1.128/25")));
+    }
+
+    @Test
+    void aPodCidrOutsideTheClusterCidrIsRefused() {
+        assertEquals(List.of("c.yaml:9:29: error[NETC043]: pod CIDR 10.250.0.0/24 of node n2 is outside the cluster"
+                + " CIDRs (10.244.0.0/16)"), compile(PROFILE.formatted("10.250.0.0/24")));
+    }
+
+    @Test
+    void aHostNetworkPodOnANodeWithoutAddressIsRefused() {
+        String yaml = PROFILE.formatted("10.244.2.0/24") + """
+                ---
+                apiVersion: apps/v1
+                kind: DaemonSet
+                metadata: {name: agent, namespace: kube-system}
+                spec:
+                  selector: {matchLabels: {app: agent}}
+                  template:
+                    metadata: {labels: {app: agent}}
+                    spec: {hostNetwork: true, containers: [{name: a}]}
+                """;
+        assertEquals(List.of(), compile(yaml), "no Service selects it: its IP is never used");
+        String service = """
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: agent, namespace: kube-system}
+                spec: {selector: {app: agent}, ports: [{port: 9100}]}
+                """;
+        assertEquals(List.of("c.yaml:11:1: error[NETC042]: host-network pod kube-system/agent-n2 runs on node n2, which"
+                + " has no address: the pod has no IP, and Service kube-system/agent would lose it as an endpoint"
+                + " (give the node an address)"), compile(yaml + service));
+    }
+
+    @Test
+    void aNodePortWithANodeWithoutAddressIsAWarningWhenEveryLocalAddressServesIt() {
+        String yaml = PROFILE.formatted("10.244.2.0/24") + """
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: shop}
+                spec: {type: NodePort, selector: {app: web}, ports: [{port: 80}]}
+                """;
+        List<String> out = compile(yaml);
+        assertEquals(1, out.size(), out.toString());
+        assertTrue(out.get(0).startsWith("c.yaml:9:7: warning[NETC042]: node n2 has no address"), out.get(0));
+    }
+}
