@@ -815,12 +815,12 @@ public final class HostileCorpus {
         tamper("tamper-ipt-foreign-rule", "an extra -A INPUT -j ACCEPT", "backend iptables", "before-commit " + ipt + " -A INPUT -j ACCEPT");
         tamper("tamper-ipt-foreign-chain", "a foreign chain", "backend iptables", "before-commit " + ipt + " :EVIL - [0:0]\\n-A EVIL -j ACCEPT");
         tamper("tamper-ipt-forward-accept", "a foreign FORWARD rule", "backend iptables", "before-commit " + ipt + " -I FORWARD 1 -j ACCEPT");
-        tamper("tamper-ipt-policy", "a changed built-in chain policy", "backend iptables", "replace " + ipt + " :INPUT ACCEPT :INPUT DROP");
+        tamper("tamper-ipt-policy", "a changed built-in chain policy", "backend iptables", "before-commit " + ipt + " :INPUT DROP [0:0]");
         tamper("tamper-ip6t-foreign-rule", "an extra ip6tables INPUT rule", "backend iptables", "before-commit " + ip6t + " -A INPUT -j ACCEPT");
         tamper("tamper-ipset-foreign", "a foreign ipset created", "backend iptables", "append " + ipset + " create evil hash:ip family inet");
         tamper("tamper-nginx-include", "nginx include of a path outside the release", "backend nginx", "before-last-brace " + conf + " include /etc/passwd;");
         tamper("tamper-nginx-error-log", "nginx error_log outside the release", "backend nginx", "prepend " + conf + " error_log /tmp/netc-evil-error.log;");
-        tamper("tamper-nginx-pid", "nginx pid file outside the release", "backend nginx", "prepend " + conf + " pid /tmp/netc-evil.pid;");
+        tamper("tamper-nginx-pid", "nginx pid file outside the release", "backend nginx", "regex " + conf + " pid [^;]+; pid /tmp/netc-evil.pid;");
         tamper("tamper-nginx-cert-path", "ssl_certificate outside the release", "backend nginx", "regex " + conf + " ssl_certificate [^;]+; ssl_certificate /etc/ssl/certs/ssl-cert-snakeoil.pem;");
         tamper("tamper-nginx-dotdot", "../ path in nginx.conf", "backend nginx", "regex " + conf + " ssl_certificate_key [^;]+; ssl_certificate_key ../../../../etc/shadow;");
         tamper("tamper-nginx-access-log", "access_log outside the release", "backend nginx", "before-last-brace " + conf + " access_log /tmp/netc-evil-access.log;");
