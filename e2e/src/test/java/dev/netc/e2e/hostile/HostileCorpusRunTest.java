@@ -26,11 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -65,11 +60,6 @@ class HostileCorpusRunTest {
     private Path out;
     private Map<String, byte[]> baselineFiles;
     private final Map<String, Path> accepted = new LinkedHashMap<>();
-    private final ExecutorService runner = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "hostile-compile");
-        t.setDaemon(true);
-        return t;
-    });
     private final Map<String, String> toolCache = new HashMap<>();
     private String netns;
 
@@ -87,7 +77,6 @@ class HostileCorpusRunTest {
 
     @AfterAll
     void cleanUp() throws IOException {
-        runner.shutdownNow();
         if (netns != null) Sh.run(null, List.of("ip", "netns", "del", netns));
         deleteTree(work);
     }
@@ -128,15 +117,7 @@ class HostileCorpusRunTest {
             for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".")).toList()) deleteTree(p);
         }
         copyTree(baseline, out);
-        Future<Run> f = runner.submit(() -> compile(inputs, out));
-        Run r;
-        try {
-            r = f.get(LIMIT_MS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            fail(c.id() + ": netc compile took more than " + LIMIT_MS + " ms (still running)");
-            return;
-        }
+        Run r = withinLimit(c.id(), () -> compile(inputs, out));
         String all = r.out + r.err;
         assertTrue(r.ms < LIMIT_MS, c.id() + ": took " + r.ms + " ms");
         assertFalse(STACK.matcher(all).find(), () -> c.id() + ": stack trace or exception in the output:\n" + clip(all));
@@ -171,6 +152,31 @@ class HostileCorpusRunTest {
         Files.move(out, kept);
         accepted.put(c.id(), kept);
         checkAcceptedText(c, kept);
+    }
+
+    /**
+     * Runs {@code task} on a thread of its own and fails when it takes more than {@link #LIMIT_MS}. A compile that
+     * hangs is stopped (Thread.stop: the compiler keeps no shared state), so that it cannot slow every later case.
+     */
+    @SuppressWarnings("deprecation")
+    private static Run withinLimit(String id, java.util.concurrent.Callable<Run> task) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.set(task.call());
+            } catch (Throwable e) {
+                result.set(e);
+            }
+        }, "hostile-compile-" + id);
+        t.setDaemon(true);
+        t.start();
+        t.join(LIMIT_MS);
+        if (t.isAlive()) {
+            t.stop();
+            fail(id + ": netc compile took more than " + LIMIT_MS + " ms (stopped)");
+        }
+        if (result.get() instanceof Throwable e) throw new AssertionError(id + ": netc compile threw " + e, e);
+        return (Run) result.get();
     }
 
     private void assertLeftoverFree(String id) throws IOException {
