@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The committed hostile-input corpus, read back from {@code INDEX.tsv}. */
+/**
+ * The hostile-input corpus, read back from {@code INDEX.tsv}: every case, as {@link HostileCorpus#materialize}
+ * writes it under {@code target/} (the repository holds only its committed form, see {@link HostileCorpus#committed}).
+ */
 public final class Corpus {
     private Corpus() {
     }
@@ -19,7 +22,7 @@ public final class Corpus {
     }
 
     public static List<Entry> read() throws IOException {
-        return read(HostileCorpus.DIR);
+        return read(HostileCorpus.materialize());
     }
 
     public static List<Entry> read(Path root) throws IOException {

@@ -1,11 +1,20 @@
 package dev.netc.e2e.hostile;
 
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import com.github.difflib.patch.Patch;
+import com.github.difflib.patch.PatchFailedException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +25,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Writes the hostile-input corpus ({@code e2e/src/test/resources/hostile}): one folder per case under
- * {@code cases/} with the input files, and {@code INDEX.tsv} saying per case what is expected, which extra
- * checks apply, which strings must never reach an output raw, and what the case attacks.
+ * Generates the hostile-input corpus: one folder per case under {@code cases/} with the input files, and
+ * {@code INDEX.tsv} saying per case what is expected, which extra checks apply, which strings must never reach an
+ * output raw, and what the case attacks. The whole corpus is written under {@code target/} at test time
+ * ({@link #materialize}); the repository ({@code e2e/src/test/resources/hostile}) holds only its small committed
+ * form ({@link #committed}).
  *
  * <p>Deterministic: the only randomness is a {@link Random} with a fixed seed, and the cases come out in a
- * fixed order. {@link HostileCorpusTest} checks that the committed corpus is exactly what this class writes.
+ * fixed order. {@link HostileCorpusTest} checks that the committed corpus is exactly the committed form of
+ * what this class writes.
  * Regenerate with {@code NETC_REGENERATE_CORPUS=1 mvn -B -ntp -q -pl e2e -am test -Dtest=HostileCorpusTest
  * -Dsurefire.failIfNoSpecifiedTests=false}.
  *
@@ -30,7 +42,15 @@ import java.util.stream.Stream;
  */
 public final class HostileCorpus {
     static final long SEED = 0x6e657463L; // "netc"
+    /** The committed form of the corpus (see {@link #committed}). */
     static final Path DIR = Path.of("src", "test", "resources", "hostile");
+    /** Where the whole corpus is written at test time, one folder per content hash (see {@link #materialize}). */
+    static final Path GENERATED = Path.of("target", "hostile-corpus");
+    /** A case whose files together are larger than this is not committed, only generated at test time. */
+    static final int COMMIT_LIMIT = 64 * 1024;
+    /** The base world, committed once; world-derived case files are committed as a unified diff against it. */
+    static final String WORLD_FILE = "world.yaml";
+    static final String DIFF_SUFFIX = ".diff";
 
     /** One case: its files (relative path to bytes) and its index row. */
     record Case(String id, String expect, String checks, List<String> forbid, String attacks, Map<String, byte[]> files) {
@@ -43,19 +63,124 @@ public final class HostileCorpus {
         write(args.length > 0 ? Path.of(args[0]) : DIR);
     }
 
-    /** Replaces {@code dir} with the corpus. */
+    /** Replaces {@code dir} with the committed form of the corpus. */
     public static void write(Path dir) throws IOException {
+        writeTree(dir, committed(generate()));
+    }
+
+    private static void writeTree(Path dir, Map<String, byte[]> files) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> s = Files.walk(dir)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
             }
         }
         Files.createDirectories(dir);
-        Map<String, byte[]> all = generate();
-        for (Map.Entry<String, byte[]> e : all.entrySet()) {
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
             Path p = dir.resolve(e.getKey());
             Files.createDirectories(p.getParent());
             Files.write(p, e.getValue());
+        }
+    }
+
+    /**
+     * The whole corpus (every case, big ones included) written under {@link #GENERATED}, in a folder named by
+     * the SHA-256 of its content: written once to a temporary sibling and renamed into place, so test classes
+     * running at the same time, or a stale earlier corpus, never see a half-written one. Returns that folder.
+     */
+    public static Path materialize() throws IOException {
+        Map<String, byte[]> all = generate();
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Map.Entry<String, byte[]> e : all.entrySet()) {
+            sha.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(Long.toString(e.getValue().length).getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(e.getValue());
+        }
+        Path dir = GENERATED.resolve(HexFormat.of().formatHex(sha.digest()).substring(0, 16));
+        if (Files.isDirectory(dir)) return dir;
+        Files.createDirectories(GENERATED);
+        Path tmp = Files.createTempDirectory(GENERATED, "tmp-");
+        writeTree(tmp, all);
+        try {
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            if (!Files.isDirectory(dir)) throw e;
+            writeTree(tmp, Map.of());
+            Files.delete(tmp);
+        }
+        return dir;
+    }
+
+    /**
+     * What of {@code all} (the output of {@link #generate}) is committed: {@code INDEX.tsv} (every case), the
+     * base world as {@value #WORLD_FILE}, and the files of every case of at most {@link #COMMIT_LIMIT} bytes, each
+     * either as it is or, where that is less than half its size and applies back to exactly its bytes, as a
+     * unified diff against the base world ({@code name.diff}). Cases above the limit have no committed file.
+     */
+    public static Map<String, byte[]> committed(Map<String, byte[]> all) {
+        byte[] world = world().getBytes(StandardCharsets.UTF_8);
+        Map<String, Long> caseSize = new TreeMap<>();
+        for (Map.Entry<String, byte[]> e : all.entrySet()) {
+            if (e.getKey().startsWith("cases/")) caseSize.merge(caseDir(e.getKey()), (long) e.getValue().length, Long::sum);
+        }
+        Map<String, byte[]> out = new TreeMap<>();
+        out.put(WORLD_FILE, world);
+        for (Map.Entry<String, byte[]> e : all.entrySet()) {
+            String path = e.getKey();
+            if (!path.startsWith("cases/")) {
+                out.put(path, e.getValue());
+                continue;
+            }
+            if (caseSize.get(caseDir(path)) > COMMIT_LIMIT) continue;
+            byte[] diff = diffAgainstWorld(world, e.getValue(), path);
+            if (diff.length * 2 < e.getValue().length && appliesBack(world, diff, e.getValue())) {
+                out.put(path + DIFF_SUFFIX, diff);
+            } else {
+                out.put(path, e.getValue());
+            }
+        }
+        return out;
+    }
+
+    private static boolean appliesBack(byte[] world, byte[] diff, byte[] file) {
+        try {
+            return Arrays.equals(applyToWorld(world, diff), file);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String caseDir(String path) {
+        int second = path.indexOf('/', "cases/".length());
+        return path.substring(0, second);
+    }
+
+    /** Lines of {@code bytes} split at LF only (CRs stay in the lines), read as ISO-8859-1 so every byte survives. */
+    private static List<String> lines(byte[] bytes) {
+        return Arrays.asList(new String(bytes, StandardCharsets.ISO_8859_1).split("\n", -1));
+    }
+
+    static byte[] diffAgainstWorld(byte[] world, byte[] file, String path) {
+        List<String> a = lines(world);
+        Patch<String> patch = DiffUtils.diff(a, lines(file));
+        List<String> unified = UnifiedDiffUtils.generateUnifiedDiff(WORLD_FILE, path, a, patch, 1);
+        return (String.join("\n", unified) + "\n").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The file a committed {@code .diff} stands for: the diff applied to the base world. */
+    static byte[] applyToWorld(byte[] world, byte[] diff) {
+        List<String> d = lines(diff);
+        Patch<String> patch = UnifiedDiffUtils.parseUnifiedDiff(d.subList(0, d.size() - 1));
+        try {
+            return String.join("\n", DiffUtils.patch(lines(world), patch)).getBytes(StandardCharsets.ISO_8859_1);
+        } catch (PatchFailedException e) {
+            throw new IllegalStateException("a corpus diff does not apply to " + WORLD_FILE, e);
         }
     }
 
