@@ -1,8 +1,6 @@
 package dev.netc.backends;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.netc.ir.ContentHash;
 import java.util.regex.Pattern;
 
 /**
@@ -30,35 +28,12 @@ public final class Names {
     /** Characters of {@link #hash}: 80 bits. */
     public static final int HASH = 16;
 
-    private static final char[] BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
-
     private Names() {
     }
 
-    /** The content hash: 16 characters of the RFC 4648 base32 of the SHA-256 of {@code s} (kube-proxy's portProtoHash). */
+    /** The content hash ({@link ContentHash}): 16 characters of the base32 of the SHA-256 of {@code s} (kube-proxy's portProtoHash). */
     public static String hash(String s) {
-        try {
-            return base32(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8))).substring(0, HASH);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-        }
-    }
-
-    /** RFC 4648 base32, upper case, unpadded. */
-    static String base32(byte[] data) {
-        StringBuilder b = new StringBuilder();
-        int buffer = 0;
-        int bits = 0;
-        for (byte d : data) {
-            buffer = (buffer << 8) | (d & 0xff);
-            bits += 8;
-            while (bits >= 5) {
-                b.append(BASE32[(buffer >> (bits - 5)) & 0x1f]);
-                bits -= 5;
-            }
-        }
-        if (bits > 0) b.append(BASE32[(buffer << (5 - bits)) & 0x1f]);
-        return b.toString();
+        return ContentHash.base32(s, HASH);
     }
 
     /**

@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netc.backends.Artifact;
 import dev.netc.compiler.InputSource;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.netc.ir.ContentHash;
 import java.util.Comparator;
-import java.util.HexFormat;
+
 import java.util.List;
 import java.util.Map;
 
@@ -55,10 +54,6 @@ final class Manifest {
     }
 
     static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-        }
+        return ContentHash.hex(data);
     }
 }

@@ -1,6 +1,7 @@
 package dev.netc.compiler.passes;
 
 import dev.netc.compiler.Pass;
+import dev.netc.ir.ContentHash;
 import dev.netc.ir.Diagnostics;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
@@ -12,12 +13,8 @@ import dev.netc.ir.model.PortRef;
 import dev.netc.ir.model.Service;
 import dev.netc.ir.model.ServicePort;
 import dev.netc.ir.plan.NetworkPlan;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -140,11 +137,6 @@ public final class Endpoints implements Pass<Cluster, NetworkPlan> {
     }
 
     private static String hash(String s) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 3);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-        }
+        return ContentHash.hex(s, 3);
     }
 }

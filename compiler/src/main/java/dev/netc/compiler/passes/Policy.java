@@ -1,6 +1,7 @@
 package dev.netc.compiler.passes;
 
 import dev.netc.compiler.Pass;
+import dev.netc.ir.ContentHash;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Diagnostics;
 import dev.netc.ir.Protocol;
@@ -20,12 +21,8 @@ import dev.netc.ir.plan.PolicyAllow;
 import dev.netc.ir.plan.PolicyPlan;
 import dev.netc.ir.plan.PortRange;
 import dev.netc.ir.plan.TierRule;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -378,12 +375,7 @@ public final class Policy implements Pass<NetworkPlan, NetworkPlan> {
     static AddressSet addressSet(List<Cidr> cidrs) {
         StringBuilder b = new StringBuilder();
         cidrs.forEach(x -> b.append(x.text()).append('\n'));
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
-            return new AddressSet("peers-" + HexFormat.of().formatHex(d, 0, 6), cidrs);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-        }
+        return new AddressSet("peers-" + ContentHash.hex(b.toString(), 6), cidrs);
     }
 
 }
