@@ -40,6 +40,23 @@ class NodeChecksTest {
     }
 
     @Test
+    void aLiveNodeOutsideTheDefaultRangeIsAWarningWhenNoProfileSetsTheRange() {
+        // A k3s dump (pod CIDRs in 10.42.0.0/16) with no profile: netc's default range is a guess, not the user's word.
+        String node = """
+                apiVersion: v1
+                kind: Node
+                metadata: {name: k3s-1}
+                spec: {podCIDR: 10.42.0.0/24, podCIDRs: [10.42.0.0/24]}
+                status:
+                  addresses: [{type: InternalIP, address: 192.168.1.10}]
+                """;
+        List<String> d = compile(node);
+        assertEquals(1, d.size(), d.toString());
+        assertTrue(d.get(0).startsWith("c.yaml:4:42: warning[NETC043]: pod CIDR 10.42.0.0/24 of node k3s-1 is outside the"
+                + " cluster CIDRs (10.244.0.0/16), which no cluster profile sets"), d.get(0));
+    }
+
+    @Test
     void aHostNetworkPodOnANodeWithoutAddressIsRefused() {
         String yaml = PROFILE.formatted("10.244.2.0/24") + """
                 ---

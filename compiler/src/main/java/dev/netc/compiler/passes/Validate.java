@@ -116,6 +116,7 @@ public final class Validate implements Pass<Cluster, Cluster> {
         record Owned(Node node, Cidr cidr) {
         }
         Map<Family, TreeMap<BigInteger, Owned>> byStart = new EnumMap<>(Family.class);
+        boolean clusterCidrsGiven = c.profile().meta().fields().keySet().stream().anyMatch(k -> k.startsWith("spec.clusterCIDRs"));
         for (Node n : byPosition(c.nodes())) {
             for (int i = 0; i < n.podCIDRs().size(); i++) {
                 Cidr p = n.podCIDRs().get(i);
@@ -128,9 +129,16 @@ public final class Validate implements Pass<Cluster, Cluster> {
                 }
                 List<Cidr> ranges = c.profile().clusterCIDRs().stream().filter(r -> r.family() == p.family()).toList();
                 if (ranges.stream().noneMatch(r -> r.contains(p))) {
-                    d.error(DiagnosticCode.NETC043, pos, what + " is outside the cluster CIDRs ("
-                            + (ranges.isEmpty() ? "none of " + p.family().apiName() : cidrList(ranges)) + ")");
-                    continue;
+                    String outside = what + " is outside the cluster CIDRs ("
+                            + (ranges.isEmpty() ? "none of " + p.family().apiName() : cidrList(ranges)) + ")";
+                    if (clusterCidrsGiven) {
+                        d.error(DiagnosticCode.NETC043, pos, outside);
+                        continue;
+                    }
+                    // A live dump of a cluster with other ranges (k3s: 10.42.0.0/16) and no profile: the default
+                    // range is netc's guess, not the user's word, so the dump still compiles.
+                    d.warning(DiagnosticCode.NETC043, pos, outside + ", which no cluster profile sets: its pods' traffic"
+                            + " counts as from outside the cluster (masqueraded); give the cluster's range in spec.clusterCIDRs");
                 }
                 Optional<Cidr> service = c.profile().serviceCIDRs().stream().filter(p::overlaps).findFirst();
                 if (service.isPresent()) {
