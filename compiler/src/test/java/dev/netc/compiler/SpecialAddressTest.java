@@ -32,6 +32,13 @@ class SpecialAddressTest {
     }
 
     @Test
+    void theBroadcastAddressIsRefused() {
+        Compiler.Result r = compile("255.255.255.255");
+        assertEquals(List.of("svc.yaml:7:17: error[NETC053]: externalIP \"255.255.255.255\" may not be the broadcast"
+                + " address: no connection can be made to it"), r.diagnostics().stream().map(Diagnostic::render).toList());
+    }
+
+    @Test
     void anOrdinaryExternalIpCompiles() {
         Compiler.Result r = compile("203.0.113.10");
         assertTrue(r.ok(), r.diagnostics().toString());

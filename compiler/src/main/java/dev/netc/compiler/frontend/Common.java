@@ -371,7 +371,8 @@ final class Common {
     /**
      * The API server's ValidateNonSpecialIP / validateEndpointIP (Service externalIPs, Endpoints and EndpointSlice
      * addresses): unspecified, loopback, link-local and link-local multicast addresses are refused; netc refuses
-     * every other multicast address too, since no connection can be made to one (a DNAT to it is broken).
+     * every other multicast address and the limited broadcast address too, since no connection can be made to
+     * one (a DNAT to it is broken).
      */
     private static final List<Special> SPECIAL = List.of(
             new Special("0.0.0.0/32", "may not be unspecified (0.0.0.0, ::)"),
@@ -385,7 +386,8 @@ final class Common {
             new Special("224.0.0.0/4", "may not be multicast (224.0.0.0/4, ff00::/8): no connection can be made"
                     + " to it"),
             new Special("ff00::/8", "may not be multicast (224.0.0.0/4, ff00::/8): no connection can be made"
-                    + " to it"));
+                    + " to it"),
+            new Special("255.255.255.255/32", "may not be the broadcast address: no connection can be made to it"));
 
     /** What makes {@code ip} unusable as a Service address or an endpoint, if anything. */
     static Optional<String> specialAddress(IpAddress ip) {
