@@ -827,7 +827,8 @@ public final class HostileCorpus {
         // 7. NETC042/043
         yaml("issue-overlapping-podcidrs", "reject", "", "two nodes with overlapping podCIDRs", secondNode(world(), "10.244.1.0/25"));
         yaml("issue-podcidr-outside", "reject", "", "a podCIDR outside the cluster CIDR", world(Map.of("POD_CIDR", "10.250.1.0/24")));
-        yaml("issue-nodeport-addressless", "reject", "", "NodePort on a node without an address", world().replace("addresses: [192.168.77.11, \"fd00:77::11\"]\n", "addresses: []\n"));
+        // iptables and nftables serve node ports on every local address: a warning (IPVS binds them to node addresses).
+        yaml("issue-nodeport-addressless", "accept", "warns=NETC042", "NodePort on a node without an address", world().replace("addresses: [192.168.77.11, \"fd00:77::11\"]\n", "addresses: []\n"));
         // 8. forged lines
         yaml("issue-forge-targetref", "either", "", "newline in targetRef.name forging plan.txt", world(Map.of("TARGETREF_NAME", quoted("gw\n  node n9: FORGED"))));
         yaml("issue-forge-ingress-class", "either", "", "newline in kubernetes.io/ingress.class", world(Map.of("ING_CLASS_ANNOTATION", quoted("nginx\nFORGED"))));

@@ -133,6 +133,10 @@ class HostileCorpusRunTest {
             case "accept" -> assertEquals(0, r.exit, () -> c.id() + ": expected exit 0 (accepted), got " + r.exit + "\n" + clip(all));
             default -> assertTrue(r.exit == 0 || r.exit == 1, () -> c.id() + ": exit " + r.exit + "\n" + clip(all));
         }
+        if (c.checks().containsKey("warns")) {
+            String code = c.checks().get("warns");
+            assertTrue(r.err.contains(": warning[" + code + "]: "), () -> c.id() + ": no " + code + " warning:\n" + clip(r.err));
+        }
         if (r.exit == 1) {
             assertTrue(r.err.lines().anyMatch(l -> l.contains(": error[NETC")), () -> c.id() + ": exit 1 without an error diagnostic");
             assertEquals(baselineFiles.keySet(), tree(out).keySet(), c.id() + ": OUT's files changed");
@@ -233,6 +237,7 @@ class HostileCorpusRunTest {
                     deleteTree(twinOut);
                 }
                 case "did-you-mean" -> fail(c.id() + ": accepted, but it must be an error with a did-you-mean");
+                case "warns" -> { } // checked with the exit code
                 default -> fail("unknown check " + check.getKey());
             }
         }
