@@ -111,6 +111,17 @@ class ExplainCommandTest {
     }
 
     @Test
+    void aPodReachingItselfThroughAnotherNodesNodePortIsJudgedFromThatNode() {
+        // the traffic suite found it: y/db-1 on n2 -> n1:30080 comes back masqueraded from n1, and db-1 is isolated
+        CliRunner r = explain("y/db-1", "192.168.77.11", "30080/TCP");
+        assertEquals(ExplainCommand.EXIT_DENIED, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("    ingress: denied: y/db-1 is isolated for ingress by y/db-from-client and no rule allows"
+                + " 192.168.77.11 TCP/5432"), r.out());
+        CliRunner self = explain("y/db-1", "10.96.0.20", "80/TCP");
+        assertEquals(0, self.exit(), self.out() + self.err());
+    }
+
+    @Test
     void anExternalIpIsAFrontendToo() {
         CliRunner r = explain("deploy/x/client", "203.0.113.7", "80/TCP");
         assertTrue(r.out().contains("(external-ip of Service y/db:pg)"), r.out());

@@ -60,7 +60,8 @@ public final class PolicyEvaluator {
     private Verdict judge(IpAddress src, IpAddress egressDst, int egressPort, IpAddress ingressSrc, IpAddress dst, int port,
                           Protocol protocol, List<String> first) {
         List<String> reasons = new ArrayList<>(first);
-        if (src.equals(dst)) {
+        // a pod reaching itself through another node's masquerade arrives from that node: policy judges it
+        if (src.equals(dst) && ingressSrc.equals(src)) {
             reasons.add("allowed: a pod may always reach itself (directly or through a Service)");
             return new Verdict(true, reasons);
         }
