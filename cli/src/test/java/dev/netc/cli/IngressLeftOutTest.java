@@ -139,6 +139,9 @@ class IngressLeftOutTest {
         assertTrue(run.r().err().contains(run.in() + ":" + traefik + ":21: warning[NETC072]: IngressClass \"traefik\" is not in"
                 + " the input: its Ingresses are not served (the profile's ingress.classes [nginx] does not list it)"), run.r().err());
         assertTrue(run.conf().contains("server_name one.example.com;") && run.conf().contains("server_name two.example.com;"), run.conf());
+        Run missing = compile("classes-missing", text.replace("name: web, port: {number: 80}}}\n", "name: gone, port: {number: 80}}}\n"));
+        assertEquals(2, missing.r().err().split("warning\\[NETC038\\]", -1).length - 1,
+                "the 503 warning is for the served Ingresses only, not traefik's:\n" + missing.r().err());
         assertFalse(run.conf().contains("three.example.com"), run.conf());
 
         String profile = "---\napiVersion: netc.dev/v1alpha1\nkind: Cluster\nmetadata: {name: c}\nspec:\n  ingress: {classes: [traefik]}\n";

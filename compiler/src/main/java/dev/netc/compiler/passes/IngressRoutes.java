@@ -42,6 +42,17 @@ import java.util.stream.Collectors;
  */
 public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
     static final String CLASS_ANNOTATION = "kubernetes.io/ingress.class";
+
+    /**
+     * Whether the class an Ingress names is netc's: an IngressClass of ingress-nginx in the input, or a class the
+     * input does not hold that the profile's {@code ingress.classes} lists. An Ingress naming no class: true.
+     */
+    static boolean classServed(Cluster c, Ingress ing) {
+        if (ing.ingressClassName().isEmpty()) return true;
+        String cls = ing.ingressClassName().get();
+        Optional<IngressClass> ic = c.ingressClasses().stream().filter(x -> x.meta().name().equals(cls)).findFirst();
+        return ic.map(x -> CONTROLLERS.contains(x.controller())).orElseGet(() -> c.profile().ingress().classes().contains(cls));
+    }
     static final Set<String> CONTROLLERS = Set.of("k8s.io/ingress-nginx", "netc.dev/nginx");
     /** RFC 3986 path characters without the ones nginx gives meaning to (;{}'"$#\ and whitespace). */
     static final Pattern SAFE_PATH = Pattern.compile("/[A-Za-z0-9._~%@:+,=!*()&/-]*");
