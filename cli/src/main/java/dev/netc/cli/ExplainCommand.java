@@ -92,7 +92,8 @@ final class ExplainCommand implements Callable<Integer> {
             String ep = h.endpoint().family() == dev.netc.ir.Family.IPV4 ? h.endpoint() + ":" + h.port()
                     : "[" + h.endpoint() + "]:" + h.port();
             String pod = eval.podAt(h.endpoint()).map(p -> p.meta().qualifiedName() + " (" + ep + ")").orElse(ep);
-            out.println("  endpoint " + pod + ": " + (h.verdict().allowed() ? "allowed" : "denied"));
+            boolean none = h.endpoint().equals(h.frontend().address()) && h.port() == h.frontend().port();
+            out.println("  " + (none ? "no endpoint" : "endpoint " + pod) + ": " + (h.verdict().allowed() ? "allowed" : "denied"));
             h.verdict().reasons().forEach(r -> out.println("    " + r));
         }
         return allowed == hops.size() ? Netc.EXIT_OK : allowed == 0 ? EXIT_DENIED : EXIT_PARTLY_DENIED;

@@ -122,6 +122,15 @@ class ExplainCommandTest {
     }
 
     @Test
+    void aServiceWithoutEndpointsIsDenied() throws IOException {
+        Files.writeString(in, INPUT.replace("selector: {app: db}", "selector: {app: nothing}"));
+        CliRunner r = explain("deploy/x/client", "10.96.0.20", "80/TCP");
+        assertEquals(ExplainCommand.EXIT_DENIED, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("TCP/80: denied (cluster-ip of Service y/db:pg)\n  no endpoint: denied\n"
+                + "    denied: cluster-ip TCP 10.96.0.20:80 (y/db:pg) on node n1 has no endpoint: the connection is refused\n"), r.out());
+    }
+
+    @Test
     void anExternalIpIsAFrontendToo() {
         CliRunner r = explain("deploy/x/client", "203.0.113.7", "80/TCP");
         assertTrue(r.out().contains("(external-ip of Service y/db:pg)"), r.out());
