@@ -57,6 +57,10 @@ final class CompileCommand implements Callable<Integer> {
             description = "sign netc-manifest.json with this Ed25519 private key (PKCS#8 PEM) into netc-manifest.json.sig")
     Path signKey;
 
+    @Option(names = "--strict", description = "warnings about input left out (an Ingress not served, an annotation"
+            + " ignored, a placeholder certificate) are errors")
+    boolean strict;
+
     static final class BackendNames implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
@@ -97,8 +101,11 @@ final class CompileCommand implements Callable<Integer> {
         Compiler.Result result = new Compiler().compile(sources);
         List<Diagnostic> all = new ArrayList<>(loadDiagnostics.sorted());
         all.addAll(result.diagnostics());
+        if (strict) all = Diagnostics.strict(all);
         printer.print(all, outw, err);
-        if (result.plan().isEmpty()) return Netc.EXIT_INPUT_ERRORS;
+        if (result.plan().isEmpty() || all.stream().anyMatch(d -> d.severity() == dev.netc.ir.Severity.ERROR)) {
+            return Netc.EXIT_INPUT_ERRORS;
+        }
         NetworkPlan plan = result.plan().get();
 
         Set<String> known = new TreeSet<>(plan.nodes().stream().map(NodePlan::name).toList());

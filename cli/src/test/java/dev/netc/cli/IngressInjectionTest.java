@@ -74,16 +74,21 @@ class IngressInjectionTest {
             c.add(new Hostile("host " + h, h, "/ok", null, null, "NETC036"));
         }
         for (String p : List.of("/foo;return 200", "/foo{", "/foo}", "/a b", "/$uri", "/a'b", "/a\"b", "/a#b", "/a\\b", "/a\nb",
-                "/foo//bar", "/x;}location ~ .*{return 200 pwned;")) {
-            c.add(new Hostile("path " + p, "ok.example.com", p, null, null, "NETC035"));
+                "/x;}location ~ .*{return 200 pwned;", "/api(/|$)(.*)")) {
+            c.add(new Hostile("path " + p, "ok.example.com", p, null, null, "NETC070"));
         }
+        c.add(new Hostile("path /foo//bar", "ok.example.com", "/foo//bar", null, null, "NETC035"));
         String n = "nginx.ingress.kubernetes.io/";
         for (String[] a : new String[][] {
-                {"rewrite-target", "/x; return 302 http://evil"}, {"rewrite-target", "/$1"}, {"rewrite-target", "https://evil.com/"},
-                {"proxy-body-size", "1m; allow all"}, {"proxy-body-size", "10x"}, {"backend-protocol", "GRPC"},
+                {"rewrite-target", "/x; return 302 http://evil"}, {"rewrite-target", "https://evil.com/"},
+                {"proxy-body-size", "1m; allow all"}, {"proxy-body-size", "10x"}, {"use-regex", "yes"},
                 {"backend-protocol", "HTTP;"}, {"ssl-redirect", "yes"}, {"whitelist-source-range", "0.0.0.0/0; deny"},
                 {"whitelist-source-range", "1.2.3.4/33"}, {"whitelist-source-range", "all"}}) {
             c.add(new Hostile("annotation " + a[0] + " = " + a[1], "ok.example.com", "/ok", n + a[0], a[1], "NETC048"));
+        }
+        for (String[] a : new String[][] {{"rewrite-target", "/$1"}, {"rewrite-target", "/$2"}, {"backend-protocol", "GRPC"},
+                {"use-regex", "true"}}) {
+            c.add(new Hostile("inexpressible annotation " + a[0] + " = " + a[1], "ok.example.com", "/ok", n + a[0], a[1], "NETC070"));
         }
         for (String[] a : new String[][] {
                 {"configuration-snippet", "return 200 pwned;"}, {"server-snippet", "location /x { return 200; }"},
@@ -116,6 +121,16 @@ class IngressInjectionTest {
                 if (h.code().equals("NETC047")) {
                     assertEquals(0, r.exit(), r.err());
                     assertEquals(baseline, Files.readString(out.resolve("ingress/nginx.conf")), "unsupported annotations are left out");
+                } else if (h.code().equals("NETC048") || h.code().equals("NETC070")) {
+                    // the Ingress (or its only path) is left out with a warning; the rest compiles, and --strict refuses
+                    assertTrue(r.err().contains("warning[" + h.code() + "]"), r.err());
+                    assertEquals(0, r.exit(), r.err());
+                    assertFalse(Files.exists(out.resolve("ingress/nginx.conf")), "nothing of the Ingress reaches the config");
+                    Path strictOut = tmp.resolve("strict" + n);
+                    CliRunner strict = CliRunner.run("compile", "--strict", in.toString(), "--backend", "nginx", "-o", strictOut.toString());
+                    assertTrue(strict.err().contains("error[" + h.code() + "]"), strict.err());
+                    assertEquals(1, strict.exit(), strict.err());
+                    assertFalse(Files.exists(strictOut), "no config is written under --strict");
                 } else {
                     assertEquals(1, r.exit(), r.err());
                     assertFalse(Files.exists(out), "no config is written");
@@ -129,14 +144,28 @@ class IngressInjectionTest {
     }
 
     @org.junit.jupiter.api.Test
-    void aMissingTlsSecretIsAPositionedError() throws IOException {
+    void aMissingTlsSecretServesThePlaceholderCertificateWithAPositionedWarning() throws IOException {
         String text = yaml("ok.example.com", "/ok", null, null).replace("spec:\n  rules:", "spec:\n  tls: [{hosts: [ok.example.com], secretName: nowhere}]\n  rules:");
         assertTrue(text.contains("secretName: nowhere"), text);
         Path in = tmp.resolve("tls.yaml");
         Files.writeString(in, text);
-        CliRunner r = CliRunner.run("compile", in.toString(), "--backend", "nginx", "-o", tmp.resolve("o").toString());
-        assertEquals(1, r.exit(), r.err());
+        Path out = tmp.resolve("o");
+        CliRunner r = CliRunner.run("compile", in.toString(), "--backend", "nginx", "-o", out.toString());
+        assertEquals(0, r.exit(), r.err());
         int line = text.lines().toList().indexOf("  tls: [{hosts: [ok.example.com], secretName: nowhere}]") + 1;
-        assertTrue(r.err().contains(in + ":" + line + ":9: error[NETC037]: TLS secret app/nowhere is not in the input"), r.err());
+        assertTrue(r.err().contains(in + ":" + line + ":9: warning[NETC071]: TLS secret app/nowhere is not in the input: host"
+                + " \"ok.example.com\" served over HTTPS with netc's self-signed placeholder certificate, as ingress-nginx serves"
+                + " its default certificate"), r.err());
+        String conf = Files.readString(out.resolve("ingress/nginx.conf"));
+        assertTrue(conf.contains("return 308"), "plain HTTP is redirected, as for any TLS host:\n" + conf);
+        try (Stream<Path> files = Files.list(out.resolve("ingress"))) {
+            List<Path> crt = files.filter(f -> f.getFileName().toString().startsWith("app.nowhere-") && f.toString().endsWith(".crt")).toList();
+            assertEquals(1, crt.size(), "the placeholder is written under the Secret's own file name");
+            assertTrue(conf.contains(crt.get(0).getFileName().toString()), conf);
+            assertTrue(Files.readString(crt.get(0)).startsWith("-----BEGIN CERTIFICATE-----"));
+        }
+        CliRunner strict = CliRunner.run("compile", "--strict", in.toString(), "--backend", "nginx", "-o", tmp.resolve("s").toString());
+        assertEquals(1, strict.exit(), strict.err());
+        assertTrue(strict.err().contains(in + ":" + line + ":9: error[NETC071]: TLS secret app/nowhere"), strict.err());
     }
 }

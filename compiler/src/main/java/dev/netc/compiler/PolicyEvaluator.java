@@ -10,9 +10,11 @@ import dev.netc.ir.model.NetworkPolicy;
 import dev.netc.ir.model.Node;
 import dev.netc.ir.model.Pod;
 import dev.netc.ir.model.PortRef;
+import dev.netc.ir.model.Service;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -46,21 +48,104 @@ public final class PolicyEvaluator {
     }
 
     public Verdict evaluate(IpAddress src, IpAddress dst, int port, Protocol protocol) {
-        List<String> reasons = new ArrayList<>();
-        if (src.equals(dst)) {
-            return new Verdict(true, List.of("allowed: a pod may always reach itself (directly or through a Service)"));
+        return judge(src, dst, port, src, dst, port, protocol, List.of());
+    }
+
+    /**
+     * One connection as the kernel sees it on each hook: egress is judged on the sender's node toward
+     * {@code egressDst:egressPort} (the endpoint when the Service's DNAT happened before it, the Service address
+     * otherwise), ingress on the receiver's node from {@code ingressSrc} (the sender, or the node that
+     * masqueraded it). {@code first} are reasons that come before the two directions'.
+     */
+    private Verdict judge(IpAddress src, IpAddress egressDst, int egressPort, IpAddress ingressSrc, IpAddress dst, int port,
+                          Protocol protocol, List<String> first) {
+        List<String> reasons = new ArrayList<>(first);
+        // a pod reaching itself through another node's masquerade arrives from that node: policy judges it
+        if (src.equals(dst) && ingressSrc.equals(src)) {
+            reasons.add("allowed: a pod may always reach itself (directly or through a Service)");
+            return new Verdict(true, reasons);
         }
         Optional<Pod> srcPod = podAt(src);
+        Optional<Pod> egressPeer = podAt(egressDst);
         Optional<Pod> dstPod = podAt(dst);
-        boolean egressOk = srcPod.map(p -> egress(p, dst, dstPod, port, protocol, reasons)).orElseGet(() -> {
+        Optional<Pod> ingressPeer = podAt(ingressSrc);
+        boolean egressOk = srcPod.map(p -> egress(p, egressDst, egressPeer, egressPort, protocol, reasons)).orElseGet(() -> {
             reasons.add("egress: " + src + " is not a pod: no egress policy applies");
             return true;
         });
-        boolean ingressOk = dstPod.map(p -> ingress(p, src, srcPod, port, protocol, reasons)).orElseGet(() -> {
+        boolean ingressOk = dstPod.map(p -> ingress(p, ingressSrc, ingressPeer, port, protocol, reasons)).orElseGet(() -> {
             reasons.add("ingress: " + dst + " is not a pod: no ingress policy applies");
             return true;
         });
         return new Verdict(egressOk && ingressOk, reasons);
+    }
+
+    /** A connection to a Service frontend, carried on to one endpoint ({@code ip:port}), with its verdict. */
+    public record Hop(ServiceOracle.Frontend frontend, String node, IpAddress endpoint, int port, Verdict verdict) {
+    }
+
+    /**
+     * The connections a connection to {@code dst:port} becomes when {@code dst:port} is a Service frontend —
+     * a cluster IP, a node port on a node address, an external or load-balancer IP — one per endpoint kube-proxy
+     * may pick, each judged by the same policy evaluation; empty when {@code dst:port} is no frontend (then
+     * {@link #evaluate} is the answer). The frontend is the one of the node that does the DNAT: the node owning
+     * the address for a node port, otherwise the sender's node (the first node for a sender outside the cluster).
+     * After DNAT: egress is judged toward the endpoint when the DNAT happened on the sender's own node, toward
+     * the frontend otherwise; external frontends with {@code externalTrafficPolicy: Cluster} are masqueraded, so
+     * an endpoint on another node than the DNAT node sees that node's address as the source.
+     */
+    public List<Hop> throughService(IpAddress src, IpAddress dst, int port, Protocol protocol) {
+        Optional<String> owner = cluster.nodes().stream().filter(n -> n.addresses().contains(dst)).map(Node::name).findFirst();
+        Optional<String> srcNode = podAt(src).map(Pod::nodeName).filter(n -> !n.isEmpty())
+                .or(() -> cluster.nodes().stream().filter(n -> n.addresses().contains(src)).map(Node::name).findFirst());
+        Optional<String> dnatNode = owner.or(() -> srcNode)
+                .or(() -> cluster.nodes().stream().map(Node::name).sorted().findFirst());
+        if (dnatNode.isEmpty()) return List.of();
+        ServiceOracle oracle = new ServiceOracle(cluster);
+        List<Hop> out = new ArrayList<>();
+        for (Map.Entry<ServiceOracle.Frontend, ServiceOracle.Behaviour> e : oracle.table(dnatNode.get()).entrySet()) {
+            ServiceOracle.Frontend f = e.getKey();
+            if (!f.address().equals(dst) || f.port() != port || f.protocol() != protocol) continue;
+            boolean external = !f.kind().equals("cluster-ip");
+            boolean localDnat = srcNode.isPresent() && srcNode.get().equals(dnatNode.get());
+            Optional<Service> svc = service(f.servicePort());
+            boolean masquerade = external && svc.map(s -> s.externalTrafficPolicy() != Service.TrafficPolicy.Local).orElse(true);
+            String via = f + " on node " + dnatNode.get();
+            if (e.getValue().endpoints().isEmpty()) {
+                out.add(new Hop(f, dnatNode.get(), dst, port, new Verdict(false, List.of("denied: " + via
+                        + " has no endpoint: the connection is refused"))));
+                continue;
+            }
+            for (String hostPort : e.getValue().endpoints()) {
+                int colon = hostPort.lastIndexOf(':');
+                IpAddress ep = IpAddress.parse(hostPort.substring(0, colon).replace("[", "").replace("]", ""));
+                int epPort = Integer.parseInt(hostPort.substring(colon + 1));
+                String epNode = podAt(ep).map(Pod::nodeName).orElse("");
+                IpAddress seen = src;
+                List<String> first = new ArrayList<>();
+                first.add("via " + via + " -> " + hostPort);
+                if (masquerade && !epNode.equals(dnatNode.get())) {
+                    Optional<IpAddress> nodeIp = cluster.node(dnatNode.get()).flatMap(n -> n.addresses().stream()
+                            .filter(a -> a.family() == ep.family()).findFirst());
+                    if (nodeIp.isPresent()) {
+                        seen = nodeIp.get();
+                        first.add("masquerade: " + hostPort + " sees the connection from node " + dnatNode.get() + " (" + seen + ")");
+                    }
+                }
+                Verdict v = localDnat || srcNode.isEmpty()
+                        ? judge(src, ep, epPort, seen, ep, epPort, protocol, first)
+                        : judge(src, dst, port, seen, ep, epPort, protocol, first);
+                out.add(new Hop(f, dnatNode.get(), ep, epPort, v));
+            }
+        }
+        return out;
+    }
+
+    /** The Service of a frontend's {@code namespace/name[:port]}. */
+    private Optional<Service> service(String servicePort) {
+        String nsName = servicePort.contains(":") ? servicePort.substring(0, servicePort.indexOf(':')) : servicePort;
+        String[] p = nsName.split("/", 2);
+        return p.length == 2 ? cluster.service(p[0], p[1]) : Optional.empty();
     }
 
     private boolean egress(Pod from, IpAddress dst, Optional<Pod> dstPod, int port, Protocol protocol, List<String> why) {

@@ -51,21 +51,40 @@ public enum DiagnosticCode {
     NETC044("YAML tags are not accepted"),
     NETC045("no node can run this pod"),
     NETC046("Ingress route or default backend already set by another Ingress"),
-    NETC047("Ingress annotation not supported: ignored"),
-    NETC048("Ingress annotation value refused"),
+    NETC047("Ingress annotation not supported: ignored", true),
+    NETC048("Ingress annotation value refused: the Ingress is not served", true),
     NETC049("intent DSL syntax error"),
     NETC050("intent DSL setting given more than once"),
     NETC051("not expressible in the intent DSL: left out by convert"),
     NETC052("unknown kind: misspelled, or not a kind of its API group"),
-    NETC053("special address refused (loopback, unspecified, link-local, multicast, broadcast)");
+    NETC053("special address refused (loopback, unspecified, link-local, multicast, broadcast)"),
+    NETC070("Ingress construct netc cannot express: that path or Ingress is not served", true),
+    NETC071("TLS Secret not in the input: the host is served with a placeholder certificate", true),
+    NETC072("IngressClass not in the input: decided by the profile's ingress.classes", true),
+    NETC073("Ingress of another controller: skipped"),
+    NETC074("Ingress backend is an ExternalName Service: it answers 503", true);
 
     private final String summary;
+    private final boolean strictable;
 
     DiagnosticCode(String summary) {
+        this(summary, false);
+    }
+
+    DiagnosticCode(String summary, boolean strictable) {
         this.summary = summary;
+        this.strictable = strictable;
     }
 
     public String summary() {
         return summary;
+    }
+
+    /**
+     * Whether a warning of this code becomes an error under {@code --strict}: the input is accepted, but
+     * something it asks for is left out (not served, ignored, replaced by a placeholder).
+     */
+    public boolean strictable() {
+        return strictable;
     }
 }

@@ -36,6 +36,15 @@ public final class Diagnostics {
         return (int) items.stream().filter(d -> d.severity() == Severity.ERROR).count();
     }
 
+    /**
+     * {@code --strict}: the same diagnostics, with each warning whose code is {@link DiagnosticCode#strictable()}
+     * made an error (its text unchanged, so scripts match it either way).
+     */
+    public static List<Diagnostic> strict(List<Diagnostic> in) {
+        return in.stream().map(d -> d.severity() == Severity.WARNING && d.code().strictable()
+                ? new Diagnostic(Severity.ERROR, d.code(), d.message(), d.pos()) : d).toList();
+    }
+
     public List<Diagnostic> sorted() {
         List<Diagnostic> out = new ArrayList<>(items);
         out.sort(Diagnostic.ORDER);

@@ -52,9 +52,22 @@ final class ProfileKind {
             dc.error(DiagnosticCode.NETC025, at, "ingress httpsPort " + https + " is also the httpPort: HTTP and HTTPS"
                     + " need ports of their own");
         }
+        List<String> classes = defaults.ingress().classes();
+        if (ingress.has("classes")) {
+            classes = new ArrayList<>();
+            for (Val v : ingress.list("classes")) {
+                Optional<String> name = v.string();
+                if (name.isPresent() && !KubeNames.isDns1123Subdomain(name.get())) {
+                    dc.error(DiagnosticCode.NETC012, v.pos(), "invalid IngressClass name " + Messages.quote(name.get())
+                            + " (must be " + KubeNames.DNS1123_SUBDOMAIN_RULE + ")");
+                } else {
+                    name.ifPresent(classes::add);
+                }
+            }
+        }
         if (dc.failed()) return Optional.empty();
         return Optional.of(new ClusterProfile(meta.build(dc), serviceCIDRs, clusterCIDRs, dnsDomain, nodes,
-                proxyOptions, new ClusterProfile.IngressListen(http, https)));
+                proxyOptions, new ClusterProfile.IngressListen(http, https, classes)));
     }
 
     /** One or two CIDRs, at most one per family. */

@@ -460,6 +460,8 @@ public final class Validate implements Pass<Cluster, Cluster> {
      */
     private static void ingressBackends(Cluster c, Diagnostics d) {
         for (Ingress in : c.ingresses()) {
+            // another controller's Ingress is not netc's to judge (IngressRoutes skips it with a note or a warning)
+            if (!IngressRoutes.classServed(c, in)) continue;
             List<Ingress.Backend> backends = new ArrayList<>();
             in.defaultBackend().ifPresent(backends::add);
             in.rules().forEach(r -> r.paths().forEach(p -> backends.add(p.backend())));

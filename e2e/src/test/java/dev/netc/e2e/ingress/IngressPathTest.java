@@ -197,8 +197,30 @@ class IngressPathTest {
         assertEquals("foo", https("both.example.test"), "HTTPS is still served, by the host's own server");
     }
 
-    /** The backend that answers GET / over TLS on port 8443 with SNI {@code host}; the certificate must be shop.example.com's. */
+    /** A TLS Secret not in the input: HTTPS is served with the placeholder certificate, plain HTTP redirected. */
+    @org.junit.jupiter.api.Test
+    void aMissingTlsSecretIsServedWithThePlaceholderCertificate() throws Exception {
+        assertEquals("308", get("pending.example.test", "/x"), "plain HTTP is redirected, as for any TLS host");
+        assertEquals("root", https("pending.example.test", "CN=netc placeholder certificate,O=netc"));
+        assertEquals(1, diagnostics.stream().filter(d -> d.contains("warning[NETC071]: TLS secret web/issued-later is not in the input")).count(),
+                diagnostics.toString());
+    }
+
+    /** An Ingress netc cannot express is left out with a warning; nginx starts and serves everything else. */
+    @org.junit.jupiter.api.Test
+    void anInexpressibleIngressIsLeftOutAndTheRestServed() throws IOException {
+        assertEquals("default", get("regex.example.test", "/api/x"), "the catch-all answers the left-out host");
+        assertEquals("root", get("r1.example.test", "/"));
+        assertEquals(1, diagnostics.stream().filter(d -> d.contains("warning[NETC070]") && d.contains("Ingress web/regex is not served")).count(),
+                diagnostics.toString());
+    }
+
     private String https(String host) throws Exception {
+        return https(host, "CN=shop.example.com");
+    }
+
+    /** The backend that answers GET / over TLS on port 8443 with SNI {@code host}; the certificate's subject must be {@code subject}. */
+    private String https(String host, String subject) throws Exception {
         javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
         javax.net.ssl.TrustManager trustAll = new javax.net.ssl.X509TrustManager() {
             @Override
@@ -228,7 +250,7 @@ class IngressPathTest {
             tls.setSoTimeout(3000);
             tls.startHandshake();
             java.security.cert.X509Certificate cert = (java.security.cert.X509Certificate) tls.getSession().getPeerCertificates()[0];
-            assertEquals("CN=shop.example.com", cert.getSubjectX500Principal().getName());
+            assertEquals(subject, cert.getSubjectX500Principal().getName());
             tls.getOutputStream().write(("GET / HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             BufferedReader in = new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("HTTP/1.1 200 OK", in.readLine());

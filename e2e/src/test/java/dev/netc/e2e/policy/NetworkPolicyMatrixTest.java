@@ -34,9 +34,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The upstream e2e NetworkPolicy cases, by traffic: namespaces x, y, z with pods a, b, c on two nodes, TCP and
- * UDP servers on 80 and 81, a Service per pod. Each case compiles the model with its policies, loads a backend
- * into the nodes and probes every pair directly and through the destination's Service; the kernel must give
- * the case's expected matrix, and the policy evaluator ({@code netc explain}) must agree with every probe.
+ * UDP servers on 80 and 81, a NodePort Service per pod. Each case compiles the model with its policies, loads a
+ * backend into the nodes and probes every pair directly, through the destination's cluster IP and through its
+ * node port on n1; the kernel must give the case's expected matrix (directly and by cluster IP), and the policy
+ * evaluator ({@code netc explain}, following the Service's DNAT to the endpoint) must agree with every probe.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NetworkPolicyMatrixTest {
@@ -46,6 +47,9 @@ class NetworkPolicyMatrixTest {
             return name;
         }
     }
+
+    /** How a probe reaches its destination pod. */
+    enum Via { DIRECT, CLUSTER_IP, NODE_PORT }
 
     String model;
     VirtualCluster vc;
@@ -214,18 +218,29 @@ class NetworkPolicyMatrixTest {
         PolicyEvaluator eval = new PolicyEvaluator(plan.cluster());
         Map<String, IpAddress> ip = new TreeMap<>();
         Map<String, IpAddress> svc = new TreeMap<>();
+        Map<String, Integer> nodePort = new TreeMap<>();
         for (Pod p : plan.cluster().pods()) ip.put(p.meta().qualifiedName(), p.ips().get(0));
-        for (Service s : plan.cluster().services()) svc.put(s.namespace() + "/" + s.name().substring(2), s.clusterIPs().get(0));
+        for (Service s : plan.cluster().services()) {
+            svc.put(s.namespace() + "/" + s.name().substring(2), s.clusterIPs().get(0));
+            nodePort.put(s.namespace() + "/" + s.name().substring(2), s.ports().get(0).nodePort());
+        }
+        IpAddress n1 = plan.cluster().node("n1").orElseThrow().addresses().get(0);
         StringBuilder failures = new StringBuilder();
         Map<String, Reachability> expected = c.expected().get();
         for (String probe : c.probes()) {
             Protocol proto = Protocol.valueOf(probe.split("/")[0]);
             int port = Integer.parseInt(probe.split("/")[1]);
-            for (boolean viaService : proto == Protocol.TCP && port == 80 ? new boolean[] {false, true} : new boolean[] {false}) {
+            // direct, through the cluster IP, and through the node port on n1 (masqueraded to endpoints on n2)
+            for (Via via : proto == Protocol.TCP && port == 80 ? Via.values() : new Via[] {Via.DIRECT}) {
+                boolean viaService = via != Via.DIRECT;
                 List<ProbeSpec> specs = new ArrayList<>();
                 for (String from : Reachability.PODS) {
                     for (String to : Reachability.PODS) {
-                        specs.add(new ProbeSpec(from, null, viaService ? svc.get(to) : ip.get(to), port, proto, 1500));
+                        specs.add(switch (via) {
+                            case DIRECT -> new ProbeSpec(from, null, ip.get(to), port, proto, 1500);
+                            case CLUSTER_IP -> new ProbeSpec(from, null, svc.get(to), port, proto, 1500);
+                            case NODE_PORT -> new ProbeSpec(from, null, n1, nodePort.get(to), proto, 1500);
+                        });
                     }
                 }
                 List<Probe> got = vc.probeAll(specs);
@@ -237,13 +252,29 @@ class NetworkPolicyMatrixTest {
                         observed.allowed[i][j] = p.answered();
                         String to = Reachability.PODS.get(j);
                         if (p.answered() && !p.answeredBy().equals(to)) failures.append("answered by the wrong pod: " + p + "\n");
-                        boolean model = eval.evaluate(ip.get(Reachability.PODS.get(i)), ip.get(to), port, proto).allowed();
+                        IpAddress src = ip.get(Reachability.PODS.get(i));
+                        boolean model;
+                        if (viaService) {
+                            // the explain path: the Service frontend followed through DNAT to its one endpoint
+                            IpAddress front = via == Via.CLUSTER_IP ? svc.get(to) : n1;
+                            int frontPort = via == Via.CLUSTER_IP ? port : nodePort.get(to);
+                            List<PolicyEvaluator.Hop> hops = eval.throughService(src, front, frontPort, proto);
+                            if (hops.size() != 1 || !hops.get(0).endpoint().equals(ip.get(to))) {
+                                failures.append("explain follows " + front + ":" + frontPort + " to " + hops + ", not to " + to + "\n");
+                            }
+                            model = hops.size() == 1 && hops.get(0).verdict().allowed();
+                        } else {
+                            model = eval.evaluate(src, ip.get(to), port, proto).allowed();
+                        }
                         if (model != p.answered()) {
                             failures.append("evaluator says " + model + " but the kernel " + p + " for " + Reachability.PODS.get(i) + " -> " + to
-                                    + " " + probe + (viaService ? " via Service" : "") + "\n");
+                                    + " " + probe + " " + via + "\n");
                         }
                     }
                 }
+                // the case's matrix holds for pod addresses and cluster IPs; through a node port the endpoint sees a
+                // masqueraded source when it runs on n2, so there only the agreement with explain is checked
+                if (via == Via.NODE_PORT) continue;
                 Reachability want = expected.get(probe);
                 String title = b.name() + " " + c.name() + " " + probe + (viaService ? " via Service" : " direct");
                 String table = Reachability.table(title, want, observed);

@@ -24,7 +24,22 @@ public record ClusterProfile(ObjectMeta meta, List<Cidr> serviceCIDRs, List<Cidr
         }
     }
 
-    public record IngressListen(int httpPort, int httpsPort) {
+    /**
+     * The ingress controller's listen ports, and {@code classes}: the IngressClass names served when an Ingress
+     * names a class the input does not hold (ingress-nginx installs its IngressClass {@code nginx}, which is the
+     * default: with the controller installed apart from the application, that class is in the cluster but not
+     * in the input).
+     */
+    public record IngressListen(int httpPort, int httpsPort, List<String> classes) {
+        public static final List<String> DEFAULT_CLASSES = List.of("nginx");
+
+        public IngressListen {
+            classes = List.copyOf(classes);
+        }
+
+        public IngressListen(int httpPort, int httpsPort) {
+            this(httpPort, httpsPort, DEFAULT_CLASSES);
+        }
     }
 
     /** The profile used when the input has none: kubeadm's default ranges, one node. */
