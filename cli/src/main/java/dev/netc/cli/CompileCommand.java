@@ -7,7 +7,9 @@ import dev.netc.compiler.Compiler;
 import dev.netc.compiler.InputLoader;
 import dev.netc.compiler.InputSource;
 import dev.netc.ir.Diagnostic;
+import dev.netc.ir.DiagnosticCode;
 import dev.netc.ir.Diagnostics;
+import dev.netc.ir.Severity;
 import dev.netc.ir.Text;
 import dev.netc.ir.plan.NetworkPlan;
 import dev.netc.ir.plan.NodePlan;
@@ -53,9 +55,28 @@ final class CompileCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "also print notes (such as skipped kinds)")
     boolean verbose;
 
+    @Option(names = "--strict", description = "turn warnings that mean the input may not say what it means (such as"
+            + " unknown fields, NETC080) into errors")
+    boolean strict;
+
+    @Option(names = "--allow-empty", description = "accept an input with no Kubernetes objects (by default an error,"
+            + " NETC083: an upstream step that printed nothing)")
+    boolean allowEmpty;
+
     @Option(names = "--sign", paramLabel = "KEY",
             description = "sign netc-manifest.json with this Ed25519 private key (PKCS#8 PEM) into netc-manifest.json.sig")
     Path signKey;
+
+    /**
+     * The one place the command's options change a diagnostic's severity: under {@code --strict}, warnings of the
+     * codes marked strict ({@link dev.netc.ir.DiagnosticCode#strict()}) are errors; without {@code --allow-empty},
+     * the note that the input held no Kubernetes objects (NETC083) is an error.
+     */
+    Diagnostic promote(Diagnostic d) {
+        boolean toError = (strict && d.severity() == Severity.WARNING && d.code().strict())
+                || (!allowEmpty && d.severity() == Severity.NOTE && d.code() == DiagnosticCode.NETC083);
+        return toError ? new Diagnostic(Severity.ERROR, d.code(), d.message(), d.pos()) : d;
+    }
 
     static final class BackendNames implements Iterable<String> {
         @Override
@@ -96,9 +117,14 @@ final class CompileCommand implements Callable<Integer> {
         }
         Compiler.Result result = new Compiler().compile(sources);
         List<Diagnostic> all = new ArrayList<>(loadDiagnostics.sorted());
-        all.addAll(result.diagnostics());
+        boolean promoted = false;
+        for (Diagnostic d : result.diagnostics()) {
+            Diagnostic p = promote(d);
+            promoted |= p != d;
+            all.add(p);
+        }
         printer.print(all, outw, err);
-        if (result.plan().isEmpty()) return Netc.EXIT_INPUT_ERRORS;
+        if (result.plan().isEmpty() || promoted) return Netc.EXIT_INPUT_ERRORS;
         NetworkPlan plan = result.plan().get();
 
         Set<String> known = new TreeSet<>(plan.nodes().stream().map(NodePlan::name).toList());

@@ -57,15 +57,31 @@ public enum DiagnosticCode {
     NETC050("intent DSL setting given more than once"),
     NETC051("not expressible in the intent DSL: left out by convert"),
     NETC052("unknown kind: misspelled, or not a kind of its API group"),
-    NETC053("special address refused (loopback, unspecified, link-local, multicast)");
+    NETC053("special address refused (loopback, unspecified, link-local, multicast)"),
+    NETC080("unknown field (misspelled, or not a field of the API): ignored", true),
+    NETC081("file is not a Kubernetes object: skipped"),
+    NETC082("kustomize patch or kustomization: skipped (netc reads rendered output)"),
+    NETC083("no Kubernetes objects in the input"),
+    NETC084("malformed .netcignore pattern");
 
     private final String summary;
+    private final boolean strict;
 
     DiagnosticCode(String summary) {
+        this(summary, false);
+    }
+
+    DiagnosticCode(String summary, boolean strict) {
         this.summary = summary;
+        this.strict = strict;
     }
 
     public String summary() {
         return summary;
+    }
+
+    /** Whether {@code netc compile --strict} turns this code's warnings into errors. */
+    public boolean strict() {
+        return strict;
     }
 }
