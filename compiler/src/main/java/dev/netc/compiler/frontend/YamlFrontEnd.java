@@ -92,7 +92,14 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         TreeReader reader = new TreeReader(limits);
         Collected objects = new Collected();
         for (InputSource source : inputs) {
-            for (YamlNode doc : trees(reader, source, diagnostics)) document(doc, diagnostics, objects, 0);
+            List<YamlNode> docs = trees(reader, source, diagnostics);
+            if (source.found() && !docs.isEmpty() && docs.stream().noneMatch(YamlFrontEnd::looksLikeObject)) {
+                // Chart.yaml, values.yaml, package.json, a CI workflow beside the manifests: not for netc.
+                diagnostics.note(DiagnosticCode.NETC081, new SourcePos(source.path(), 0, 0), "not a Kubernetes"
+                        + " object (no apiVersion and kind): file skipped");
+                continue;
+            }
+            for (YamlNode doc : docs) document(doc, diagnostics, objects, 0);
         }
         if (objects.read == 0 && !diagnostics.hasErrors()) {
             // An upstream step (helm template, kustomize build) that printed nothing: the CLI makes this an
@@ -114,6 +121,11 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
 
     private static List<YamlNode> trees(TreeReader reader, InputSource source, Diagnostics diagnostics) {
         return DslReader.isDsl(source.path()) ? DslReader.read(source, diagnostics) : reader.read(source, diagnostics);
+    }
+
+    /** A mapping with both apiVersion and kind: a Kubernetes object, well-formed or not. */
+    private static boolean looksLikeObject(YamlNode doc) {
+        return doc instanceof Mapping m && m.entry("apiVersion").isPresent() && m.entry("kind").isPresent();
     }
 
     /** What the input held, by kind; becomes the (sorted) Cluster at the end. */
