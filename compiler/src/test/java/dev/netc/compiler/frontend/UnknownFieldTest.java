@@ -291,6 +291,31 @@ class UnknownFieldTest {
         assertEquals(List.of(), found);
     }
 
+    /**
+     * The DSL front end builds the same trees the YAML decoder reads: a key in them that the decoder does not know
+     * is a bug of netc's, never the user's. Every .netc file of the repository, the DSL diagnostics corpus too.
+     */
+    @Test
+    void theDslsTreesHaveNoUnknownField() throws java.io.IOException {
+        List<java.nio.file.Path> files;
+        try (java.util.stream.Stream<java.nio.file.Path> a = java.nio.file.Files.walk(java.nio.file.Path.of("..",
+                "samples-dsl"));
+             java.util.stream.Stream<java.nio.file.Path> b = java.nio.file.Files.walk(java.nio.file.Path.of(
+                     "src/test/resources"));
+             java.util.stream.Stream<java.nio.file.Path> c = java.nio.file.Files.walk(java.nio.file.Path.of("..",
+                     "cli/src/test/resources"))) {
+            files = java.util.stream.Stream.of(a, b, c).flatMap(s -> s).filter(p -> p.toString().endsWith(".netc"))
+                    .sorted().toList();
+        }
+        assertTrue(files.size() > 15, "files: " + files.size());
+        for (java.nio.file.Path f : files) {
+            Compiler.Result r = new Compiler().compile(List.of(new InputSource(f.toString(),
+                    java.nio.file.Files.readAllBytes(f))));
+            assertEquals(List.of(), r.diagnostics().stream().filter(d -> d.code() == DiagnosticCode.NETC080)
+                    .map(Diagnostic::render).toList(), f.toString());
+        }
+    }
+
     @Test
     void everySampleAndEndToEndManifestCompilesWithoutAnUnknownField() {
         Diagnostics load = new Diagnostics();
