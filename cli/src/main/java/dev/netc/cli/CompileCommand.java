@@ -7,7 +7,9 @@ import dev.netc.compiler.Compiler;
 import dev.netc.compiler.InputLoader;
 import dev.netc.compiler.InputSource;
 import dev.netc.ir.Diagnostic;
+import dev.netc.ir.DiagnosticCode;
 import dev.netc.ir.Diagnostics;
+import dev.netc.ir.Severity;
 import dev.netc.ir.Text;
 import dev.netc.ir.plan.NetworkPlan;
 import dev.netc.ir.plan.NodePlan;
@@ -53,13 +55,30 @@ final class CompileCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "also print notes (such as skipped kinds)")
     boolean verbose;
 
+    @Option(names = "--strict", description = "warnings that say the input is not taken as written (an unknown field,"
+            + " an Ingress not served, an annotation ignored, a placeholder certificate) are errors")
+    boolean strict;
+
+    @Option(names = "--allow-empty", description = "accept an input with no Kubernetes objects (by default an error,"
+            + " NETC083: an upstream step that printed nothing)")
+    boolean allowEmpty;
+
     @Option(names = "--sign", paramLabel = "KEY",
             description = "sign netc-manifest.json with this Ed25519 private key (PKCS#8 PEM) into netc-manifest.json.sig")
     Path signKey;
 
-    @Option(names = "--strict", description = "warnings about input left out (an Ingress not served, an annotation"
-            + " ignored, a placeholder certificate) are errors")
-    boolean strict;
+    /**
+     * The one place the command's options change a diagnostic's severity: under {@code --strict}, warnings of the
+     * codes marked strict-able ({@link dev.netc.ir.DiagnosticCode#strictable()}, through {@link Diagnostics#strict})
+     * are errors; without {@code --allow-empty}, the note that the input held no Kubernetes objects (NETC083) is an
+     * error.
+     */
+    List<Diagnostic> promote(List<Diagnostic> in) {
+        List<Diagnostic> out = strict ? Diagnostics.strict(in) : in;
+        if (allowEmpty) return out;
+        return out.stream().map(d -> d.severity() == Severity.NOTE && d.code() == DiagnosticCode.NETC083
+                ? new Diagnostic(Severity.ERROR, d.code(), d.message(), d.pos()) : d).toList();
+    }
 
     static final class BackendNames implements Iterable<String> {
         @Override
@@ -100,10 +119,9 @@ final class CompileCommand implements Callable<Integer> {
         }
         Compiler.Result result = new Compiler().compile(sources);
         List<Diagnostic> all = new ArrayList<>(loadDiagnostics.sorted());
-        all.addAll(result.diagnostics());
-        if (strict) all = Diagnostics.strict(all);
+        all.addAll(promote(result.diagnostics()));
         printer.print(all, outw, err);
-        if (result.plan().isEmpty() || all.stream().anyMatch(d -> d.severity() == dev.netc.ir.Severity.ERROR)) {
+        if (result.plan().isEmpty() || all.stream().anyMatch(d -> d.severity() == Severity.ERROR)) {
             return Netc.EXIT_INPUT_ERRORS;
         }
         NetworkPlan plan = result.plan().get();

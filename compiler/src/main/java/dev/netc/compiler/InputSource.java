@@ -2,10 +2,18 @@ package dev.netc.compiler;
 
 import java.util.Arrays;
 
-/** The bytes of one input file, with the path diagnostics name it by ({@code -} for standard input). */
-public record InputSource(String path, byte[] content) {
+/**
+ * The bytes of one input file, with the path diagnostics name it by ({@code -} for standard input). {@code found}:
+ * the file was found in a directory rather than named itself, so a file that holds no Kubernetes object (a
+ * Chart.yaml, a package.json beside the manifests) is skipped with a note rather than refused.
+ */
+public record InputSource(String path, byte[] content, boolean found) {
     public InputSource {
         content = content.clone();
+    }
+
+    public InputSource(String path, byte[] content) {
+        this(path, content, false);
     }
 
     @Override

@@ -62,7 +62,12 @@ public enum DiagnosticCode {
     NETC071("TLS Secret not in the input: the host is served with a placeholder certificate", true),
     NETC072("IngressClass not in the input: decided by the profile's ingress.classes", true),
     NETC073("Ingress of another controller: skipped"),
-    NETC074("Ingress backend is an ExternalName Service: it answers 503", true);
+    NETC074("Ingress backend is an ExternalName Service: it answers 503", true),
+    NETC080("unknown field (misspelled, or not a field of the API): ignored", true),
+    NETC081("file is not a Kubernetes object: skipped"),
+    NETC082("kustomize patch or kustomization: skipped (netc reads rendered output)"),
+    NETC083("no Kubernetes objects in the input"),
+    NETC084("malformed .netcignore pattern");
 
     private final String summary;
     private final boolean strictable;

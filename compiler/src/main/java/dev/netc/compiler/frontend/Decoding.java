@@ -3,8 +3,14 @@ package dev.netc.compiler.frontend;
 import dev.netc.ir.DiagnosticCode;
 import dev.netc.ir.Diagnostics;
 import dev.netc.ir.SourcePos;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The state of decoding one object: where each field was written (for {@code ObjectMeta.fields}) and
@@ -14,6 +20,8 @@ final class Decoding {
     private final Diagnostics diagnostics;
     private final Map<String, SourcePos> fields = new TreeMap<>();
     private final Decoding parent;
+    /** Shared with child decodings: the parts of one object are checked together. */
+    private final FieldCheck check;
     private boolean failed;
 
     Decoding(Diagnostics diagnostics) {
@@ -23,6 +31,49 @@ final class Decoding {
     private Decoding(Diagnostics diagnostics, Decoding parent) {
         this.diagnostics = diagnostics;
         this.parent = parent;
+        this.check = parent != null ? parent.check : new FieldCheck();
+    }
+
+    /** The levels of one object to check for unknown fields, and the keys the decoder read at each. */
+    private static final class FieldCheck {
+        final List<MapVal> levels = new ArrayList<>();
+        final Map<YamlNode.Mapping, Set<String>> read = new IdentityHashMap<>();
+        final Map<YamlNode.Mapping, Boolean> seen = new IdentityHashMap<>();
+    }
+
+    /** The decoder looked at {@code key} of {@code m}: it is a field netc knows there, present or not. */
+    void read(YamlNode.Mapping m, String key) {
+        check.read.computeIfAbsent(m, x -> new TreeSet<>()).add(key);
+    }
+
+    /** {@code level} has an API type: its keys are checked by {@link #checkFields()}. */
+    void checkLevel(MapVal level) {
+        if (check.seen.put(level.node, Boolean.TRUE) == null) check.levels.add(level);
+    }
+
+    /**
+     * kubectl-strict field checking, once the object is decoded: every key of a checked level that is neither a
+     * field the API defines there nor one the decoder read is a warning (NETC080, at the key) with did-you-mean
+     * among the known fields. Such a key is ignored, as the API server ignores it without strict validation.
+     */
+    void checkFields() {
+        for (MapVal level : check.levels) {
+            Set<String> read = check.read.getOrDefault(level.node, Set.of());
+            List<String> known = null;
+            for (YamlNode.Entry e : level.node.entries()) {
+                if (level.type.fields().contains(e.key()) || read.contains(e.key())) continue;
+                if (known == null) {
+                    Set<String> all = new TreeSet<>(level.type.fields());
+                    all.addAll(read);
+                    known = List.copyOf(all);
+                }
+                Optional<String> meant = Suggest.closest(e.key(), known);
+                String path = level.child(e.key());
+                diagnostics.warning(DiagnosticCode.NETC080, e.keyPos(), "unknown field " + Messages.quote(e.key())
+                        + meant.map(m -> ", did you mean " + Messages.quote(m) + "?").orElse("")
+                        + " (" + Messages.clip(path) + " is ignored)");
+            }
+        }
     }
 
     /** A decoding for a part that becomes an object of its own (a node of the cluster profile). */

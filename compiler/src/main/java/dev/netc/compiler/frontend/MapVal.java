@@ -14,16 +14,30 @@ final class MapVal {
     final String path;
     final Mapping node;
     private final SourcePos anchor;
+    /** The API type of this level when netc checks it for unknown fields, else null. */
+    final KnownFields.Type type;
 
     MapVal(Decoding dc, String path, Mapping node, SourcePos anchor) {
+        this(dc, path, node, anchor, null);
+    }
+
+    MapVal(Decoding dc, String path, Mapping node, SourcePos anchor, KnownFields.Type type) {
         this.dc = dc;
         this.path = path;
         this.node = node;
         this.anchor = anchor;
+        this.type = type;
     }
 
     static MapVal root(Decoding dc, Mapping node) {
         return new MapVal(dc, "", node, node.pos());
+    }
+
+    /** The top level of an object of a kind whose fields are checked ({@link Decoding#checkFields}). */
+    static MapVal root(Decoding dc, Mapping node, KnownFields.Type type) {
+        MapVal m = new MapVal(dc, "", node, node.pos(), type);
+        if (type != null) dc.checkLevel(m);
+        return m;
     }
 
     /** Where to point for something missing from this mapping: its key, or its first entry. */
@@ -37,9 +51,11 @@ final class MapVal {
 
     /** The entry's value; absent when missing or null (the API reads null as "not set"). */
     Optional<Val> get(String key) {
+        dc.read(node, key);
         Optional<Entry> e = node.entry(key);
         if (e.isEmpty() || (e.get().value() instanceof Scalar s && s.isNull())) return Optional.empty();
-        return Optional.of(new Val(dc, child(key), e.get().value(), e.get().keyPos()));
+        KnownFields.Type below = type == null ? null : type.child(key).orElse(null);
+        return Optional.of(new Val(dc, child(key), e.get().value(), e.get().keyPos(), below));
     }
 
     boolean has(String key) {
@@ -48,6 +64,7 @@ final class MapVal {
 
     /** Where the key was written, for messages about a whole entry. */
     SourcePos keyPos(String key) {
+        dc.read(node, key);
         return node.entry(key).map(Entry::keyPos).orElse(anchor);
     }
 

@@ -23,12 +23,19 @@ final class Val {
     final String path;
     final YamlNode node;
     private final SourcePos keyPos;
+    /** The API type of this value when it is a level netc checks for unknown fields (or a list of them). */
+    private final KnownFields.Type type;
 
     Val(Decoding dc, String path, YamlNode node, SourcePos keyPos) {
+        this(dc, path, node, keyPos, null);
+    }
+
+    Val(Decoding dc, String path, YamlNode node, SourcePos keyPos, KnownFields.Type type) {
         this.dc = dc;
         this.path = path;
         this.node = node;
         this.keyPos = keyPos;
+        this.type = type;
     }
 
     /** Where the value itself starts. */
@@ -77,7 +84,9 @@ final class Val {
     Optional<MapVal> map() {
         if (node instanceof Mapping m) {
             dc.record(path, anchor());
-            return Optional.of(new MapVal(dc, path, m, anchor()));
+            MapVal mv = new MapVal(dc, path, m, anchor(), type);
+            if (type != null) dc.checkLevel(mv);
+            return Optional.of(mv);
         }
         return wrongType("a mapping");
     }
@@ -89,7 +98,7 @@ final class Val {
             for (int i = 0; i < s.items().size(); i++) {
                 YamlNode item = s.items().get(i);
                 if (item instanceof Scalar sc && sc.isNull()) continue; // "- " alone: nothing, as in the API
-                out.add(new Val(dc, path + "[" + i + "]", item, null));
+                out.add(new Val(dc, path + "[" + i + "]", item, null, type));
             }
             return Optional.of(out);
         }

@@ -92,7 +92,20 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         TreeReader reader = new TreeReader(limits);
         Collected objects = new Collected();
         for (InputSource source : inputs) {
-            for (YamlNode doc : trees(reader, source, diagnostics)) document(doc, diagnostics, objects, 0);
+            List<YamlNode> docs = trees(reader, source, diagnostics);
+            if (source.found() && !docs.isEmpty() && docs.stream().noneMatch(YamlFrontEnd::looksLikeObject)) {
+                // Chart.yaml, values.yaml, package.json, a CI workflow beside the manifests: not for netc.
+                diagnostics.note(DiagnosticCode.NETC081, new SourcePos(source.path(), 0, 0), "not a Kubernetes"
+                        + " object (no apiVersion and kind): file skipped");
+                continue;
+            }
+            for (YamlNode doc : docs) document(doc, diagnostics, objects, 0);
+        }
+        if (objects.read == 0 && !diagnostics.hasErrors()) {
+            // An upstream step (helm template, kustomize build) that printed nothing: the CLI makes this an
+            // error unless --allow-empty, since empty rulesets would be written without a word.
+            SourcePos at = inputs.isEmpty() ? SourcePos.builtin("input") : new SourcePos(inputs.get(0).path(), 0, 0);
+            diagnostics.note(DiagnosticCode.NETC083, at, "no Kubernetes objects in the input");
         }
         return objects.cluster(diagnostics);
     }
@@ -110,6 +123,11 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         return DslReader.isDsl(source.path()) ? DslReader.read(source, diagnostics) : reader.read(source, diagnostics);
     }
 
+    /** A mapping with both apiVersion and kind: a Kubernetes object, well-formed or not. */
+    private static boolean looksLikeObject(YamlNode doc) {
+        return doc instanceof Mapping m && m.entry("apiVersion").isPresent() && m.entry("kind").isPresent();
+    }
+
     /** What the input held, by kind; becomes the (sorted) Cluster at the end. */
     private static final class Collected {
         final List<ClusterProfile> profiles = new ArrayList<>();
@@ -124,6 +142,8 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         final List<IngressClass> ingressClasses = new ArrayList<>();
         final List<TlsSecret> secrets = new ArrayList<>();
         final List<AdminNetworkPolicy> adminPolicies = new ArrayList<>();
+        /** Documents that are Kubernetes objects (List wrappers not counted), read or skipped. */
+        int read;
 
         Cluster cluster(Diagnostics diagnostics) {
             // The first profile by position wins, so the choice does not depend on argument order.
@@ -157,6 +177,9 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         Optional<String> kind = kindVal.get().string();
         Optional<String> version = versionVal.get().string();
         if (kind.isEmpty() || version.isEmpty()) return;
+        boolean wrapper = kind.get().endsWith("List")
+                && API_VERSIONS.containsKey(kind.get().substring(0, kind.get().length() - "List".length()));
+        if (!kind.get().equals("List") && !wrapper) out.read++;
         String expected = API_VERSIONS.get(kind.get());
         if (expected == null && typedList(m, kind.get(), version.get(), kindVal.get(), diagnostics, out, listDepth))
             return;
@@ -169,7 +192,13 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
                     + Messages.quote(version.get()) + " is not supported for " + kind.get() + " (use " + expected + ")");
             return;
         }
-        switch (kind.get()) {
+        obj = MapVal.root(dc, m, KnownFields.of(kind.get()).orElse(null));
+        decode(kind.get(), obj, m, diagnostics, out, listDepth);
+        dc.checkFields();
+    }
+
+    private void decode(String kind, MapVal obj, Mapping m, Diagnostics diagnostics, Collected out, int listDepth) {
+        switch (kind) {
             case "List" -> {
                 // kubectl's List: a wrapper; its items are full objects. Lists do not nest in practice.
                 if (listDepth > 0) {
@@ -189,11 +218,11 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
             case "NetworkPolicy" -> PolicyKind.networkPolicy(obj).ifPresent(out.policies::add);
             case "Ingress" -> IngressKind.ingress(obj).ifPresent(out.ingresses::add);
             case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" ->
-                    WorkloadKind.workload(obj, Workload.Kind.valueOf(kind.get())).ifPresent(out.workloads::add);
+                    WorkloadKind.workload(obj, Workload.Kind.valueOf(kind)).ifPresent(out.workloads::add);
             case "Cluster" -> ProfileKind.profile(obj).ifPresent(out.profiles::add);
             case "AdminNetworkPolicy" -> AdminPolicyKind.policy(obj, false).ifPresent(out.adminPolicies::add);
             case "BaselineAdminNetworkPolicy" -> AdminPolicyKind.policy(obj, true).ifPresent(out.adminPolicies::add);
-            default -> throw new IllegalStateException("kind listed without a reader: " + kind.get());
+            default -> throw new IllegalStateException("kind listed without a reader: " + kind);
         }
     }
 
