@@ -57,7 +57,9 @@ public enum DiagnosticCode {
     NETC050("intent DSL setting given more than once"),
     NETC051("not expressible in the intent DSL: left out by convert"),
     NETC052("unknown kind: misspelled, or not a kind of its API group"),
-    NETC053("special address refused (loopback, unspecified, link-local, multicast)");
+    NETC053("special address refused (loopback, unspecified, link-local, multicast)"),
+    NETC075("no node can run this pod: Pending"),
+    NETC076("Endpoints ignored: the Service has EndpointSlices");
 
     private final String summary;
 

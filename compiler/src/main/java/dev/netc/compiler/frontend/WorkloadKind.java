@@ -6,6 +6,7 @@ import dev.netc.ir.DiagnosticCode;
 import dev.netc.ir.LabelSelector;
 import dev.netc.ir.model.ContainerPort;
 import dev.netc.ir.model.PodTemplate;
+import dev.netc.ir.model.Scheduling;
 import dev.netc.ir.model.Workload;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +33,7 @@ final class WorkloadKind {
         Map<String, String> labels = template.mapOrEmpty("metadata").get("labels").map(Common::labels)
                 .orElse(Map.of());
         MapVal podSpec = template.mapOrEmpty("spec");
-        String nodeName = podSpec.string("nodeName").orElse("");
-        Map<String, String> nodeSelector = podSpec.get("nodeSelector").map(Common::labels).orElse(Map.of());
+        Scheduling scheduling = Common.scheduling(podSpec);
         List<ContainerPort> ports = Common.containerPorts(podSpec);
         boolean hostNetwork = podSpec.bool("hostNetwork", false);
 
@@ -52,7 +52,7 @@ final class WorkloadKind {
         }
         if (dc.failed()) return Optional.empty();
         return Optional.of(new Workload(meta.build(dc), kind, replicas, selector,
-                new PodTemplate(labels, nodeName, nodeSelector, ports, hostNetwork)));
+                new PodTemplate(labels, scheduling, ports, hostNetwork)));
     }
 
     private static int count(MapVal spec, String key) {

@@ -134,8 +134,33 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
                         + Messages.quote(extra.meta().name()) + " (the first is " + Messages.quote(profile.meta().name())
                         + " at " + profile.meta().pos() + ")");
             }
-            return new Cluster(profile, namespaces, nodes, pods, workloads, services, slices, policies, ingresses,
-                    ingressClasses, secrets, adminPolicies);
+            return new Cluster(profile, namespaces, nodes, pods, workloads, services, endpointSlicesWin(diagnostics),
+                    policies, ingresses, ingressClasses, secrets, adminPolicies);
+        }
+
+        /**
+         * kube-proxy reads only EndpointSlices: v1 Endpoints of a Service that also has an EndpointSlice in the
+         * input (a live dump holds both, the controller mirrors one into the other) are left out, with a note.
+         */
+        private List<EndpointSlice> endpointSlicesWin(Diagnostics diagnostics) {
+            Set<String> sliced = new TreeSet<>();
+            for (EndpointSlice s : slices) {
+                if (s.meta().kind().equals("EndpointSlice")) sliced.add(s.meta().namespace() + "/" + s.serviceName());
+            }
+            List<EndpointSlice> out = new ArrayList<>();
+            Set<String> noted = new TreeSet<>();
+            for (EndpointSlice s : slices) {
+                String service = s.meta().namespace() + "/" + s.serviceName();
+                if (!s.meta().kind().equals("Endpoints") || !sliced.contains(service)) {
+                    out.add(s);
+                    continue;
+                }
+                if (noted.add(s.meta().id() + "@" + s.meta().pos()))
+                    diagnostics.note(DiagnosticCode.NETC076, s.meta().pos(), "Endpoints " + s.meta().qualifiedName()
+                            + " ignored: Service " + service + " has an EndpointSlice in the input, and kube-proxy"
+                            + " reads only EndpointSlices");
+            }
+            return out;
         }
     }
 
