@@ -311,4 +311,78 @@ class PlacementTest {
         assertEquals("evicted@n1/noip new@n1 old@n1/noip", placement(r));
         assertEquals(new TreeSet<>(List.of("10.244.1.9")), endpoints(r, "web"));
     }
+
+    /** guestbook: its Services lost their endpoints when ReplicationControllers were skipped. */
+    @Test
+    void aReplicationControllersPodsAreEndpoints() {
+        String yaml = NODES + """
+                ---
+                apiVersion: v1
+                kind: ReplicationController
+                metadata: {name: web}
+                spec:
+                  replicas: 2
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec: {containers: [{name: c, image: x}]}
+                """ + SERVICE;
+        Compiler.Result r = compile(yaml);
+        assertEquals(List.of(), diagnostics(r));
+        assertEquals(2, endpoints(r, "web").size());
+    }
+
+    @Test
+    void aCronJobsPodsAreAddressedButServeNoService() {
+        String yaml = NODES + """
+                ---
+                apiVersion: batch/v1
+                kind: CronJob
+                metadata: {name: web}
+                spec:
+                  schedule: "*/5 * * * *"
+                  jobTemplate:
+                    spec:
+                      template:
+                        metadata: {labels: {app: web}}
+                        spec: {restartPolicy: Never, containers: [{name: c, image: x}]}
+                """ + SERVICE;
+        Compiler.Result r = compile(yaml);
+        assertEquals(List.of(), diagnostics(r));
+        assertEquals(1, placement(r).split(" ").length, placement(r));
+        assertTrue(!placement(r).contains("noip"), placement(r));
+        assertEquals(new TreeSet<>(), endpoints(r, "web"));
+    }
+
+    @Test
+    void generateNameGivesAStableNameFromTheContent() {
+        String pod = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {generateName: debug-, labels: {app: %s}}
+                spec: {containers: [{name: d, image: busybox}]}
+                """;
+        Compiler.Result a = compile(pod.formatted("one"));
+        assertEquals(List.of(), diagnostics(a));
+        String name = a.plan().orElseThrow().cluster().pods().get(0).meta().name();
+        assertTrue(name.matches("debug-[bcdfghjklmnpqrstvwxz2456789]{5}"), name);
+        assertEquals(name, compile("# moved down a line\n" + pod.formatted("one")).plan().orElseThrow().cluster()
+                .pods().get(0).meta().name(), "positions do not enter the name");
+        assertTrue(!name.equals(compile(pod.formatted("two")).plan().orElseThrow().cluster().pods().get(0).meta()
+                .name()), "other content, another name");
+    }
+
+    @Test
+    void identicalDuplicatesAreOneObjectButDifferentOnesStayAnError() {
+        String svc = """
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web}
+                spec: {selector: {app: web}, ports: [{port: %d}]}
+                """;
+        assertEquals(List.of("c.yaml:7:1: note[NETC077]: Service identical to the one at c.yaml:2:1: read once"),
+                diagnostics(compile(svc.formatted(80) + svc.formatted(80))));
+        assertEquals(List.of("c.yaml:9:18: error[NETC013]: duplicate Service default/web (first defined at c.yaml:2:1)"),
+                diagnostics(compile(svc.formatted(80) + svc.formatted(81))));
+    }
 }

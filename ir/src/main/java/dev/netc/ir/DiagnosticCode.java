@@ -59,7 +59,8 @@ public enum DiagnosticCode {
     NETC052("unknown kind: misspelled, or not a kind of its API group"),
     NETC053("special address refused (loopback, unspecified, link-local, multicast)"),
     NETC075("no node can run this pod: Pending"),
-    NETC076("Endpoints ignored: the Service has EndpointSlices");
+    NETC076("Endpoints ignored: the Service has EndpointSlices"),
+    NETC077("identical duplicate object: read once");
 
     private final String summary;
 

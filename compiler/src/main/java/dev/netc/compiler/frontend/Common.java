@@ -62,13 +62,78 @@ final class Common {
         }
     }
 
+    /** The API server's maxGeneratedNameLength: 63 less the five random characters. */
+    static final int MAX_GENERATE_NAME_PREFIX = 58;
+    /** The characters the API server draws generated suffixes from (utilrand: no vowels, no look-alikes). */
+    private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+    /** Five characters of {@link #SUFFIX_ALPHABET} from a hash of the object's content (positions left out). */
+    static String generatedSuffix(YamlNode object) {
+        byte[] digest = sha256(canonical(object));
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 5; i++) b.append(SUFFIX_ALPHABET.charAt((digest[i] & 0xff) % SUFFIX_ALPHABET.length()));
+        return b.toString();
+    }
+
+    /** The content of a tree as text, without positions and with mapping keys sorted: equal for equal objects. */
+    static String canonical(YamlNode node) {
+        StringBuilder b = new StringBuilder();
+        canonical(node, b);
+        return b.toString();
+    }
+
+    private static void canonical(YamlNode node, StringBuilder b) {
+        if (node instanceof YamlNode.Mapping m) {
+            b.append('{');
+            m.entries().stream().sorted(java.util.Comparator.comparing(Entry::key)).forEach(e -> {
+                quoted(e.key(), b);
+                b.append(':');
+                canonical(e.value(), b);
+                b.append(',');
+            });
+            b.append('}');
+        } else if (node instanceof YamlNode.Sequence s) {
+            b.append('[');
+            for (YamlNode item : s.items()) {
+                canonical(item, b);
+                b.append(',');
+            }
+            b.append(']');
+        } else if (node instanceof YamlNode.Scalar s) {
+            b.append(s.type().name().charAt(0));
+            quoted(s.integer() != null ? s.integer().toString() : s.text(), b);
+        }
+    }
+
+    private static void quoted(String s, StringBuilder b) {
+        b.append(s.length()).append('"').append(s);
+    }
+
+    static byte[] sha256(String s) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
     static Meta meta(MapVal obj, String kind, boolean namespaced, NameRule rule) {
         MapVal md = obj.mapOrEmpty("metadata");
         String name = "";
         Optional<Val> nameVal = md.get("name");
-        if (nameVal.isEmpty()) {
-            String hint = md.has("generateName") ? " (generateName is not supported: netc needs a fixed name)" : "";
-            obj.dc.error(DiagnosticCode.NETC009, md.anchor(), "metadata.name is required" + hint);
+        Optional<Val> generateVal = md.get("generateName");
+        if (nameVal.isEmpty() && generateVal.isPresent() && generateVal.get().string().isPresent()) {
+            // As the API server names it: the prefix (cut to leave room) and five characters, here from a hash
+            // of the object's content rather than at random, so the name is the same on every compile.
+            String prefix = generateVal.get().string().get();
+            if (prefix.length() > MAX_GENERATE_NAME_PREFIX) prefix = prefix.substring(0, MAX_GENERATE_NAME_PREFIX);
+            name = prefix + generatedSuffix(obj.node);
+            if (!rule.accepts(name))
+                obj.dc.error(DiagnosticCode.NETC012, generateVal.get().pos(), "invalid " + kind + " generateName "
+                        + Messages.quote(prefix) + " (the generated name " + Messages.quote(name) + " must be "
+                        + rule.rule + ")");
+        } else if (nameVal.isEmpty()) {
+            obj.dc.error(DiagnosticCode.NETC009, md.anchor(), "metadata.name is required");
         } else {
             Optional<String> n = nameVal.get().string();
             if (n.isPresent()) {

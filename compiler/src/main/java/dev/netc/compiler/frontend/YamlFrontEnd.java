@@ -53,6 +53,8 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
             Map.entry("DaemonSet", "apps/v1"),
             Map.entry("ReplicaSet", "apps/v1"),
             Map.entry("Job", "batch/v1"),
+            Map.entry("CronJob", "batch/v1"),
+            Map.entry("ReplicationController", "v1"),
             Map.entry("Cluster", "netc.dev/v1alpha1"),
             Map.entry("AdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1"),
             Map.entry("BaselineAdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1"));
@@ -124,6 +126,8 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         final List<IngressClass> ingressClasses = new ArrayList<>();
         final List<TlsSecret> secrets = new ArrayList<>();
         final List<AdminNetworkPolicy> adminPolicies = new ArrayList<>();
+        /** The canonical content of each object read, and where it was first written. */
+        final Map<String, SourcePos> seen = new java.util.HashMap<>();
 
         Cluster cluster(Diagnostics diagnostics) {
             // The first profile by position wins, so the choice does not depend on argument order.
@@ -194,6 +198,17 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
                     + Messages.quote(version.get()) + " is not supported for " + kind.get() + " (use " + expected + ")");
             return;
         }
+        if (!kind.get().equals("List")) {
+            // The same object twice (one manifest in two files, a chart rendered twice): one object and a note.
+            // Objects that differ in anything but layout keep NETC013.
+            String content = kind.get() + "\u0000" + Common.canonical(m);
+            SourcePos first = out.seen.putIfAbsent(content, m.pos());
+            if (first != null) {
+                diagnostics.note(DiagnosticCode.NETC077, m.pos(), kind.get() + " identical to the one at " + first
+                        + ": read once");
+                return;
+            }
+        }
         switch (kind.get()) {
             case "List" -> {
                 // kubectl's List: a wrapper; its items are full objects. Lists do not nest in practice.
@@ -213,7 +228,7 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
             case "Endpoints" -> out.slices.addAll(DiscoveryKinds.endpoints(obj));
             case "NetworkPolicy" -> PolicyKind.networkPolicy(obj).ifPresent(out.policies::add);
             case "Ingress" -> IngressKind.ingress(obj).ifPresent(out.ingresses::add);
-            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" ->
+            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController", "CronJob" ->
                     WorkloadKind.workload(obj, Workload.Kind.valueOf(kind.get())).ifPresent(out.workloads::add);
             case "Cluster" -> ProfileKind.profile(obj).ifPresent(out.profiles::add);
             case "AdminNetworkPolicy" -> AdminPolicyKind.policy(obj, false).ifPresent(out.adminPolicies::add);

@@ -176,7 +176,8 @@ public final class Allocate implements Pass<Cluster, Cluster> {
         String kind = w.workloadKind().name();
         if (!p.ownerRefs().isEmpty()) {
             return p.ownerRefs().stream().anyMatch(r -> r.equals(kind + "/" + name)
-                    || (w.workloadKind() == Workload.Kind.Deployment && r.startsWith("ReplicaSet/" + name + "-")));
+                    || (w.workloadKind() == Workload.Kind.Deployment && r.startsWith("ReplicaSet/" + name + "-"))
+                    || (w.workloadKind() == Workload.Kind.CronJob && r.startsWith("Job/" + name + "-")));
         }
         String pod = p.meta().name();
         String templateHash = p.labels().getOrDefault("pod-template-hash", "");
@@ -190,6 +191,9 @@ public final class Allocate implements Pass<Cluster, Cluster> {
             case DaemonSet -> !revision.isEmpty() && pod.startsWith(name + "-");
             case Job -> name.equals(p.labels().get("batch.kubernetes.io/job-name"))
                     || name.equals(p.labels().get("job-name"));
+            case CronJob -> p.labels().getOrDefault("batch.kubernetes.io/job-name",
+                    p.labels().getOrDefault("job-name", "")).startsWith(name + "-");
+            case ReplicationController -> false; // its pods carry no controller label: ownerReferences only
         };
     }
 
