@@ -49,7 +49,7 @@ public enum DiagnosticCode {
     NETC042("node has no address"),
     NETC043("pod CIDR invalid or overlapping"),
     NETC044("YAML tags are not accepted"),
-    NETC045("no node can run this pod"),
+    NETC045("no node can run this pod (no longer reported: a pod no node fits is Pending, NETC075)"),
     NETC046("Ingress route or default backend already set by another Ingress"),
     NETC047("Ingress annotation not supported: ignored"),
     NETC048("Ingress annotation value refused"),
