@@ -385,4 +385,31 @@ class PlacementTest {
         assertEquals(List.of("c.yaml:9:18: error[NETC013]: duplicate Service default/web (first defined at c.yaml:2:1)"),
                 diagnostics(compile(svc.formatted(80) + svc.formatted(81))));
     }
+
+    @Test
+    void aDaemonSetToleratesACordonedNodeButADeploymentDoesNot() {
+        String cordoned = """
+                apiVersion: v1
+                kind: Node
+                metadata: {name: n1}
+                spec:
+                  unschedulable: true
+                  taints: [{key: node.kubernetes.io/unschedulable, effect: NoSchedule}]
+                ---
+                apiVersion: apps/v1
+                kind: DaemonSet
+                metadata: {name: agent}
+                spec:
+                  selector: {matchLabels: {app: agent}}
+                  template:
+                    metadata: {labels: {app: agent}}
+                    spec: {containers: [{name: a, image: x}]}
+                """;
+        Compiler.Result r = compile(cordoned);
+        assertEquals(List.of(), diagnostics(r));
+        assertEquals("n1", nodesOf(r, "agent-"));
+        assertEquals(List.of("c.yaml:17:1: warning[NETC075]: no node can run the pods of Deployment default/web"
+                + " (node n1: untolerated taint node.kubernetes.io/unschedulable:NoSchedule): they stay Pending,"
+                + " with no IP and no endpoints"), diagnostics(compile(cordoned + deployment("web", 1, ""))));
+    }
 }

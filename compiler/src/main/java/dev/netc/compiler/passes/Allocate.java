@@ -219,8 +219,26 @@ public final class Allocate implements Pass<Cluster, Cluster> {
         return String.join("; ", why) + (more > 0 ? "; and " + more + " more" : "");
     }
 
+    /**
+     * The tolerations the DaemonSet controller adds to every pod it makes (node conditions and cordoning do not
+     * keep a daemon off its node); host-network daemons also tolerate network-unavailable.
+     */
+    private static Scheduling daemonScheduling(Workload w) {
+        Scheduling s = w.template().scheduling();
+        List<Scheduling.Toleration> tols = new ArrayList<>(s.tolerations());
+        for (String key : List.of("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"))
+            tols.add(new Scheduling.Toleration(key, true, "", "NoExecute"));
+        for (String key : List.of("node.kubernetes.io/disk-pressure", "node.kubernetes.io/memory-pressure",
+                "node.kubernetes.io/pid-pressure", "node.kubernetes.io/unschedulable"))
+            tols.add(new Scheduling.Toleration(key, true, "", "NoSchedule"));
+        if (w.template().hostNetwork())
+            tols.add(new Scheduling.Toleration("node.kubernetes.io/network-unavailable", true, "", "NoSchedule"));
+        return new Scheduling(s.nodeName(), s.nodeSelector(), s.requiredTerms(), s.hasRequiredAffinity(), tols);
+    }
+
     private List<Pod> replicas(Cluster cluster, Workload w, Diagnostics diagnostics) {
-        List<Node> candidates = fitting(cluster, w.template().scheduling());
+        List<Node> candidates = fitting(cluster, w.workloadKind() == Workload.Kind.DaemonSet ? daemonScheduling(w)
+                : w.template().scheduling());
         if (candidates.isEmpty()) {
             if (w.replicas() > 0 || w.workloadKind() == Workload.Kind.DaemonSet)
                 diagnostics.warning(DiagnosticCode.NETC075, constraintPos(w.meta(), "spec.template.spec."), "no node can run the pods of "
