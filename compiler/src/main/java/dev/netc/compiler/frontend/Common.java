@@ -11,6 +11,7 @@ import dev.netc.ir.SourcePos;
 import dev.netc.ir.model.ContainerPort;
 import dev.netc.ir.model.ObjectMeta;
 import dev.netc.ir.model.PortRef;
+import dev.netc.ir.model.Scheduling;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -61,13 +62,78 @@ final class Common {
         }
     }
 
+    /** The API server's maxGeneratedNameLength: 63 less the five random characters. */
+    static final int MAX_GENERATE_NAME_PREFIX = 58;
+    /** The characters the API server draws generated suffixes from (utilrand: no vowels, no look-alikes). */
+    private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+    /** Five characters of {@link #SUFFIX_ALPHABET} from a hash of the object's content (positions left out). */
+    static String generatedSuffix(YamlNode object) {
+        byte[] digest = sha256(canonical(object));
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 5; i++) b.append(SUFFIX_ALPHABET.charAt((digest[i] & 0xff) % SUFFIX_ALPHABET.length()));
+        return b.toString();
+    }
+
+    /** The content of a tree as text, without positions and with mapping keys sorted: equal for equal objects. */
+    static String canonical(YamlNode node) {
+        StringBuilder b = new StringBuilder();
+        canonical(node, b);
+        return b.toString();
+    }
+
+    private static void canonical(YamlNode node, StringBuilder b) {
+        if (node instanceof YamlNode.Mapping m) {
+            b.append('{');
+            m.entries().stream().sorted(java.util.Comparator.comparing(Entry::key)).forEach(e -> {
+                quoted(e.key(), b);
+                b.append(':');
+                canonical(e.value(), b);
+                b.append(',');
+            });
+            b.append('}');
+        } else if (node instanceof YamlNode.Sequence s) {
+            b.append('[');
+            for (YamlNode item : s.items()) {
+                canonical(item, b);
+                b.append(',');
+            }
+            b.append(']');
+        } else if (node instanceof YamlNode.Scalar s) {
+            b.append(s.type().name().charAt(0));
+            quoted(s.integer() != null ? s.integer().toString() : s.text(), b);
+        }
+    }
+
+    private static void quoted(String s, StringBuilder b) {
+        b.append(s.length()).append('"').append(s);
+    }
+
+    static byte[] sha256(String s) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
     static Meta meta(MapVal obj, String kind, boolean namespaced, NameRule rule) {
         MapVal md = obj.mapOrEmpty("metadata");
         String name = "";
         Optional<Val> nameVal = md.get("name");
-        if (nameVal.isEmpty()) {
-            String hint = md.has("generateName") ? " (generateName is not supported: netc needs a fixed name)" : "";
-            obj.dc.error(DiagnosticCode.NETC009, md.anchor(), "metadata.name is required" + hint);
+        Optional<Val> generateVal = md.get("generateName");
+        if (nameVal.isEmpty() && generateVal.isPresent() && generateVal.get().string().isPresent()) {
+            // As the API server names it: the prefix (cut to leave room) and five characters, here from a hash
+            // of the object's content rather than at random, so the name is the same on every compile.
+            String prefix = generateVal.get().string().get();
+            if (prefix.length() > MAX_GENERATE_NAME_PREFIX) prefix = prefix.substring(0, MAX_GENERATE_NAME_PREFIX);
+            name = prefix + generatedSuffix(obj.node);
+            if (!rule.accepts(name))
+                obj.dc.error(DiagnosticCode.NETC012, generateVal.get().pos(), "invalid " + kind + " generateName "
+                        + Messages.quote(prefix) + " (the generated name " + Messages.quote(name) + " must be "
+                        + rule.rule + ")");
+        } else if (nameVal.isEmpty()) {
+            obj.dc.error(DiagnosticCode.NETC009, md.anchor(), "metadata.name is required");
         } else {
             Optional<String> n = nameVal.get().string();
             if (n.isPresent()) {
@@ -196,6 +262,113 @@ final class Common {
         return Optional.of(new LabelSelector.Requirement(key.get(), operator, values));
     }
 
+    // ---- scheduling ----------------------------------------------------------------------------------------
+
+    /**
+     * What places a pod of {@code podSpec}: nodeName, nodeSelector, required node affinity and tolerations, as
+     * the API validates them (NETC019 for a node selector requirement it refuses, NETC014 for an unknown
+     * operator or effect).
+     */
+    static Scheduling scheduling(MapVal podSpec) {
+        String nodeName = podSpec.string("nodeName").orElse("");
+        Map<String, String> nodeSelector = podSpec.get("nodeSelector").map(Common::labels).orElse(Map.of());
+        Optional<MapVal> required = podSpec.mapOrEmpty("affinity").mapOrEmpty("nodeAffinity")
+                .map("requiredDuringSchedulingIgnoredDuringExecution");
+        List<Scheduling.Term> terms = new ArrayList<>();
+        if (required.isPresent()) {
+            for (Val t : required.get().list("nodeSelectorTerms")) {
+                Optional<MapVal> tm = t.map();
+                if (tm.isEmpty()) continue;
+                List<Scheduling.Requirement> reqs = new ArrayList<>();
+                for (Val e : tm.get().list("matchExpressions")) nodeRequirement(e, false).ifPresent(reqs::add);
+                for (Val e : tm.get().list("matchFields")) nodeRequirement(e, true).ifPresent(reqs::add);
+                terms.add(new Scheduling.Term(reqs));
+            }
+        }
+        List<Scheduling.Toleration> tolerations = new ArrayList<>();
+        for (Val t : podSpec.list("tolerations")) toleration(t).ifPresent(tolerations::add);
+        return new Scheduling(nodeName, nodeSelector, terms, required.isPresent(), tolerations);
+    }
+
+    private static Optional<Scheduling.Requirement> nodeRequirement(Val v, boolean field) {
+        Optional<MapVal> m = v.map();
+        if (m.isEmpty()) return Optional.empty();
+        Decoding dc = v.dc;
+        Optional<Val> keyVal = m.get().required("key");
+        Optional<Val> opVal = m.get().required("operator");
+        Optional<String> key = keyVal.flatMap(Val::string);
+        Optional<Scheduling.Operator> op = opVal.flatMap(o -> enumValue(o, Scheduling.Operator.class,
+                "node selector operator"));
+        if (key.isEmpty() || op.isEmpty()) return Optional.empty();
+        if (field && !key.get().equals("metadata.name")) {
+            dc.error(DiagnosticCode.NETC019, keyVal.get().pos(), "matchFields key " + Messages.quote(key.get())
+                    + " is not supported (only metadata.name)");
+            return Optional.empty();
+        }
+        if (!field && !KubeNames.isQualifiedName(key.get())) {
+            dc.error(DiagnosticCode.NETC020, keyVal.get().pos(), "invalid label key " + Messages.quote(key.get())
+                    + " (must be " + KubeNames.LABEL_KEY_RULE + ")");
+            return Optional.empty();
+        }
+        List<String> values = new ArrayList<>();
+        for (Val item : m.get().list("values")) item.string().ifPresent(values::add);
+        SourcePos at = m.get().get("values").map(Val::anchor).orElse(opVal.get().pos());
+        String problem = switch (op.get()) {
+            case In, NotIn -> values.isEmpty() ? "needs at least one value" : field && values.size() != 1
+                    ? "on a field takes exactly one value" : null;
+            case Exists, DoesNotExist -> field ? "is not allowed on a field (only In, NotIn)"
+                    : values.isEmpty() ? null : "takes no values";
+            case Gt, Lt -> field ? "is not allowed on a field (only In, NotIn)" : values.size() != 1
+                    || !values.get(0).matches("-?[0-9]{1,18}") ? "takes exactly one integer value" : null;
+        };
+        if (problem != null) {
+            dc.error(DiagnosticCode.NETC019, at, "node selector operator " + op.get() + " " + problem);
+            return Optional.empty();
+        }
+        return Optional.of(new Scheduling.Requirement(key.get(), op.get(), values, field));
+    }
+
+    private enum TolerationOperator { Exists, Equal }
+
+    private static Optional<Scheduling.Toleration> toleration(Val v) {
+        Optional<MapVal> m = v.map();
+        if (m.isEmpty()) return Optional.empty();
+        String key = m.get().string("key").orElse("");
+        Optional<Val> opVal = m.get().get("operator").filter(o -> !(o.isString() && o.text().isEmpty()));
+        TolerationOperator op = opVal.flatMap(o -> enumValue(o, TolerationOperator.class, "toleration operator"))
+                .orElse(TolerationOperator.Equal);
+        String value = m.get().string("value").orElse("");
+        Optional<Val> effectVal = m.get().get("effect").filter(o -> !(o.isString() && o.text().isEmpty()));
+        String effect = effectVal.flatMap(e -> enumValue(e, Scheduling.Effect.class, "taint effect"))
+                .map(Enum::name).orElse("");
+        if (key.isEmpty() && op != TolerationOperator.Exists) {
+            v.dc.error(DiagnosticCode.NETC019, opVal.map(Val::pos).orElse(v.pos()), "a toleration with an empty key"
+                    + " must have operator Exists");
+            return Optional.empty();
+        }
+        if (op == TolerationOperator.Exists && !value.isEmpty()) {
+            v.dc.error(DiagnosticCode.NETC019, m.get().get("value").orElseThrow().pos(), "a toleration with operator"
+                    + " Exists takes no value");
+            return Optional.empty();
+        }
+        return Optional.of(new Scheduling.Toleration(key, op == TolerationOperator.Exists, value, effect));
+    }
+
+    /** {@code spec.taints} of a Node (or of a profile node). */
+    static List<Scheduling.Taint> taints(MapVal m) {
+        List<Scheduling.Taint> out = new ArrayList<>();
+        for (Val t : m.list("taints")) {
+            Optional<MapVal> tm = t.map();
+            if (tm.isEmpty()) continue;
+            Optional<String> key = tm.get().required("key").flatMap(Val::string);
+            Optional<Scheduling.Effect> effect = tm.get().required("effect")
+                    .flatMap(e -> enumValue(e, Scheduling.Effect.class, "taint effect"));
+            if (key.isPresent() && effect.isPresent())
+                out.add(new Scheduling.Taint(key.get(), tm.get().string("value").orElse(""), effect.get()));
+        }
+        return out;
+    }
+
     // ---- enums ---------------------------------------------------------------------------------------------
 
     /** A string that must name one constant of {@code type}; NETC014 names what is allowed. */
@@ -290,11 +463,19 @@ final class Common {
         return name;
     }
 
-    /** {@code containers[].ports} of a pod spec (live pod or template). */
+    /**
+     * {@code containers[].ports} of a pod spec (live pod or template), and those of its sidecars: init containers
+     * with {@code restartPolicy: Always} keep running beside the others and serve their ports.
+     */
     static List<ContainerPort> containerPorts(MapVal podSpec) {
         List<ContainerPort> out = new ArrayList<>();
         Map<String, SourcePos> names = new HashMap<>();
-        for (Val c : podSpec.list("containers")) {
+        List<Val> containers = new ArrayList<>();
+        for (Val c : podSpec.list("initContainers")) {
+            if (c.map().flatMap(m -> m.string("restartPolicy")).orElse("").equals("Always")) containers.add(c);
+        }
+        containers.addAll(podSpec.list("containers"));
+        for (Val c : containers) {
             Optional<MapVal> container = c.map();
             if (container.isEmpty()) continue;
             for (Val p : container.get().list("ports")) {

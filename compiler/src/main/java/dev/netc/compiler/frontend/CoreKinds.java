@@ -11,6 +11,7 @@ import dev.netc.ir.model.IngressClass;
 import dev.netc.ir.model.Namespace;
 import dev.netc.ir.model.Node;
 import dev.netc.ir.model.Pod;
+import dev.netc.ir.model.Scheduling;
 import dev.netc.ir.model.TlsSecret;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -67,7 +68,8 @@ final class CoreKinds {
             am.get().required("address").flatMap(Common::ip).ifPresent(into::add);
         }
         internal.addAll(external);
-        return dc.failed() ? Optional.empty() : Optional.of(new Node(meta.build(dc), internal, podCIDRs));
+        List<Scheduling.Taint> taints = Common.taints(spec);
+        return dc.failed() ? Optional.empty() : Optional.of(new Node(meta.build(dc), internal, podCIDRs, taints));
     }
 
     /** A live Pod: placement, addresses, readiness and the container ports named targetPorts refer to. */
@@ -78,6 +80,15 @@ final class CoreKinds {
         String nodeName = spec.string("nodeName").orElse("");
         boolean hostNetwork = spec.bool("hostNetwork", false);
         List<ContainerPort> ports = Common.containerPorts(spec);
+        Scheduling scheduling = Common.scheduling(spec);
+        List<String> ownerRefs = new ArrayList<>();
+        for (Val ref : obj.mapOrEmpty("metadata").list("ownerReferences")) {
+            Optional<MapVal> rm = ref.map();
+            if (rm.isEmpty()) continue;
+            String refKind = rm.get().string("kind").orElse("");
+            String refName = rm.get().string("name").orElse("");
+            if (!refKind.isEmpty() && !refName.isEmpty()) ownerRefs.add(refKind + "/" + refName);
+        }
         MapVal status = obj.mapOrEmpty("status");
         List<IpAddress> ips = new ArrayList<>();
         // As the API converts them: an empty podIPs (absent, null or []) is [podIP]; when both are given,
@@ -105,10 +116,15 @@ final class CoreKinds {
             single.flatMap(Common::ip).ifPresent(ips::add);
         }
         boolean ready = podReady(status);
+        // A finished or evicted pod (phase Succeeded or Failed) holds no IP any more: the kubelet released it,
+        // and a running pod may have been given it again. Its address is not read.
+        String phase = status.string("phase").orElse("");
+        boolean finished = phase.equals("Succeeded") || phase.equals("Failed");
+        if (finished) ips.clear();
         boolean terminating = obj.mapOrEmpty("metadata").has("deletionTimestamp");
         if (dc.failed()) return Optional.empty();
         return Optional.of(new Pod(meta.build(dc), nodeName, ips, ports, ready, terminating, hostNetwork,
-                Optional.empty()));
+                Optional.empty(), scheduling, ownerRefs, finished));
     }
 
     /**

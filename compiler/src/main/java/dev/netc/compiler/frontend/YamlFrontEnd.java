@@ -53,6 +53,8 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
             Map.entry("DaemonSet", "apps/v1"),
             Map.entry("ReplicaSet", "apps/v1"),
             Map.entry("Job", "batch/v1"),
+            Map.entry("CronJob", "batch/v1"),
+            Map.entry("ReplicationController", "v1"),
             Map.entry("Cluster", "netc.dev/v1alpha1"),
             Map.entry("AdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1"),
             Map.entry("BaselineAdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1"));
@@ -144,6 +146,8 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         final List<AdminNetworkPolicy> adminPolicies = new ArrayList<>();
         /** Documents that are Kubernetes objects (List wrappers not counted), read or skipped. */
         int read;
+        /** The canonical content of each object read, and where it was first written. */
+        final Map<String, SourcePos> seen = new java.util.HashMap<>();
 
         Cluster cluster(Diagnostics diagnostics) {
             // The first profile by position wins, so the choice does not depend on argument order.
@@ -154,8 +158,33 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
                         + Messages.quote(extra.meta().name()) + " (the first is " + Messages.quote(profile.meta().name())
                         + " at " + profile.meta().pos() + ")");
             }
-            return new Cluster(profile, namespaces, nodes, pods, workloads, services, slices, policies, ingresses,
-                    ingressClasses, secrets, adminPolicies);
+            return new Cluster(profile, namespaces, nodes, pods, workloads, services, endpointSlicesWin(diagnostics),
+                    policies, ingresses, ingressClasses, secrets, adminPolicies);
+        }
+
+        /**
+         * kube-proxy reads only EndpointSlices: v1 Endpoints of a Service that also has an EndpointSlice in the
+         * input (a live dump holds both, the controller mirrors one into the other) are left out, with a note.
+         */
+        private List<EndpointSlice> endpointSlicesWin(Diagnostics diagnostics) {
+            Set<String> sliced = new TreeSet<>();
+            for (EndpointSlice s : slices) {
+                if (s.meta().kind().equals("EndpointSlice")) sliced.add(s.meta().namespace() + "/" + s.serviceName());
+            }
+            List<EndpointSlice> out = new ArrayList<>();
+            Set<String> noted = new TreeSet<>();
+            for (EndpointSlice s : slices) {
+                String service = s.meta().namespace() + "/" + s.serviceName();
+                if (!s.meta().kind().equals("Endpoints") || !sliced.contains(service)) {
+                    out.add(s);
+                    continue;
+                }
+                if (noted.add(s.meta().id() + "@" + s.meta().pos()))
+                    diagnostics.note(DiagnosticCode.NETC076, s.meta().pos(), "Endpoints " + s.meta().qualifiedName()
+                            + " ignored: Service " + service + " has an EndpointSlice in the input, and kube-proxy"
+                            + " reads only EndpointSlices");
+            }
+            return out;
         }
     }
 
@@ -192,6 +221,17 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
                     + Messages.quote(version.get()) + " is not supported for " + kind.get() + " (use " + expected + ")");
             return;
         }
+        if (!kind.get().equals("List")) {
+            // The same object twice (one manifest in two files, a chart rendered twice): one object and a note.
+            // Objects that differ in anything but layout keep NETC013.
+            String content = kind.get() + "\u0000" + Common.canonical(m);
+            SourcePos first = out.seen.putIfAbsent(content, m.pos());
+            if (first != null) {
+                diagnostics.note(DiagnosticCode.NETC077, m.pos(), kind.get() + " identical to the one at " + first
+                        + ": read once");
+                return;
+            }
+        }
         obj = MapVal.root(dc, m, KnownFields.of(kind.get()).orElse(null));
         decode(kind.get(), obj, m, diagnostics, out, listDepth);
         dc.checkFields();
@@ -217,7 +257,7 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
             case "Endpoints" -> out.slices.addAll(DiscoveryKinds.endpoints(obj));
             case "NetworkPolicy" -> PolicyKind.networkPolicy(obj).ifPresent(out.policies::add);
             case "Ingress" -> IngressKind.ingress(obj).ifPresent(out.ingresses::add);
-            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" ->
+            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController", "CronJob" ->
                     WorkloadKind.workload(obj, Workload.Kind.valueOf(kind)).ifPresent(out.workloads::add);
             case "Cluster" -> ProfileKind.profile(obj).ifPresent(out.profiles::add);
             case "AdminNetworkPolicy" -> AdminPolicyKind.policy(obj, false).ifPresent(out.adminPolicies::add);

@@ -11,6 +11,7 @@ import dev.netc.ir.model.Cluster;
 import dev.netc.ir.model.Node;
 import dev.netc.ir.model.ObjectMeta;
 import dev.netc.ir.model.Pod;
+import dev.netc.ir.model.Scheduling;
 import dev.netc.ir.model.Service;
 import dev.netc.ir.model.ServicePort;
 import dev.netc.ir.model.Workload;
@@ -73,7 +74,7 @@ public final class Allocate implements Pass<Cluster, Cluster> {
                 taken.add(got.get());
                 cidrs.add(got.get());
             }
-            out.add(new Node(n.meta(), n.addresses(), cidrs));
+            out.add(n.withPodCIDRs(cidrs));
         }
         return out;
     }
@@ -107,10 +108,11 @@ public final class Allocate implements Pass<Cluster, Cluster> {
     // ---- pods ----------------------------------------------------------------------------------------------
 
     private List<Pod> placeAndAddressPods(Cluster cluster, Diagnostics diagnostics) {
-        List<Pod> pods = new ArrayList<>(cluster.pods());
+        List<Pod> pods = new ArrayList<>();
+        // Bare pods (no node, no IP: a manifest's Pod) are scheduled as the scheduler would: on a node that fits.
+        for (Pod p : cluster.pods()) pods.add(isBare(p) ? scheduleBare(cluster, p, diagnostics) : p);
         for (Workload w : cluster.workloads()) {
-            boolean hasLivePods = cluster.pods().stream().anyMatch(p -> p.meta().namespace().equals(w.meta().namespace())
-                    && p.owner().isEmpty() && w.selector().matches(p.labels()));
+            boolean hasLivePods = cluster.pods().stream().anyMatch(p -> isPodOf(p, w));
             if (!hasLivePods) pods.addAll(replicas(cluster, w, diagnostics));
         }
         Set<IpAddress> taken = new HashSet<>();
@@ -126,7 +128,7 @@ public final class Allocate implements Pass<Cluster, Cluster> {
             }
             Optional<Node> onNode = cluster.node(node);
             List<IpAddress> ips = p.ips();
-            if (ips.isEmpty() && onNode.isPresent()) {
+            if (ips.isEmpty() && onNode.isPresent() && !p.finished()) {
                 ips = p.hostNetwork() ? onNode.get().addresses() : podIps(p, onNode.get(), taken, diagnostics);
                 // A host-network pod has its node's addresses: without one it has no IP, and the Services
                 // that select it would silently lose it as an endpoint.
@@ -146,15 +148,104 @@ public final class Allocate implements Pass<Cluster, Cluster> {
         return out;
     }
 
-    private List<Pod> replicas(Cluster cluster, Workload w, Diagnostics diagnostics) {
-        List<Node> candidates = cluster.nodes().stream()
-                .filter(n -> w.template().nodeName().isEmpty() || n.name().equals(w.template().nodeName()))
-                .filter(n -> w.template().nodeSelector().entrySet().stream()
-                        .allMatch(e -> e.getValue().equals(n.meta().labels().get(e.getKey()))))
-                .toList();
+    private static boolean isBare(Pod p) {
+        return p.owner().isEmpty() && p.nodeName().isEmpty() && p.ips().isEmpty() && !p.finished();
+    }
+
+    private Pod scheduleBare(Cluster cluster, Pod p, Diagnostics diagnostics) {
+        List<Node> candidates = fitting(cluster, p.scheduling());
         if (candidates.isEmpty()) {
-            diagnostics.error(DiagnosticCode.NETC045, w.meta().at("spec.template.spec.nodeSelector"),
-                    "no node matches the pod template of " + w.workloadKind() + " " + w.meta().qualifiedName());
+            diagnostics.warning(DiagnosticCode.NETC075, constraintPos(p.meta(), "spec."), "no node can run pod "
+                    + p.meta().qualifiedName() + " (" + misfits(cluster, p.scheduling()) + "): it stays Pending,"
+                    + " with no IP and no endpoints");
+            return p;
+        }
+        return p.withPlacement(candidates.get(StableHash.of(p.meta().id(), candidates.size())).name(), List.of());
+    }
+
+    /**
+     * Whether a live pod is one of the workload's own, so that the workload's replicas are not modelled again:
+     * an ownerReference naming it (or, for a Deployment, one of its ReplicaSets), or the labels its controller
+     * puts on its pods (a matching pod-template-hash, controller-revision-hash or job name). A pod whose labels
+     * merely match the selector (a Helm test hook, a debugging pod) is not.
+     */
+    static boolean isPodOf(Pod p, Workload w) {
+        if (p.owner().isPresent() || !p.meta().namespace().equals(w.meta().namespace())
+                || !w.selector().matches(p.labels())) return false;
+        String name = w.meta().name();
+        String kind = w.workloadKind().name();
+        if (!p.ownerRefs().isEmpty()) {
+            return p.ownerRefs().stream().anyMatch(r -> r.equals(kind + "/" + name)
+                    || (w.workloadKind() == Workload.Kind.Deployment && r.startsWith("ReplicaSet/" + name + "-"))
+                    || (w.workloadKind() == Workload.Kind.CronJob && r.startsWith("Job/" + name + "-")));
+        }
+        String pod = p.meta().name();
+        String templateHash = p.labels().getOrDefault("pod-template-hash", "");
+        String revision = p.labels().getOrDefault("controller-revision-hash", "");
+        return switch (w.workloadKind()) {
+            case Deployment -> !templateHash.isEmpty() && pod.startsWith(name + "-" + templateHash + "-");
+            case ReplicaSet -> !templateHash.isEmpty() && name.endsWith("-" + templateHash)
+                    && pod.startsWith(name + "-");
+            case StatefulSet -> revision.startsWith(name + "-") && pod.matches(java.util.regex.Pattern.quote(name)
+                    + "-(0|[1-9][0-9]*)");
+            case DaemonSet -> !revision.isEmpty() && pod.startsWith(name + "-");
+            case Job -> name.equals(p.labels().get("batch.kubernetes.io/job-name"))
+                    || name.equals(p.labels().get("job-name"));
+            case CronJob -> p.labels().getOrDefault("batch.kubernetes.io/job-name",
+                    p.labels().getOrDefault("job-name", "")).startsWith(name + "-");
+            case ReplicationController -> false; // its pods carry no controller label: ownerReferences only
+        };
+    }
+
+    /** Where the pod spec's first placement constraint was written (the object when none was recorded). */
+    private static dev.netc.ir.SourcePos constraintPos(ObjectMeta meta, String prefix) {
+        for (String f : List.of("nodeName", "nodeSelector", "affinity", "tolerations")) {
+            dev.netc.ir.SourcePos at = meta.at(prefix + f);
+            if (!at.equals(meta.pos())) return at;
+        }
+        return meta.pos();
+    }
+
+    /** The nodes a pod so constrained can run on, in node order. */
+    private static List<Node> fitting(Cluster cluster, Scheduling s) {
+        return cluster.nodes().stream().filter(n -> s.misfit(n).isEmpty()).toList();
+    }
+
+    /** Why no node fits, node by node (the first few). */
+    private static String misfits(Cluster cluster, Scheduling s) {
+        List<String> why = cluster.nodes().stream().limit(3)
+                .map(n -> "node " + n.name() + ": " + s.misfit(n).orElse("fits")).toList();
+        int more = cluster.nodes().size() - why.size();
+        return String.join("; ", why) + (more > 0 ? "; and " + more + " more" : "");
+    }
+
+    /**
+     * The tolerations the DaemonSet controller adds to every pod it makes (node conditions and cordoning do not
+     * keep a daemon off its node); host-network daemons also tolerate network-unavailable.
+     */
+    private static Scheduling daemonScheduling(Workload w) {
+        Scheduling s = w.template().scheduling();
+        List<Scheduling.Toleration> tols = new ArrayList<>(s.tolerations());
+        for (String key : List.of("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"))
+            tols.add(new Scheduling.Toleration(key, true, "", "NoExecute"));
+        for (String key : List.of("node.kubernetes.io/disk-pressure", "node.kubernetes.io/memory-pressure",
+                "node.kubernetes.io/pid-pressure", "node.kubernetes.io/unschedulable"))
+            tols.add(new Scheduling.Toleration(key, true, "", "NoSchedule"));
+        if (w.template().hostNetwork())
+            tols.add(new Scheduling.Toleration("node.kubernetes.io/network-unavailable", true, "", "NoSchedule"));
+        return new Scheduling(s.nodeName(), s.nodeSelector(), s.requiredTerms(), s.hasRequiredAffinity(), tols);
+    }
+
+    private List<Pod> replicas(Cluster cluster, Workload w, Diagnostics diagnostics) {
+        List<Node> candidates = fitting(cluster, w.workloadKind() == Workload.Kind.DaemonSet ? daemonScheduling(w)
+                : w.template().scheduling());
+        if (candidates.isEmpty()) {
+            if (w.replicas() > 0 || w.workloadKind() == Workload.Kind.DaemonSet)
+                diagnostics.warning(DiagnosticCode.NETC075, constraintPos(w.meta(), "spec.template.spec."), "no node can run the pods of "
+                        + w.workloadKind() + " " + w.meta().qualifiedName() + " ("
+                        + misfits(cluster, w.template().scheduling()) + "): "
+                        + (w.workloadKind() == Workload.Kind.DaemonSet ? "it runs no pod"
+                        : "they stay Pending, with no IP and no endpoints"));
             return List.of();
         }
         String owner = w.workloadKind() + "/" + w.meta().name();

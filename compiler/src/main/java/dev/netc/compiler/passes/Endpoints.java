@@ -12,6 +12,7 @@ import dev.netc.ir.model.Pod;
 import dev.netc.ir.model.PortRef;
 import dev.netc.ir.model.Service;
 import dev.netc.ir.model.ServicePort;
+import dev.netc.ir.model.Workload;
 import dev.netc.ir.plan.NetworkPlan;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,6 +69,8 @@ public final class Endpoints implements Pass<Cluster, NetworkPlan> {
 
         PodIndex(List<Pod> pods) {
             for (Pod p : pods) {
+                // A CronJob's pods run and go at their schedule: policies select them, no Service sends to them.
+                if (p.owner().filter(o -> o.startsWith(Workload.Kind.CronJob + "/")).isPresent()) continue;
                 for (Map.Entry<String, String> l : p.labels().entrySet()) {
                     byNamespaceAndLabel.computeIfAbsent(key(p.meta().namespace(), l.getKey(), l.getValue()),
                             k -> new ArrayList<>()).add(p);

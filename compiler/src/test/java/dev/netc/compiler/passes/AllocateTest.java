@@ -169,12 +169,21 @@ class AllocateTest {
         PodTemplate t = new PodTemplate(Map.of("app", "web"), "", Map.of(), List.of(), false);
         Workload deploy = new Workload(meta("Deployment", "shop", "web"), Workload.Kind.Deployment, 3,
                 LabelSelector.ofLabels(Map.of("app", "web")), t);
+        // Its own pod: named by an ownerReference to one of its ReplicaSets.
         Pod live = new Pod(meta("Pod", "shop", "web-abc").withLabels(Map.of("app", "web")), "n1",
-                List.of(IpAddress.parse("10.244.1.9")), List.of(), true, false, false, Optional.empty());
+                List.of(IpAddress.parse("10.244.1.9")), List.of(), true, false, false, Optional.empty(),
+                dev.netc.ir.model.Scheduling.ANY, List.of("ReplicaSet/web-7d9c8b6f5"));
         Cluster out = run(cluster(profile(List.of("10.96.0.0/16"), List.of(n1)), List.of(), List.of(live), List.of(deploy),
                 List.of()), new Diagnostics());
         assertEquals(List.of("web-abc"), out.pods().stream().map(p -> p.meta().name()).toList());
         assertEquals(List.of(IpAddress.parse("10.244.1.9")), out.pods().get(0).ips());
+        // A pod whose labels merely match (no ownerReference, no pod-template-hash): the replicas are made too.
+        Pod stray = new Pod(meta("Pod", "shop", "web-abc").withLabels(Map.of("app", "web")), "n1",
+                List.of(IpAddress.parse("10.244.1.9")), List.of(), true, false, false, Optional.empty());
+        out = run(cluster(profile(List.of("10.96.0.0/16"), List.of(n1)), List.of(), List.of(stray), List.of(deploy),
+                List.of()), new Diagnostics());
+        assertEquals(List.of("web-0", "web-1", "web-2", "web-abc"), out.pods().stream().map(p -> p.meta().name())
+                .sorted().toList());
     }
 
     @Test

@@ -215,6 +215,16 @@ public final class ModelToDsl {
     // ---- namespaced ----------------------------------------------------------------------------------------
 
     private void workload(Workload w) {
+        if (w.workloadKind() == Workload.Kind.ReplicationController || w.workloadKind() == Workload.Kind.CronJob) {
+            diagnostics.warning(DiagnosticCode.NETC051, w.meta().pos(), w.workloadKind() + " " + w.meta().id()
+                    + " is not expressible in the DSL: left out");
+            return;
+        }
+        dev.netc.ir.model.Scheduling sched = w.template().scheduling();
+        if (sched.hasRequiredAffinity() || !sched.tolerations().isEmpty()) {
+            diagnostics.warning(DiagnosticCode.NETC051, w.meta().pos(), "the node affinity and tolerations of "
+                    + w.meta().id() + " are not expressible in the DSL: left out");
+        }
         open(1, w.workloadKind().name().toLowerCase(java.util.Locale.ROOT) + " " + name(w.meta().name()));
         meta(2, w.meta());
         if (w.workloadKind() != Workload.Kind.DaemonSet) line(2, "replicas " + w.replicas());
@@ -236,6 +246,11 @@ public final class ModelToDsl {
         if (!p.ips().isEmpty()) line(2, "ip " + ips(p.ips()));
         if (!p.ready()) line(2, "not-ready");
         if (p.terminating()) line(2, "terminating");
+        dev.netc.ir.model.Scheduling sched = p.scheduling();
+        if (!sched.nodeSelector().isEmpty() || sched.hasRequiredAffinity() || !sched.tolerations().isEmpty()) {
+            diagnostics.warning(DiagnosticCode.NETC051, p.meta().pos(), "the node selector, affinity and tolerations"
+                    + " of pod " + p.meta().id() + " are not expressible in the DSL: left out");
+        }
         if (p.owner().isPresent()) {
             diagnostics.warning(DiagnosticCode.NETC051, p.meta().pos(), "the owner of pod " + p.meta().id()
                     + " is not expressible in the DSL: left out");
