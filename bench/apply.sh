@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Applier benchmark (issue 7): netc apply of 10,000 Services x 3 endpoints into a namespace, first apply, then
-# one Service added/removed applied incrementally and in full (nftables), and in full (iptables). Needs root,
-# ip, nft, iptables. Usage: bench/apply.sh [services]
+# Applier benchmark (issues 7, 14): netc apply of 10,000 Services x 3 endpoints into a namespace, first apply,
+# then one endpoint added/removed, applied incrementally and with --full, for nftables and iptables, over
+# ROUNDS rounds (2 applies of each kind per round); prints the medians and incremental/full as a percentage.
+# Needs root, ip, nft, iptables. Takes minutes. Usage: bench/apply.sh [services] [rounds]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 mvn -q -B -Dstyle.color=never -pl e2e -am verify -Dgroups=bench -Dnetc.excludedGroups=none \
   -Dtest=ApplyBench -Dsurefire.failIfNoSpecifiedTests=false -Dnetc.bench.services="${1:-10000}" \
+  -Dnetc.bench.rounds="${2:-3}" \
   -DtrimStackTrace=true 2>&1 | grep -E '^BENCH|FAIL|Tests run' || true
 grep -h '^BENCH' e2e/target/surefire-reports/*ApplyBench-output.txt 2>/dev/null || true

@@ -42,7 +42,7 @@ public final class NftApplier implements BackendApplier {
         // The artifacts cut by their braces (no statement read): cheap, and what the incremental way compares.
         Optional<NftBlocks> prevBlocks = prevArt.flatMap(p -> NftBlocks.split(p.text()));
         try (Nft nft = Nft.open(false)) {
-            boolean tablesPresent = prevBlocks.isPresent() && !prevBlocks.get().tables().isEmpty() && tablesExist(nft, prevBlocks.get().tables());
+            boolean tablesPresent = prevBlocks.isPresent() && !c.sameAsPrevious() && !c.request().full() && tablesExist(nft, prevBlocks.get());
             NftPlan.Choice choice = NftPlan.choose(new NftPlan.Facts(c.sameAsPrevious(), c.request().full(), prevArt.isPresent(),
                     c.trustedPrevious().isPresent(), tablesPresent));
             NftRuleset target = null;
@@ -220,7 +220,21 @@ public final class NftApplier implements BackendApplier {
         return r;
     }
 
-    /** True when the kernel has every one of {@code ids} ({@code list tables} is cheap at any size). */
+    /**
+     * True when the kernel has every table of {@code blocks}: a small chain of each is listed
+     * ({@link NftBlocks#probes}); a table without chains is looked for with {@code list tables}.
+     */
+    static boolean tablesExist(Nft nft, NftBlocks blocks) {
+        if (blocks.tables().isEmpty()) return false;
+        Set<TableId> rest = new TreeSet<>(blocks.tables());
+        for (Map.Entry<TableId, String> p : blocks.probes().entrySet()) {
+            if (!nft.run("list " + p.getValue().replaceFirst("^chain ", "chain " + p.getKey() + " ")).ok()) return false;
+            rest.remove(p.getKey());
+        }
+        return rest.isEmpty() || tablesExist(nft, rest);
+    }
+
+    /** True when the kernel has every one of {@code ids} ({@code list tables}: libnftables 1.0.6 reads every table for it). */
     static boolean tablesExist(Nft nft, Set<TableId> ids) {
         Nft.Result r = nft.run("list tables");
         if (!r.ok()) return false;

@@ -24,6 +24,7 @@ class NftBlocksTest {
         assertEquals("\tchain svc-web {\n\t\tdnat to 10.244.1.5:8080\n\t}", b.text(web));
         assertEquals(A.lines().toList().indexOf("\tchain svc-web {") + 1, web.line());
         assertEquals(Set.of(new NftRuleset.TableId("ip", "netc")), b.tables());
+        assertEquals(java.util.Map.of(new NftRuleset.TableId("ip", "netc"), "chain svc-web"), b.probes(), "the first of the shortest chains is what is listed");
     }
 
     @Test
