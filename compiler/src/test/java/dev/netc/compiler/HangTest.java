@@ -42,6 +42,28 @@ class HangTest {
     }
 
     @Test
+    void aHundredThousandReplicasOnOneSlash24EndInOneWarning() {
+        // A full pod CIDR used to be searched again for every further replica (2 min for 100k), each an error.
+        String yaml = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: api, namespace: app}
+                spec:
+                  replicas: 100000
+                  selector: {matchLabels: {app: api}}
+                  template:
+                    metadata: {labels: {app: api}}
+                    spec: {containers: [{name: c, image: x}]}
+                """;
+        Compiler.Result r = assertTimeoutPreemptively(FAST, () -> compile("d.yaml", yaml));
+        assertTrue(r.ok(), rendered(r).toString());
+        List<String> d = rendered(r);
+        assertEquals(1, d.size(), d.toString());
+        assertTrue(d.get(0).startsWith("d.yaml:1:1: warning[NETC028]: pod CIDR 10.244.40.0/24 of node node-1 has no free"
+                + " address for 99747 pods (app/api-10224 and 99746 more)"), d.get(0));
+    }
+
+    @Test
     void nodeCidrSearchEndsWhenAnIpv6PodCidrCoversTheWholeClusterCidr() {
         Compiler.Result r = assertTimeoutPreemptively(FAST, () -> compile("v6.yaml", profile("10.96.0.0/12", "fd00::/8", "fd00::/8")));
         assertFalse(r.ok());

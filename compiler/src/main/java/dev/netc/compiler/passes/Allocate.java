@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Fills in what the manifests leave to the cluster: node pod CIDRs, pods for workload replicas (placed on
@@ -119,6 +120,7 @@ public final class Allocate implements Pass<Cluster, Cluster> {
         pods.forEach(p -> { if (!p.hostNetwork()) taken.addAll(p.ips()); });
         pods.sort(dev.netc.ir.model.KubeObject.BY_ID);
         List<Pod> out = new ArrayList<>();
+        Map<String, OutOfAddresses> outOfAddresses = new TreeMap<>();
         for (Pod p : pods) {
             String node = p.nodeName();
             if (node.isEmpty() && !p.ips().isEmpty()) {
@@ -129,7 +131,7 @@ public final class Allocate implements Pass<Cluster, Cluster> {
             Optional<Node> onNode = cluster.node(node);
             List<IpAddress> ips = p.ips();
             if (ips.isEmpty() && onNode.isPresent() && !p.finished()) {
-                ips = p.hostNetwork() ? onNode.get().addresses() : podIps(p, onNode.get(), taken, diagnostics);
+                ips = p.hostNetwork() ? onNode.get().addresses() : podIps(p, onNode.get(), taken, outOfAddresses);
                 // A host-network pod has its node's addresses: without one it has no IP, and the Services
                 // that select it would silently lose it as an endpoint.
                 Optional<Service> selecting = !p.hostNetwork() || !ips.isEmpty() ? Optional.empty()
@@ -145,7 +147,18 @@ public final class Allocate implements Pass<Cluster, Cluster> {
             }
             out.add(p.withPlacement(node, ips));
         }
+        // One warning per full pod CIDR, however many pods it leaves without an address.
+        for (OutOfAddresses o : outOfAddresses.values()) {
+            diagnostics.warning(DiagnosticCode.NETC028, o.pos(), "pod CIDR " + o.range() + " of node " + o.node()
+                    + " has no free address for " + (o.pods().size() == 1 ? "pod " + o.pods().get(0)
+                    : o.pods().size() + " pods (" + o.pods().get(0) + " and " + (o.pods().size() - 1) + " more)")
+                    + ": like pods the node's network plugin cannot address, they get no IP and serve no endpoints");
+        }
         return out;
+    }
+
+    /** Pods left without an address because their node's pod CIDR of a family is full. */
+    private record OutOfAddresses(Cidr range, String node, dev.netc.ir.SourcePos pos, List<String> pods) {
     }
 
     private static boolean isBare(Pod p) {
@@ -269,18 +282,25 @@ public final class Allocate implements Pass<Cluster, Cluster> {
                 Optional.of(owner));
     }
 
-    private List<IpAddress> podIps(Pod p, Node node, Set<IpAddress> taken, Diagnostics diagnostics) {
+    /**
+     * The pod's addresses, one per family its node has a pod CIDR of; none when one of them is full (the CNI
+     * fails the whole pod). A full range is remembered, so later pods do not search it again.
+     */
+    private List<IpAddress> podIps(Pod p, Node node, Set<IpAddress> taken, Map<String, OutOfAddresses> outOfAddresses) {
         List<IpAddress> ips = new ArrayList<>();
         for (Family f : Family.values()) {
             Optional<Cidr> range = node.podCIDRs().stream().filter(c -> c.family() == f).findFirst();
             if (range.isEmpty()) continue;
+            String key = node.name() + " " + range.get();
+            OutOfAddresses full = outOfAddresses.get(key);
             // Offsets 0 (network) and 1 (the node's own gateway address) and the last one are never handed out.
-            Optional<IpAddress> ip = pick(range.get(), BigInteger.TWO, reservedTail(range.get()), p.meta().id(), taken);
+            Optional<IpAddress> ip = full != null ? Optional.empty()
+                    : pick(range.get(), BigInteger.TWO, reservedTail(range.get()), p.meta().id(), taken);
             if (ip.isEmpty()) {
-                diagnostics.error(DiagnosticCode.NETC028, p.meta().pos(),
-                        "pod CIDR " + range.get() + " of node " + node.name() + " has no free address for pod "
-                                + p.meta().qualifiedName());
-                continue;
+                outOfAddresses.computeIfAbsent(key, k -> new OutOfAddresses(range.get(), node.name(), p.meta().pos(),
+                        new ArrayList<>())).pods().add(p.meta().qualifiedName());
+                ips.forEach(taken::remove);
+                return List.of();
             }
             taken.add(ip.get());
             ips.add(ip.get());
