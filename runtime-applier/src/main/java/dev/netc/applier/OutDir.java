@@ -123,6 +123,14 @@ public record OutDir(Path root, String model, List<String> nodes, List<Entry> en
         } catch (IOException ex) {
             throw ApplyException.refused(root.resolve(e.path()) + ": listed in the manifest but cannot be read: " + ex.getMessage());
         }
+        // Every artifact netc writes is text (rulesets, nginx.conf, PEM): a NUL byte means it is not one of them,
+        // whatever the manifest says, and it is refused before anything parses (or hashes) hundreds of megabytes.
+        for (int i = 0; i < content.length; i++) {
+            if (content[i] == 0) {
+                throw ApplyException.refused(e.path() + ": holds a NUL byte at offset " + i + ": not a text artifact"
+                        + " netc writes; refused");
+            }
+        }
         Artifact a = new Artifact(e.path(), content);
         if (content.length != e.size() || !a.sha256().equals(e.sha256())) {
             throw ApplyException.refused(e.path() + ": sha256 " + Bundle.shortDigest(a.sha256()) + " (" + content.length

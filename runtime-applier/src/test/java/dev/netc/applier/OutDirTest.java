@@ -102,4 +102,19 @@ class OutDirTest {
         ApplyException e = assertThrows(ApplyException.class, () -> OutDir.read(out));
         assertEquals(ExitCode.REFUSED, e.exitCode());
     }
+
+    @Test
+    void aReHashedFileOfNulBytesIsRefusedAsNotText(@TempDir Path dir) throws Exception {
+        // The manifest re-hashed for a 64 MiB file of NUL bytes: the digest matches, the content is no artifact.
+        Path out = dir;
+        Files.createDirectories(out.resolve("nodes/n1"));
+        byte[] zeros = new byte[64 << 20];
+        Files.write(out.resolve(FILE), zeros);
+        Files.writeString(out.resolve("netc-manifest.json"), "{\"format\":\"netc.dev/manifest/v1\",\"model\":\"m\",\"nodes\":[\"n1\"],"
+                + "\"artifacts\":[{\"path\":\"" + FILE + "\",\"backend\":\"nftables\",\"node\":\"n1\",\"sha256\":\"" + Artifact.sha256(zeros)
+                + "\",\"size\":" + zeros.length + "}]}");
+        ApplyException e = refused(out);
+        assertEquals(ExitCode.REFUSED, e.exitCode());
+        assertTrue(e.getMessage().contains("holds a NUL byte at offset 0"), e.getMessage());
+    }
 }
