@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.netc.backends.testing.NetnsTool;
 import dev.netc.cli.Netc;
+import dev.netc.ir.ContentHash;
+import dev.netc.e2e.lab.Trees;
 import dev.netc.e2e.lab.Sh;
 import dev.netc.e2e.lab.VirtualCluster;
 import java.io.IOException;
@@ -15,11 +17,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +77,7 @@ class HostileCorpusRunTest {
     @AfterAll
     void cleanUp() throws IOException {
         if (netns != null) Sh.run(null, List.of("ip", "netns", "del", netns));
-        deleteTree(work);
+        Trees.delete(work);
     }
 
     record Run(int exit, String out, String err, long ms) {
@@ -112,11 +111,11 @@ class HostileCorpusRunTest {
             inputs = s.sorted().map(Path::toString).toList();
         }
         // every case starts from the previous compile, whatever the case before it did
-        deleteTree(out);
+        Trees.delete(out);
         try (Stream<Path> s = Files.list(work)) {
-            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".")).toList()) deleteTree(p);
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".")).toList()) Trees.delete(p);
         }
-        copyTree(baseline, out);
+        Trees.copy(baseline, out);
         Run r = withinLimit(c.id(), () -> compile(inputs, out));
         String all = r.out + r.err;
         assertTrue(r.ms < LIMIT_MS, c.id() + ": took " + r.ms + " ms");
@@ -234,7 +233,7 @@ class HostileCorpusRunTest {
                         assertEquals(new String(b.get(k), StandardCharsets.UTF_8), new String(a.get(k), StandardCharsets.UTF_8),
                                 c.id() + ": " + k + " must be what " + twin.id() + " gives");
                     }
-                    deleteTree(twinOut);
+                    Trees.delete(twinOut);
                 }
                 case "did-you-mean" -> fail(c.id() + ": accepted, but it must be an error with a did-you-mean");
                 case "warns" -> { } // checked with the exit code
@@ -328,9 +327,9 @@ class HostileCorpusRunTest {
 
     private String nginxTest(Path ingress) throws IOException {
         Path prefix = Files.createTempDirectory(work, "nginx-");
-        copyTree(ingress, prefix);
+        Trees.copy(ingress, prefix);
         Sh.Result r = Sh.run(null, List.of("nginx", "-t", "-q", "-p", prefix + "/", "-c", "nginx.conf"));
-        deleteTree(prefix);
+        Trees.delete(prefix);
         return r.exit() == 0 ? null : "nginx -t exit " + r.exit() + ": " + clip(r.output());
     }
 
@@ -346,28 +345,7 @@ class HostileCorpusRunTest {
     }
 
     static String digest(byte[] b) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(t);
-                else Files.copy(p, t);
-            }
-        }
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (root == null || !Files.exists(root)) return;
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
+        return ContentHash.hex(b);
     }
 
     static String clip(String s) {
