@@ -2,7 +2,9 @@ package dev.netc.compiler.frontend;
 
 import dev.netc.ir.SourcePos;
 import java.math.BigInteger;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,14 +21,30 @@ public sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, Ya
     record Entry(String key, SourcePos keyPos, YamlNode value) {
     }
 
-    /** Entries in document order; keys are unique (the reader rejects duplicates). */
-    record Mapping(List<Entry> entries, SourcePos pos) implements YamlNode {
+    /**
+     * Entries in document order; keys are unique (the reader rejects duplicates). {@code index} finds an entry by
+     * its key (the first, should a tree built by hand repeat one) in constant time: a decoder that looks up every
+     * key of a mapping stays linear in its size (20k annotations took 6 s, 40k 40 s, when each lookup scanned).
+     * It is for lookups only; output never iterates it.
+     */
+    record Mapping(List<Entry> entries, SourcePos pos, Map<String, Entry> index) implements YamlNode {
         public Mapping {
             entries = List.copyOf(entries);
+            index = Map.copyOf(index);
+        }
+
+        public Mapping(List<Entry> entries, SourcePos pos) {
+            this(entries, pos, indexOf(entries));
+        }
+
+        private static Map<String, Entry> indexOf(List<Entry> entries) {
+            Map<String, Entry> index = new HashMap<>();
+            for (Entry e : entries) index.putIfAbsent(e.key(), e);
+            return index;
         }
 
         Optional<Entry> entry(String key) {
-            return entries.stream().filter(e -> e.key().equals(key)).findFirst();
+            return Optional.ofNullable(index.get(key));
         }
 
         @Override
