@@ -511,7 +511,10 @@ public final class HostileCorpus {
         add("json-nan", "reject", "", List.of(), "NaN as a port", Map.of("in.json", "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"s\",\"namespace\":\"d\"},\"spec\":{\"ports\":[{\"port\":NaN}]}}".getBytes(StandardCharsets.UTF_8)));
         add("json-escaped-newline-name", "reject", "", List.of(), "\\n escape in a JSON name", Map.of("in.json", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"a\\nb\"}}".getBytes(StandardCharsets.UTF_8)));
         add("ext-unknown-file", "either", "", List.of(), "a file with an extension netc does not read", Map.of("in.yaml", w.getBytes(StandardCharsets.UTF_8), "notes.txt", "kind: Pod\n{{{".getBytes(StandardCharsets.UTF_8)));
-        add("two-files-dup-object", "reject", "", List.of(), "the same object in two files", Map.of("a.yaml", w.getBytes(StandardCharsets.UTF_8), "b.yaml", w.getBytes(StandardCharsets.UTF_8)));
+        // Identical objects in two files are one object (a note), as when one chart is rendered twice; a difference is NETC013.
+        add("two-files-dup-object", "accept", "", List.of(), "the same objects in two files", Map.of("a.yaml", w.getBytes(StandardCharsets.UTF_8), "b.yaml", w.getBytes(StandardCharsets.UTF_8)));
+        add("two-files-dup-object-differing", "reject", "", List.of(), "the same object names in two files, one replica count apart", Map.of("a.yaml", w.getBytes(StandardCharsets.UTF_8),
+                "b.yaml", w.replaceFirst("replicas: 2", "replicas: 3").getBytes(StandardCharsets.UTF_8)));
         add("two-cluster-profiles", "reject", "", List.of(), "two cluster profiles", Map.of("a.yaml", w.getBytes(StandardCharsets.UTF_8),
                 "b.yaml", "apiVersion: netc.dev/v1alpha1\nkind: Cluster\nmetadata: {name: other}\nspec: {}\n".getBytes(StandardCharsets.UTF_8)));
         yaml("yaml-1-1-booleans", "either", "", "YAML 1.1 yes/no/on booleans", w.replace("masqueradeAll: false", "masqueradeAll: no").replace("status: \"True\"", "status: yes"));
