@@ -6,7 +6,7 @@ package dev.netc.ir;
  */
 public enum DiagnosticCode {
     NETC001("malformed YAML or JSON"),
-    NETC002("YAML anchors, aliases and merge keys are not accepted"),
+    NETC002("YAML alias without an anchor, expansion through aliases past the value bound, or a bad merge key"),
     NETC003("duplicate key in a mapping"),
     NETC004("document or input too large"),
     NETC005("document nested too deeply"),

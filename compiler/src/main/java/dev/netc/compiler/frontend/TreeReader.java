@@ -43,8 +43,9 @@ import org.yaml.snakeyaml.events.ScalarEvent;
 
 /**
  * Reads one input into positioned documents with Jackson's streaming parsers (YAML, or JSON for
- * {@code .json} files), enforcing netc's YAML safety rules as it goes: no anchors, aliases, merge keys or
- * tags, no duplicate keys, bounded size, node count and depth. A document that breaks a rule is reported
+ * {@code .json} files), enforcing netc's YAML safety rules as it goes: anchors, aliases and merge keys
+ * ({@code <<}) are expanded as kubectl (go-yaml v3) does, within the document's value bound (every value an
+ * alias stands for counts); no tags, no duplicate keys, bounded size, value count and depth. A document that breaks a rule is reported
  * once and dropped; a syntax error ends the file (the parser cannot resume after one).
  */
 final class TreeReader {
@@ -257,10 +258,26 @@ final class TreeReader {
             throw new Rejected(DiagnosticCode.NETC005, pos, "document nested deeper than " + limits.maxDepth()
                     + " levels");
         Event event = p instanceof EventYamlFactory.EventParser ep ? ep.event() : null;
-        checkEvent(event, pos);
+        if (event instanceof AliasEvent a) return doc.alias(a.getAnchor(), pos, depth, limits);
+        checkTag(event, pos);
+        String anchor = event instanceof NodeEvent n ? n.getAnchor() : null;
+        if (anchor == null) return node(p, t, pos, depth, doc, event);
+        long before = doc.total() - 1; // the node itself was counted above
+        int deepest = doc.deepest;
+        doc.deepest = depth;
+        YamlNode node = node(p, t, pos, depth, doc, event);
+        doc.define(anchor, node, doc.total() - before, doc.deepest - depth);
+        doc.deepest = Math.max(deepest, doc.deepest);
+        return node;
+    }
+
+    private YamlNode node(JsonParser p, JsonToken t, SourcePos pos, int depth, Document doc, Event event)
+            throws IOException, Rejected {
+        doc.deepest = Math.max(doc.deepest, depth);
         switch (t) {
             case START_OBJECT: {
-                List<Entry> entries = new ArrayList<>();
+                List<Entry> explicit = new ArrayList<>();
+                List<Entry> merged = new ArrayList<>();
                 Map<String, SourcePos> seen = new HashMap<>();
                 for (JsonToken k = next(p, doc); k != JsonToken.END_OBJECT; k = next(p, doc)) {
                     if (k != JsonToken.FIELD_NAME)
@@ -268,16 +285,26 @@ final class TreeReader {
                     String key = p.currentName();
                     SourcePos keyPos = position(doc.file, p);
                     Event keyEvent = p instanceof EventYamlFactory.EventParser ep ? ep.event() : null;
-                    checkEvent(keyEvent, keyPos);
-                    if (key.equals("<<") && keyEvent instanceof ScalarEvent se
-                            && se.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN)
-                        throw new Rejected(DiagnosticCode.NETC002, keyPos,
-                                "merge key \"<<\" is not accepted (no anchors, aliases or merge keys)");
+                    checkTag(keyEvent, keyPos);
                     SourcePos first = seen.putIfAbsent(key, keyPos);
                     if (first != null)
                         throw new Rejected(DiagnosticCode.NETC003, keyPos, "duplicate key " + Messages.quote(key)
                                 + " (first at line " + first.line() + ")");
-                    entries.add(new Entry(key, keyPos, value(p, next(p, doc), depth + 1, doc)));
+                    YamlNode v = value(p, next(p, doc), depth + 1, doc);
+                    if (key.equals("<<") && keyEvent instanceof ScalarEvent se
+                            && se.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN) {
+                        merge(v, keyPos, merged);
+                    } else {
+                        explicit.add(new Entry(key, keyPos, v));
+                    }
+                }
+                if (merged.isEmpty()) return new Mapping(explicit, pos);
+                // As go-yaml v3 (kubectl): keys written in the mapping win over merged ones, wherever the merge
+                // key stands; of the merged mappings, the first that has a key wins. Merged entries follow the
+                // written ones and keep the positions where they were written (under the anchor).
+                List<Entry> entries = new ArrayList<>(explicit);
+                for (Entry e : merged) {
+                    if (seen.putIfAbsent(e.key(), e.keyPos()) == null) entries.add(e);
                 }
                 return new Mapping(entries, pos);
             }
@@ -323,14 +350,25 @@ final class TreeReader {
         return t;
     }
 
-    /** Anchors, aliases and tags are refused wherever they appear, keys included. */
-    private static void checkEvent(Event event, SourcePos pos) throws Rejected {
-        if (event instanceof AliasEvent a)
-            throw new Rejected(DiagnosticCode.NETC002, pos, "alias \"*" + Messages.clip(a.getAnchor())
-                    + "\" is not accepted (no anchors, aliases or merge keys)");
-        if (event instanceof NodeEvent n && n.getAnchor() != null)
-            throw new Rejected(DiagnosticCode.NETC002, pos, "anchor \"&" + Messages.clip(n.getAnchor())
-                    + "\" is not accepted (no anchors, aliases or merge keys)");
+    /**
+     * The mappings a merge key ({@code <<}) brings in, in order: its value is a mapping (usually an alias of
+     * one) or a list of them, as go-yaml v3 requires.
+     */
+    private static void merge(YamlNode v, SourcePos keyPos, List<Entry> merged) throws Rejected {
+        if (v instanceof Mapping m) {
+            merged.addAll(m.entries());
+            return;
+        }
+        if (v instanceof Sequence s && s.items().stream().allMatch(i -> i instanceof Mapping)) {
+            for (YamlNode i : s.items()) merged.addAll(((Mapping) i).entries());
+            return;
+        }
+        throw new Rejected(DiagnosticCode.NETC002, keyPos,
+                "merge key \"<<\" needs a mapping or a list of mappings, not " + v.describe());
+    }
+
+    /** Tags are refused wherever they appear, keys included. */
+    private static void checkTag(Event event, SourcePos pos) throws Rejected {
         String tag = event instanceof ScalarEvent s ? s.getTag()
                 : event instanceof CollectionStartEvent c ? c.getTag() : null;
         if (tag != null) {
@@ -461,11 +499,48 @@ final class TreeReader {
         final SourcePos start;
         final long startOffset;
         int nodes;
+        /** Values an alias stands for, beyond the alias itself: counted against the same bound as nodes. */
+        long expanded;
+        /** The deepest level reached so far under the node being read (for the height of an anchored node). */
+        int deepest;
+        final Map<String, Anchored> anchors = new HashMap<>();
 
         Document(String file, SourcePos start, long startOffset) {
             this.file = file;
             this.start = start;
             this.startOffset = Math.max(0, startOffset);
+        }
+
+        long total() {
+            return nodes + expanded;
+        }
+
+        /** A later anchor of the same name replaces an earlier one for the aliases after it, as in YAML. */
+        void define(String name, YamlNode node, long size, int height) {
+            anchors.put(name, new Anchored(node, size, height));
+        }
+
+        /**
+         * The node an alias stands for: the anchored node itself (trees are immutable, so sharing it is a copy
+         * that keeps the positions where the value was written). Every value it holds counts against the
+         * document's value bound, so exponential expansion (billion laughs) is refused at the first alias that
+         * goes past it, without building anything.
+         */
+        YamlNode alias(String name, SourcePos pos, int depth, Limits limits) throws Rejected {
+            Anchored a = anchors.get(name);
+            if (a == null)
+                throw new Rejected(DiagnosticCode.NETC002, pos, "alias \"*" + Messages.clip(name)
+                        + "\" has no anchor before it in the document");
+            // The alias itself was counted as one value already; its node holds size values.
+            expanded += a.size - 1;
+            if (total() > limits.maxNodes())
+                throw new Rejected(DiagnosticCode.NETC002, pos, "alias \"*" + Messages.clip(name)
+                        + "\": document expands past " + limits.maxNodes() + " values through aliases");
+            if (depth + a.height > limits.maxDepth())
+                throw new Rejected(DiagnosticCode.NETC005, pos, "document nested deeper than " + limits.maxDepth()
+                        + " levels (through alias \"*" + Messages.clip(name) + "\")");
+            deepest = Math.max(deepest, depth + a.height);
+            return a.node;
         }
 
         void count(JsonParser p, Limits limits) throws Rejected {
@@ -477,6 +552,10 @@ final class TreeReader {
                 throw new Rejected(DiagnosticCode.NETC004, start, "document is larger than "
                         + limits.maxDocumentChars() + " characters");
         }
+    }
+
+    /** An anchored node, the number of values it holds (itself included) and how many levels lie under it. */
+    private record Anchored(YamlNode node, long size, int height) {
     }
 
     /** A document broke a rule: reported once, the document is dropped. */

@@ -450,9 +450,9 @@ public final class HostileCorpus {
 
     private void yamlStructure() {
         String w = world();
-        yaml("yaml-anchor", "reject", "", "anchor and alias", "a: &x {kind: Pod}\nb: *x\n");
-        yaml("yaml-alias-in-world", "reject", "", "alias inside a real object", w.replace("name: web-0\n", "name: &n web-0\n").replace("image: nginx", "image: *n"));
-        yaml("yaml-merge-key", "reject", "", "merge key", "apiVersion: v1\nkind: Pod\nbase: &b {x: 1}\nmetadata:\n  <<: *b\n  name: p\n");
+        yaml("yaml-anchor", "reject", "", "alias with no anchor before it", "a: *x\nb: &x {kind: Pod}\n");
+        yaml("yaml-alias-in-world", "accept", "", "alias inside a real object (expanded, as kubectl does)", w.replace("name: web-0\n", "name: &n web-0\n").replace("image: nginx", "image: *n"));
+        yaml("yaml-merge-key", "accept", "", "merge key in a real object (merged, as kubectl does)", w.replace("name: web-0\n", "<<: {name: web-0}\n"));
         yaml("yaml-billion-laughs", "reject", "", "exponential aliases", billionLaughs());
         yaml("yaml-tag-python", "reject", "", "language tag", "apiVersion: v1\nkind: !!python/object:os.system Pod\nmetadata: {name: p}\n");
         yaml("yaml-tag-custom", "reject", "", "local tag", "apiVersion: v1\nkind: Pod\nmetadata: !secret {name: p}\n");
