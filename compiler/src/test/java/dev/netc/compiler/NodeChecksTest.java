@@ -57,6 +57,30 @@ class NodeChecksTest {
     }
 
     @Test
+    void aHostNetworkDaemonSetWithNoNodeInTheInputIsAWarning() {
+        // kube-prometheus's node-exporter compiled alone: the only node is netc's stand-in, which has no address.
+        String yaml = """
+                apiVersion: apps/v1
+                kind: DaemonSet
+                metadata: {name: node-exporter, namespace: monitoring}
+                spec:
+                  selector: {matchLabels: {app: ne}}
+                  template:
+                    metadata: {labels: {app: ne}}
+                    spec: {hostNetwork: true, containers: [{name: c, image: x, ports: [{containerPort: 9100}]}]}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: node-exporter, namespace: monitoring}
+                spec: {selector: {app: ne}, ports: [{port: 9100}]}
+                """;
+        List<String> d = compile(yaml);
+        assertEquals(1, d.size(), d.toString());
+        assertTrue(d.get(0).startsWith("c.yaml:1:1: warning[NETC042]: host-network pod monitoring/node-exporter-node-1 runs"
+                + " on node node-1, which netc stands in because the input names no node"), d.get(0));
+    }
+
+    @Test
     void aHostNetworkPodOnANodeWithoutAddressIsRefused() {
         String yaml = PROFILE.formatted("10.244.2.0/24") + """
                 ---

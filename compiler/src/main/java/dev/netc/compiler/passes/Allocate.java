@@ -139,11 +139,20 @@ public final class Allocate implements Pass<Cluster, Cluster> {
                         .filter(s -> s.namespace().equals(p.meta().namespace()) && !s.selector().isEmpty()
                                 && LabelSelector.ofLabels(s.selector()).matches(p.labels()))
                         .min(dev.netc.ir.model.KubeObject.BY_ID);
-                if (selecting.isPresent())
+                if (selecting.isPresent() && ResolveNodes.isImplicit(cluster, onNode.get())) {
+                    // The input names no node (an install manifest compiled alone): netc's stand-in has no address,
+                    // which says nothing about the user's cluster.
+                    diagnostics.warning(DiagnosticCode.NETC042, p.meta().pos(), "host-network pod "
+                            + p.meta().qualifiedName() + " runs on node " + node + ", which netc stands in because the"
+                            + " input names no node and which has no address: Service "
+                            + selecting.get().meta().qualifiedName() + " has no endpoint on it (give a cluster profile"
+                            + " with nodes and their addresses)");
+                } else if (selecting.isPresent()) {
                     diagnostics.error(DiagnosticCode.NETC042, p.meta().pos(), "host-network pod "
                             + p.meta().qualifiedName() + " runs on node " + node + ", which has no address: the pod"
                             + " has no IP, and Service " + selecting.get().meta().qualifiedName() + " would lose it"
                             + " as an endpoint (give the node an address)");
+                }
             }
             out.add(p.withPlacement(node, ips));
         }

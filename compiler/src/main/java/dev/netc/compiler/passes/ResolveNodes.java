@@ -35,6 +35,15 @@ public final class ResolveNodes implements Pass<Cluster, Cluster> {
     }
 
     /**
+     * Whether {@code n} is the node this pass stands in when the input names none ({@code node-1}, documented as
+     * having no address), so that checks about addresses can tell the user's nodes from netc's stand-in.
+     */
+    public static boolean isImplicit(Cluster c, Node n) {
+        return n.name().equals(ClusterProfile.DEFAULT_NODE) && c.profile().nodes().isEmpty()
+                && n.meta().pos().equals(c.profile().meta().pos());
+    }
+
+    /**
      * The labels every kubelet puts on its node (kubernetes.io/hostname, os, arch and their beta. forms), unless
      * the Node or the profile gives them: pods select nodes by them ({@code nodeSelector: {kubernetes.io/os:
      * linux}} in most installs). netc's nodes are Linux (it writes Linux rulesets); the architecture is amd64

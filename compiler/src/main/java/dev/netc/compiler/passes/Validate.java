@@ -185,18 +185,12 @@ public final class Validate implements Pass<Cluster, Cluster> {
                 d.error(DiagnosticCode.NETC042, pos, "node " + n.name() + " has no address, and nodePortAddresses ("
                         + cidrList(narrowed) + ") opens node ports only on node addresses: " + services
                         + " is not served on it");
-            } else if (!implicitNode(c, n)) {
+            } else if (!ResolveNodes.isImplicit(c, n)) {
                 d.warning(DiagnosticCode.NETC042, pos, "node " + n.name() + " has no address: the IPVS backend"
                         + " binds node ports to node addresses and serves " + services + " on none of this node's"
                         + " (iptables and nftables serve it on every local address)");
             }
         }
-    }
-
-    /** The node ResolveNodes stands in when the input names none (documented as having no address). */
-    private static boolean implicitNode(Cluster c, Node n) {
-        return n.name().equals(ClusterProfile.DEFAULT_NODE) && c.profile().nodes().isEmpty()
-                && n.meta().pos().equals(c.profile().meta().pos());
     }
 
     private static String unknownNode(String name, Set<String> nodes) {
