@@ -35,7 +35,7 @@ import org.junit.jupiter.api.TestInstance;
  * {@code expected-diagnostics.txt} (notes are not compared), its outputs must load with {@code nft -c -f},
  * {@code ipset restore} + {@code iptables-restore --test} in a scratch network namespace and {@code nginx -t},
  * and the Service named in its {@code expected-endpoints.txt} (one {@code namespace/name} a line) must have
- * endpoints in plan.txt.
+ * endpoints in plan.txt, and every line of its {@code expected-nginx.txt} must be in ingress/nginx.conf.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PublicManifestsTest {
@@ -110,6 +110,16 @@ class PublicManifestsTest {
                 boolean ready = false;
                 while (m.find()) ready |= Pattern.compile("(?m)^  \\[[^\\]]+\\] ready").matcher(m.group(1)).find();
                 assertTrue(ready, name + ": Service " + svc + " has no ready endpoints in plan.txt");
+            }
+        }
+        Path nginxFacts = dir.resolve("expected-nginx.txt");
+        if (Files.exists(nginxFacts)) {
+            Path conf = out.resolve("ingress/nginx.conf");
+            assertTrue(Files.exists(conf), name + ": no ingress/nginx.conf written");
+            String text = Files.readString(conf);
+            for (String want2 : Files.readAllLines(nginxFacts)) {
+                if (want2.isBlank() || want2.startsWith("#")) continue;
+                assertTrue(text.contains(want2.trim()), () -> name + ": nginx.conf lacks '" + want2.trim() + "'\n" + text);
             }
         }
         toolsLoad(name, out);
