@@ -57,6 +57,42 @@ class NodeChecksTest {
     }
 
     @Test
+    void aDumpWithoutNodeObjectsStandsInTheNodesItsPodsName() {
+        // kubectl get pods,services -A -o yaml: pods on two nodes, no Node object, no profile.
+        String dump = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: a, namespace: default, labels: {app: web}}
+                spec: {nodeName: worker-b, containers: [{name: c, image: x}]}
+                status: {podIP: 10.244.2.5, conditions: [{type: Ready, status: "True"}]}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: b, namespace: default, labels: {app: web}}
+                spec: {nodeName: worker-a, containers: [{name: c, image: x}]}
+                status: {podIP: 10.244.1.5, conditions: [{type: Ready, status: "True"}]}
+                """;
+        Compiler.Result r = new Compiler().compile(List.of(new InputSource("c.yaml", dump.getBytes(StandardCharsets.UTF_8))));
+        assertEquals(List.of("c.yaml:10:18: note[NETC095]: the input has no Node object and no cluster profile nodes:"
+                + " netc stands in the 2 node(s) the pods name, with no address: \"worker-a\", \"worker-b\""),
+                r.diagnostics().stream().map(Diagnostic::render).toList());
+        assertEquals(List.of("worker-a", "worker-b"), r.plan().orElseThrow().nodes().stream().map(n -> n.name()).toList());
+    }
+
+    @Test
+    void withNoNodeNamedAnywhereTheStandInIsNode1() {
+        String pod = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: a, namespace: default}
+                spec: {containers: [{name: c, image: x}]}
+                """;
+        Compiler.Result r = new Compiler().compile(List.of(new InputSource("c.yaml", pod.getBytes(StandardCharsets.UTF_8))));
+        assertEquals(List.of(), r.diagnostics().stream().map(Diagnostic::render).toList());
+        assertEquals(List.of("node-1"), r.plan().orElseThrow().nodes().stream().map(n -> n.name()).toList());
+    }
+
+    @Test
     void aHostNetworkDaemonSetWithNoNodeInTheInputIsAWarning() {
         // kube-prometheus's node-exporter compiled alone: the only node is netc's stand-in, which has no address.
         String yaml = """

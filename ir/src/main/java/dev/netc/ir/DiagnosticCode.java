@@ -70,7 +70,8 @@ public enum DiagnosticCode {
     NETC081("file is not a Kubernetes object: skipped"),
     NETC082("kustomize patch or kustomization: skipped (netc reads rendered output)"),
     NETC083("no Kubernetes objects in the input"),
-    NETC084("malformed .netcignore pattern");
+    NETC084("malformed .netcignore pattern"),
+    NETC095("no node in the input: nodes stood in from the pods' spec.nodeName");
 
     private final String summary;
     private final boolean strictable;

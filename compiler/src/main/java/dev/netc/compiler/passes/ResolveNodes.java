@@ -1,11 +1,15 @@
 package dev.netc.compiler.passes;
 
 import dev.netc.compiler.Pass;
+import dev.netc.ir.DiagnosticCode;
 import dev.netc.ir.Diagnostics;
+import dev.netc.ir.SourcePos;
+import dev.netc.ir.Text;
 import dev.netc.ir.model.Cluster;
 import dev.netc.ir.model.ClusterProfile;
 import dev.netc.ir.model.Node;
 import dev.netc.ir.model.ObjectMeta;
+import dev.netc.ir.model.Pod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +19,15 @@ import java.util.stream.Collectors;
 
 /**
  * The node list: Node objects from the input (live state) plus the cluster profile's nodes that no Node
- * object replaces. With neither, one node named {@code node-1} with no address, as a single-node cluster.
- * Every node carries the well-known labels a kubelet sets.
+ * object replaces. With neither, netc stands in nodes with no address: the nodes the pods name in
+ * {@code spec.nodeName} (a {@code kubectl get pods,services -A -o yaml} dump has no Node objects), or, when
+ * no pod names one, one node named {@code node-1}, as a single-node cluster. Every node carries the
+ * well-known labels a kubelet sets.
  */
 public final class ResolveNodes implements Pass<Cluster, Cluster> {
+    /** The annotation that marks a node netc stands in (see {@link #isImplicit}); never written to output. */
+    private static final String STAND_IN = "netc.dev/stand-in";
+
     @Override
     public Cluster apply(Cluster cluster, Diagnostics diagnostics) {
         List<Node> nodes = new ArrayList<>(cluster.nodes());
@@ -27,20 +36,29 @@ public final class ResolveNodes implements Pass<Cluster, Cluster> {
             if (!live.contains(n.name())) nodes.add(n);
         }
         if (nodes.isEmpty()) {
-            ObjectMeta meta = new ObjectMeta("Node", "", ClusterProfile.DEFAULT_NODE, Map.of(), Map.of(),
-                    cluster.profile().meta().pos(), Map.of());
-            nodes.add(new Node(meta, List.of(), List.of()));
+            TreeMap<String, SourcePos> named = new TreeMap<>();
+            for (Pod p : cluster.pods()) {
+                if (!p.nodeName().isEmpty()) named.putIfAbsent(p.nodeName(), p.meta().at("spec.nodeName"));
+            }
+            if (named.isEmpty()) named.put(ClusterProfile.DEFAULT_NODE, cluster.profile().meta().pos());
+            else {
+                diagnostics.note(DiagnosticCode.NETC095, named.firstEntry().getValue(), "the input has no Node object"
+                        + " and no cluster profile nodes: netc stands in the " + named.size() + " node(s) the pods name,"
+                        + " with no address: " + named.keySet().stream().limit(8).map(Text::quote)
+                        .collect(Collectors.joining(", ")) + (named.size() > 8 ? ", …" : ""));
+            }
+            named.forEach((name, pos) -> nodes.add(new Node(new ObjectMeta("Node", "", name, Map.of(),
+                    Map.of(STAND_IN, "true"), pos, Map.of()), List.of(), List.of())));
         }
         return cluster.withNodes(nodes.stream().map(ResolveNodes::wellKnownLabels).toList());
     }
 
     /**
-     * Whether {@code n} is the node this pass stands in when the input names none ({@code node-1}, documented as
-     * having no address), so that checks about addresses can tell the user's nodes from netc's stand-in.
+     * Whether {@code n} is a node this pass stands in when the input names none (documented as having no
+     * address), so that checks about addresses can tell the user's nodes from netc's stand-ins.
      */
     public static boolean isImplicit(Cluster c, Node n) {
-        return n.name().equals(ClusterProfile.DEFAULT_NODE) && c.profile().nodes().isEmpty()
-                && n.meta().pos().equals(c.profile().meta().pos());
+        return "true".equals(n.meta().annotations().get(STAND_IN));
     }
 
     /**
