@@ -81,7 +81,7 @@ public record Cidr(IPAddress value) implements Comparable<Cidr> {
 
     @Override
     public int compareTo(Cidr o) {
-        int c = network().compareTo(o.network());
+        int c = IpAddress.compareLower(value, o.value);
         return c != 0 ? c : Integer.compare(prefixLength(), o.prefixLength());
     }
 

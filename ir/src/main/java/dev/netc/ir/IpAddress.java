@@ -60,8 +60,22 @@ public record IpAddress(IPAddress value) implements Comparable<IpAddress> {
 
     @Override
     public int compareTo(IpAddress o) {
-        int c = family().compareTo(o.family());
-        return c != 0 ? c : bits().compareTo(o.bits());
+        return compareLower(value, o.value);
+    }
+
+    /**
+     * The order of addresses (IPv4 before IPv6, then by value), on the lowest address of each (a prefix block's
+     * network address), segment by segment: no object is built, so sorting and TreeSets of many addresses and
+     * CIDRs stay cheap.
+     */
+    static int compareLower(IPAddress a, IPAddress b) {
+        if (a.isIPv4() != b.isIPv4()) return a.isIPv4() ? -1 : 1;
+        int n = a.getSegmentCount();
+        for (int i = 0; i < n; i++) {
+            int c = Integer.compare(a.getSegment(i).getSegmentValue(), b.getSegment(i).getSegmentValue());
+            if (c != 0) return c;
+        }
+        return 0;
     }
 
     @Override

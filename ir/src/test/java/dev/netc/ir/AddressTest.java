@@ -51,4 +51,37 @@ class AddressTest {
         l.sort(null);
         assertEquals("[10.0.0.9, 10.0.0.10, fd00::1]", l.toString());
     }
+
+    @Test
+    void orderIsFamilyThenValueThenPrefixLength() {
+        // The segment-wise comparison against the definition: family, then the numeric value (network address for
+        // a CIDR), then the prefix length; over seeded addresses of both families, high bits included.
+        java.util.Random rnd = new java.util.Random(14);
+        List<IpAddress> addrs = new ArrayList<>();
+        List<Cidr> cidrs = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            boolean v4 = rnd.nextBoolean();
+            BigInteger bits = new BigInteger(v4 ? 32 : 128, rnd);
+            if (i % 7 == 0) bits = bits.setBit(v4 ? 31 : 127); // the sign bit of a signed int or segment
+            IpAddress a = IpAddress.of(v4 ? Family.IPV4 : Family.IPV6, bits);
+            addrs.add(a);
+            int len = rnd.nextInt(v4 ? 33 : 129);
+            cidrs.add(new Cidr(a.value().toPrefixBlock(len)));
+        }
+        for (IpAddress a : addrs) {
+            for (IpAddress b : addrs.subList(0, 60)) {
+                int want = a.family() != b.family() ? a.family().compareTo(b.family()) : a.bits().compareTo(b.bits());
+                assertEquals(Integer.signum(want), Integer.signum(a.compareTo(b)), a + " vs " + b);
+            }
+        }
+        for (Cidr a : cidrs) {
+            for (Cidr b : cidrs.subList(0, 60)) {
+                int want = a.family() != b.family() ? a.family().compareTo(b.family())
+                        : a.network().bits().compareTo(b.network().bits());
+                if (want == 0) want = Integer.compare(a.prefixLength(), b.prefixLength());
+                assertEquals(Integer.signum(want), Integer.signum(a.compareTo(b)), a + " vs " + b);
+                assertEquals(a.equals(b), a.compareTo(b) == 0, a + " vs " + b);
+            }
+        }
+    }
 }
