@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.Mark;
@@ -83,27 +84,51 @@ final class TreeReader {
      * which YAML refuses) is read as JSON when it is JSON, else as YAML (a YAML flow collection).
      */
     List<YamlNode> read(InputSource source, Diagnostics diagnostics) {
+        List<YamlNode> docs = new ArrayList<>();
+        read(source, diagnostics, docs::add);
+        return List.copyOf(docs);
+    }
+
+    /**
+     * As {@link #read(InputSource, Diagnostics)}, handing each document to {@code sink} as soon as it is read, so
+     * that a file of many documents (a repository's manifests, a {@code kubectl get} dump in pages) never holds
+     * more than one tree. Input that starts like JSON is read whole, since which reading counts is known only
+     * at its end (it is one document in practice).
+     */
+    void read(InputSource source, Diagnostics diagnostics, Consumer<YamlNode> sink) {
         String file = source.path();
         String text = decodeUtf8(file, source.content(), diagnostics);
-        if (text == null) return List.of();
-        if (file.endsWith(".json")) return parse(file, text, true, diagnostics);
-        if (!startsLikeJson(text)) return parse(file, text, false, diagnostics);
+        if (text == null) return;
+        if (file.endsWith(".json")) {
+            parse(file, text, true, diagnostics, sink);
+            return;
+        }
+        if (!startsLikeJson(text)) {
+            parse(file, text, false, diagnostics, sink);
+            return;
+        }
         Diagnostics asJson = new Diagnostics();
-        List<YamlNode> jsonDocs = parse(file, text, true, asJson);
-        if (!hasSyntaxError(asJson)) return keep(jsonDocs, asJson, diagnostics);
+        List<YamlNode> jsonDocs = new ArrayList<>();
+        parse(file, text, true, asJson, jsonDocs::add);
+        if (!hasSyntaxError(asJson)) {
+            keep(jsonDocs, asJson, diagnostics, sink);
+            return;
+        }
         Diagnostics asYaml = new Diagnostics();
-        List<YamlNode> yamlDocs = parse(file, text, false, asYaml);
+        List<YamlNode> yamlDocs = new ArrayList<>();
+        parse(file, text, false, asYaml, yamlDocs::add);
         // Broken either way: it looked like JSON, so JSON's complaint is the one that helps.
-        return hasSyntaxError(asYaml) ? keep(jsonDocs, asJson, diagnostics) : keep(yamlDocs, asYaml, diagnostics);
+        if (hasSyntaxError(asYaml)) keep(jsonDocs, asJson, diagnostics, sink);
+        else keep(yamlDocs, asYaml, diagnostics, sink);
     }
 
     private static boolean hasSyntaxError(Diagnostics d) {
         return d.sorted().stream().anyMatch(x -> x.code() == DiagnosticCode.NETC001);
     }
 
-    private static List<YamlNode> keep(List<YamlNode> docs, Diagnostics found, Diagnostics diagnostics) {
+    private static void keep(List<YamlNode> docs, Diagnostics found, Diagnostics diagnostics, Consumer<YamlNode> sink) {
         found.sorted().forEach(diagnostics::report);
-        return docs;
+        docs.forEach(sink);
     }
 
     private static boolean startsLikeJson(String text) {
@@ -114,9 +139,8 @@ final class TreeReader {
         return false;
     }
 
-    private List<YamlNode> parse(String file, String input, boolean isJson, Diagnostics diagnostics) {
+    private void parse(String file, String input, boolean isJson, Diagnostics diagnostics, Consumer<YamlNode> sink) {
         String text = isJson ? input : withoutOversizedDocuments(file, input, diagnostics);
-        List<YamlNode> docs = new ArrayList<>();
         Document doc = null;
         try (JsonParser p = isJson ? json.createParser(text) : yaml.createParser(new StringReader(text))) {
             while (true) {
@@ -125,7 +149,7 @@ final class TreeReader {
                 doc = new Document(file, position(file, p), p.currentTokenLocation().getCharOffset());
                 try {
                     YamlNode node = value(p, t, 1, doc);
-                    if (!(node instanceof Scalar s && s.isNull())) docs.add(node);
+                    if (!(node instanceof Scalar s && s.isNull())) sink.accept(node);
                 } catch (Rejected r) {
                     diagnostics.error(r.code, r.pos, r.getMessage());
                     if (!skipDocument(p)) break;
@@ -138,7 +162,6 @@ final class TreeReader {
             diagnostics.error(DiagnosticCode.NETC001, doc != null ? doc.start : new SourcePos(file, 1, 1),
                     isJson ? "malformed JSON" : "malformed YAML");
         }
-        return List.copyOf(docs);
     }
 
     // ---- size before parsing -------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * The YAML/JSON front end: Kubernetes manifests and live state (many documents per file, {@code kind: List})
@@ -94,14 +95,33 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         TreeReader reader = new TreeReader(limits);
         Collected objects = new Collected();
         for (InputSource source : inputs) {
-            List<YamlNode> docs = trees(reader, source, diagnostics);
-            if (source.found() && !docs.isEmpty() && docs.stream().noneMatch(YamlFrontEnd::looksLikeObject)) {
-                // Chart.yaml, values.yaml, package.json, a CI workflow beside the manifests: not for netc.
-                diagnostics.note(DiagnosticCode.NETC081, new SourcePos(source.path(), 0, 0), "not a Kubernetes"
-                        + " object (no apiVersion and kind): file skipped");
-                continue;
+            // Each document is decoded as soon as it is read, so no more than one tree is alive at a time; the
+            // documents before the first that looks like an object wait, since a file with none is skipped whole.
+            List<YamlNode> waiting = new ArrayList<>();
+            boolean[] objectSeen = {false};
+            Consumer<YamlNode> decode = doc -> {
+                if (!objectSeen[0] && !looksLikeObject(doc)) {
+                    waiting.add(doc);
+                    return;
+                }
+                if (!objectSeen[0]) {
+                    objectSeen[0] = true;
+                    for (YamlNode w : waiting) document(w, diagnostics, objects, 0);
+                    waiting.clear();
+                }
+                document(doc, diagnostics, objects, 0);
+            };
+            if (DslReader.isDsl(source.path())) DslReader.read(source, diagnostics).forEach(decode);
+            else reader.read(source, diagnostics, decode);
+            if (!objectSeen[0] && !waiting.isEmpty()) {
+                if (source.found()) {
+                    // Chart.yaml, values.yaml, package.json, a CI workflow beside the manifests: not for netc.
+                    diagnostics.note(DiagnosticCode.NETC081, new SourcePos(source.path(), 0, 0), "not a Kubernetes"
+                            + " object (no apiVersion and kind): file skipped");
+                } else {
+                    for (YamlNode w : waiting) document(w, diagnostics, objects, 0);
+                }
             }
-            for (YamlNode doc : docs) document(doc, diagnostics, objects, 0);
         }
         if (objects.read == 0 && !diagnostics.hasErrors()) {
             // An upstream step (helm template, kustomize build) that printed nothing: the CLI makes this an
@@ -118,11 +138,8 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
      * defaulted and checked by the same code below).
      */
     public static List<YamlNode> trees(InputSource source, Diagnostics diagnostics) {
-        return trees(new TreeReader(Limits.DEFAULT), source, diagnostics);
-    }
-
-    private static List<YamlNode> trees(TreeReader reader, InputSource source, Diagnostics diagnostics) {
-        return DslReader.isDsl(source.path()) ? DslReader.read(source, diagnostics) : reader.read(source, diagnostics);
+        return DslReader.isDsl(source.path()) ? DslReader.read(source, diagnostics)
+                : new TreeReader(Limits.DEFAULT).read(source, diagnostics);
     }
 
     /** A mapping with both apiVersion and kind: a Kubernetes object, well-formed or not. */
