@@ -101,11 +101,11 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
                 } else if (others.containsKey(cls)) {
                     served = false;
                     diagnostics.note(DiagnosticCode.NETC073, classPos, "Ingress " + who + " is skipped: its IngressClass "
-                            + quote(cls) + " belongs to controller " + quote(others.get(cls)) + ", not to ingress-nginx");
+                            + Text.quote(cls) + " belongs to controller " + Text.quote(others.get(cls)) + ", not to ingress-nginx");
                 } else {
                     served = profileClasses.contains(cls);
                     if (warnedClasses.add(cls)) {
-                        diagnostics.warning(DiagnosticCode.NETC072, classPos, "IngressClass " + quote(cls) + " is not in the input: "
+                        diagnostics.warning(DiagnosticCode.NETC072, classPos, "IngressClass " + Text.quote(cls) + " is not in the input: "
                                 + (served ? "its Ingresses are served, as the profile's ingress.classes " + profileClasses + " lists it"
                                 : "its Ingresses are not served (the profile's ingress.classes " + profileClasses + " does not list it)"));
                     }
@@ -134,7 +134,7 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
                 if (secret.isEmpty()) {
                     // ingress-nginx serves such a host with its default (fake) certificate, redirect included; the
                     // Secret comes later (cert-manager writes it once the certificate is issued)
-                    String hosts = tls.hosts().stream().map(IngressRoutes::quote).collect(Collectors.joining(", "));
+                    String hosts = tls.hosts().stream().map(Text::quote).collect(Collectors.joining(", "));
                     diagnostics.warning(DiagnosticCode.NETC071, tls.pos(), (tls.secretName().isEmpty() ? "TLS entry names no Secret"
                             : "TLS secret " + ing.meta().namespace() + "/" + Text.escape(tls.secretName()) + " is not in the input")
                             + ": " + (hosts.isEmpty() ? "no host is listed" : (tls.hosts().size() == 1 ? "host " : "hosts ") + hosts
@@ -151,7 +151,7 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
             for (Ingress.Rule rule : ing.rules()) {
                 String host = rule.host();
                 if (!host.isEmpty() && !SAFE_HOST.matcher(host).matches()) {
-                    diagnostics.error(DiagnosticCode.NETC036, rule.pos(), "host " + quote(host) + " cannot be served (lower-case DNS name, optionally *.)");
+                    diagnostics.error(DiagnosticCode.NETC036, rule.pos(), "host " + Text.quote(host) + " cannot be served (lower-case DNS name, optionally *.)");
                     continue;
                 }
                 for (Ingress.Path p : rule.paths()) {
@@ -166,8 +166,8 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
                     String path = exact || p.path().equals("/") ? p.path() : p.path().replaceAll("/+$", "");
                     String key = host + " " + (exact ? "=" : "^") + path;
                     if (routeOwner.containsKey(key)) {
-                        diagnostics.warning(DiagnosticCode.NETC046, p.pos(), (exact ? "Exact" : "Prefix") + " path " + quote(path)
-                                + " for host " + quote(host.isEmpty() ? "*" : host) + " is also set by Ingress " + routeOwner.get(key)
+                        diagnostics.warning(DiagnosticCode.NETC046, p.pos(), (exact ? "Exact" : "Prefix") + " path " + Text.quote(path)
+                                + " for host " + Text.quote(host.isEmpty() ? "*" : host) + " is also set by Ingress " + routeOwner.get(key)
                                 + ", which keeps it");
                         continue;
                     }
@@ -244,12 +244,12 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
                 case "rewrite-target" -> {
                     if (REWRITE.matcher(v).matches() && !v.contains("//")) rewrite = v;
                     else if (CAPTURE.matcher(v).matches()) blockers.add(new Blocker(DiagnosticCode.NETC070, pos, "annotation "
-                            + quote(key) + " value " + quote(v) + " uses capture groups of a regular-expression path, which netc"
+                            + Text.quote(key) + " value " + Text.quote(v) + " uses capture groups of a regular-expression path, which netc"
                             + " does not express"));
                     else blockers.add(refuse(pos, key, v, "a path such as /api"));
                 }
                 case "use-regex" -> {
-                    if (v.equals("true")) blockers.add(new Blocker(DiagnosticCode.NETC070, pos, "annotation " + quote(key)
+                    if (v.equals("true")) blockers.add(new Blocker(DiagnosticCode.NETC070, pos, "annotation " + Text.quote(key)
                             + " makes the paths regular expressions, which netc does not express"));
                     else if (!v.equals("false")) blockers.add(refuse(pos, key, v, "true or false"));
                 }
@@ -260,7 +260,7 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
                 case "backend-protocol" -> {
                     if (v.equals("HTTP") || v.equals("HTTPS")) https = v.equals("HTTPS");
                     else if (OTHER_PROTOCOLS.contains(v)) blockers.add(new Blocker(DiagnosticCode.NETC070, pos, "annotation "
-                            + quote(key) + " value " + quote(v) + " asks for a protocol netc's nginx config does not speak"
+                            + Text.quote(key) + " value " + Text.quote(v) + " asks for a protocol netc's nginx config does not speak"
                             + " (HTTP and HTTPS only)"));
                     else blockers.add(refuse(pos, key, v, "HTTP or HTTPS"));
                 }
@@ -279,7 +279,7 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
                         allow.add(cidr.get().text());
                     }
                 }
-                default -> diagnostics.warning(DiagnosticCode.NETC047, pos, "annotation " + quote(key) + " on Ingress "
+                default -> diagnostics.warning(DiagnosticCode.NETC047, pos, "annotation " + Text.quote(key) + " on Ingress "
                         + ing.meta().qualifiedName() + " is not supported by netc: ignored");
             }
         }
@@ -289,7 +289,7 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
     }
 
     private static Blocker refuse(SourcePos pos, String key, String value, String allowed) {
-        return new Blocker(DiagnosticCode.NETC048, pos, "annotation " + quote(key) + " has value " + quote(value.length() > 60
+        return new Blocker(DiagnosticCode.NETC048, pos, "annotation " + Text.quote(key) + " has value " + Text.quote(value.length() > 60
                 ? value.substring(0, 60) + "..." : value) + " (allowed: " + allowed + ")");
     }
 
@@ -304,7 +304,7 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
     }
 
     private static String pathOfHost(String path, String host) {
-        return "path " + quote(path.isEmpty() ? "/" : path) + " of " + (host.isEmpty() ? "every host" : "host " + quote(host));
+        return "path " + Text.quote(path.isEmpty() ? "/" : path) + " of " + (host.isEmpty() ? "every host" : "host " + Text.quote(host));
     }
 
     /**
@@ -328,10 +328,6 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
                 : secret.meta().at("data." + key);
     }
 
-    private static String quote(String s) {
-        return Text.quote(s);
-    }
-
     /** The upstream of a Service port (by number or name): its ready endpoints, or none (answered with 503). */
     private static IngressPlan.ServiceRef upstream(NetworkPlan plan, String ns, Ingress.Backend b,
                                                    Map<IngressPlan.ServiceRef, IngressPlan.Upstream> out, Diagnostics d) {
@@ -339,7 +335,7 @@ public final class IngressRoutes implements Pass<NetworkPlan, NetworkPlan> {
         Optional<Service> svc = plan.cluster().service(ns, b.serviceName());
         if (svc.isPresent() && svc.get().type() == Service.Type.ExternalName) {
             d.warning(DiagnosticCode.NETC074, b.pos(), "Service " + ns + "/" + b.serviceName() + " is an ExternalName Service (to "
-                    + quote(svc.get().externalName()) + "): netc does not proxy to names outside the cluster, so this backend"
+                    + Text.quote(svc.get().externalName()) + "): netc does not proxy to names outside the cluster, so this backend"
                     + " answers 503");
         }
         if (out.containsKey(name)) return name;
