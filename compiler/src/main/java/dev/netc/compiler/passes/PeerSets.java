@@ -1,0 +1,40 @@
+package dev.netc.compiler.passes;
+
+import dev.netc.ir.Cidr;
+import dev.netc.ir.plan.PolicyResolution.Peers;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** The distinct peer sets of a {@code PolicyResolution}, numbered in the order first seen; equal content, one number. */
+final class PeerSets {
+    private final List<Peers> sets;
+    private final Map<Peers, Integer> ids = new HashMap<>();
+
+    PeerSets(List<Peers> existing) {
+        sets = new ArrayList<>(existing);
+        for (int i = 0; i < sets.size(); i++) ids.putIfAbsent(sets.get(i), i);
+    }
+
+    int id(Peers p) {
+        Integer known = ids.get(p);
+        if (known != null) return known;
+        sets.add(p);
+        ids.put(p, sets.size() - 1);
+        return sets.size() - 1;
+    }
+
+    /** The set of the addresses of {@code pods} and the prefixes {@code cidrs}. */
+    int of(SelectorIndex index, Collection<Integer> pods, Collection<Cidr> cidrs) {
+        TreeSet<Cidr> all = new TreeSet<>(cidrs);
+        for (int p : pods) all.addAll(index.cidrs(p));
+        return id(new Peers(false, List.copyOf(all)));
+    }
+
+    List<Peers> all() {
+        return List.copyOf(sets);
+    }
+}
