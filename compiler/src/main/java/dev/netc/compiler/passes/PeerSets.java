@@ -27,11 +27,16 @@ final class PeerSets {
         return sets.size() - 1;
     }
 
-    /** The set of the addresses of {@code pods} and the prefixes {@code cidrs}. */
+    /**
+     * The set of the addresses of {@code pods} and the prefixes {@code cidrs}, in one canonical order that needs no
+     * comparison of addresses: the pods' addresses by pod position, then the other prefixes sorted.
+     */
     int of(SelectorIndex index, Collection<Integer> pods, Collection<Cidr> cidrs) {
-        TreeSet<Cidr> all = new TreeSet<>(cidrs);
-        for (int p : pods) all.addAll(index.cidrs(p));
-        return id(new Peers(false, List.copyOf(all)));
+        int[] positions = pods.stream().mapToInt(Integer::intValue).sorted().distinct().toArray();
+        List<Cidr> all = new ArrayList<>(positions.length + cidrs.size());
+        for (int p : positions) all.addAll(index.cidrs(p));
+        all.addAll(new TreeSet<>(cidrs));
+        return id(new Peers(false, all));
     }
 
     List<Peers> all() {

@@ -105,7 +105,7 @@ final class SelectorIndex {
     private final Map<String, LabelIndex> podIndex = new HashMap<>();
     private final NavigableMap<IpAddress, List<Integer>> podsByIp = new TreeMap<>();
     private final List<Integer> selectable = new ArrayList<>();
-    private final List<List<Cidr>> podCidrs = new ArrayList<>();
+    private final List<List<Cidr>> podCidrs; // made when first asked for
     private final Map<LabelSelector, List<String>> namespaceMemo = new HashMap<>();
     private final Map<NamespacedPods, List<Integer>> podMemo = new HashMap<>();
     private final Map<PodsOfNamespaces, List<Integer>> podsOfNamespacesMemo = new HashMap<>();
@@ -116,9 +116,9 @@ final class SelectorIndex {
         List<Namespace> nss = cluster.namespaces();
         for (int i = 0; i < nss.size(); i++) namespaceIndex.add(i, nss.get(i).meta().labels());
         List<Pod> pods = cluster.pods();
+        podCidrs = new ArrayList<>(java.util.Collections.nCopies(pods.size(), (List<Cidr>) null));
         for (int i = 0; i < pods.size(); i++) {
             Pod p = pods.get(i);
-            podCidrs.add(p.ips().stream().map(IpAddress::asCidr).toList());
             if (!selectable(p)) continue;
             selectable.add(i);
             podIndex.computeIfAbsent(p.meta().namespace(), k -> new LabelIndex()).add(i, p.labels());
@@ -141,7 +141,11 @@ final class SelectorIndex {
 
     /** The pod's addresses as /32 and /128 prefixes. */
     List<Cidr> cidrs(int position) {
-        return podCidrs.get(position);
+        List<Cidr> known = podCidrs.get(position);
+        if (known != null) return known;
+        List<Cidr> made = pod(position).ips().stream().map(IpAddress::asCidr).toList();
+        podCidrs.set(position, made);
+        return made;
     }
 
     /** The names of the namespaces {@code s} matches, in cluster order. */

@@ -36,7 +36,10 @@ public record PolicyResolution(List<Peers> peerSets, List<Selected> networkPolic
         return new PolicyResolution(sets, networkPolicies, t);
     }
 
-    /** Peer addresses: {@code any} = every address; otherwise the prefixes, sorted, not yet aggregated. */
+    /**
+     * Peer addresses: {@code any} = every address; otherwise the prefixes in a canonical order (equal sets, equal
+     * lists), not yet aggregated.
+     */
     public record Peers(boolean any, List<Cidr> cidrs) {
         public static final Peers ANY = new Peers(true, List.of());
 
