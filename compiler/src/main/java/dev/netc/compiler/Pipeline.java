@@ -4,8 +4,10 @@ import dev.netc.compiler.frontend.YamlFrontEnd;
 import dev.netc.compiler.passes.Allocate;
 import dev.netc.compiler.passes.Endpoints;
 import dev.netc.compiler.passes.IngressRoutes;
-import dev.netc.compiler.passes.Policy;
+import dev.netc.compiler.passes.MergePolicy;
+import dev.netc.compiler.passes.ResolveAdminTiers;
 import dev.netc.compiler.passes.ResolveNamespaces;
+import dev.netc.compiler.passes.ResolveNetworkPolicies;
 import dev.netc.compiler.passes.ResolveNodes;
 import dev.netc.compiler.passes.Services;
 import dev.netc.compiler.passes.Validate;
@@ -29,7 +31,9 @@ public final class Pipeline {
     private final Pass<Cluster, NetworkPlan> endpoints = new Endpoints();
     private final List<Pass<NetworkPlan, NetworkPlan>> planPasses = List.of(
             new Services(),       // per node: every Service frontend -> its endpoints
-            new Policy(),         // per node: each local pod's isolation and allow-lists
+            new ResolveNetworkPolicies(), // NetworkPolicy: the pods each selects, each rule's peers and ports
+            new ResolveAdminTiers(), // AdminNetworkPolicy and the baseline: subjects, rules' peers and ports
+            new MergePolicy(),    // per node: each local pod's isolation and allow-lists, content-named sets
             new IngressRoutes()); // Ingress: virtual hosts, routes, upstreams, certificates
 
     public Optional<NetworkPlan> run(List<InputSource> inputs, Diagnostics diagnostics) {

@@ -24,7 +24,7 @@ import java.util.Optional;
  * <p>Traffic between a pod and its own node is always allowed, in both directions (the API says so; kubelet
  * probes rely on it).
  *
- * <p>It is written independently of the {@code Policy} pass (no aggregation, no shared code) so that it can
+ * <p>It is written independently of the policy passes (no index, no aggregation, no shared code) so that it can
  * judge both the pass and the kernel: the e2e suite checks that it agrees with every probe. It backs
  * {@code netc explain}.
  */

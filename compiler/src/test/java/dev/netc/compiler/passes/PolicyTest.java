@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netc.compiler.Pass;
 import dev.netc.compiler.PolicyEvaluator;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Diagnostics;
@@ -79,7 +80,11 @@ class PolicyTest {
 
     static NetworkPlan plan(Cluster c) {
         List<NodePlan> nodes = c.nodes().stream().map(n -> new NodePlan(n, List.of(), false, List.of(), List.of())).toList();
-        return new Policy().apply(new NetworkPlan(c, List.of(), nodes), new Diagnostics());
+        NetworkPlan plan = new NetworkPlan(c, List.of(), nodes);
+        for (Pass<NetworkPlan, NetworkPlan> p : List.of(new ResolveNetworkPolicies(), new ResolveAdminTiers(), new MergePolicy())) {
+            plan = p.apply(plan, new Diagnostics());
+        }
+        return plan;
     }
 
     /** What the plan says, read the way a backend enforces it. */
