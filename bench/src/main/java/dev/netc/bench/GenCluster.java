@@ -512,18 +512,18 @@ public final class GenCluster {
         Files.createDirectories(f.getParent());
         StringBuilder out = new StringBuilder(1 << 16);
         if (asLists && objects.isEmpty()) {
-            Yaml.document(out, m("apiVersion", "v1", "items", l(), "kind", "List", "metadata", m("resourceVersion", "")));
+            Yaml.document(out, m("apiVersion", "v1", "items", l(), "kind", "List", "metadata", m("resourceVersion", "")), true);
         } else if (asLists) {
             for (int i = 0; i < objects.size(); i += CHUNK) {
                 if (i > 0) out.append("---\n");
                 Yaml.document(out, m("apiVersion", "v1",
                         "items", new ArrayList<Object>(objects.subList(i, Math.min(objects.size(), i + CHUNK))),
-                        "kind", "List", "metadata", m("resourceVersion", "")));
+                        "kind", "List", "metadata", m("resourceVersion", "")), true);
             }
         } else {
             for (int i = 0; i < objects.size(); i++) {
                 if (i > 0) out.append("---\n");
-                Yaml.document(out, objects.get(i));
+                Yaml.document(out, objects.get(i), false);
             }
         }
         try {

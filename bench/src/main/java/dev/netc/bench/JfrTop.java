@@ -31,6 +31,7 @@ public final class JfrTop {
     private static final class Counts {
         long samples;
         final Map<String, Long> self = new TreeMap<>();
+        final Map<String, Long> netc = new TreeMap<>();
         final Map<String, Long> total = new TreeMap<>();
     }
 
@@ -44,20 +45,28 @@ public final class JfrTop {
             if (frames.isEmpty()) continue;
             all++;
             String step = "(other)";
+            int at = frames.size() - 1;
             for (int i = frames.size() - 1; i >= 0; i--) {
                 String cls = outer(frames.get(i).getMethod());
                 if (STEP.matcher(cls).matches()) {
                     step = cls.substring(cls.lastIndexOf('.') + 1);
+                    at = i;
                     break;
                 }
             }
             Counts c = steps.computeIfAbsent(step, k -> new Counts());
             c.samples++;
             c.self.merge(name(frames.get(0)), 1L, Long::sum);
-            Set<String> seen = new HashSet<>();
             for (RecordedFrame f : frames) {
-                String n = name(f);
-                if (n.startsWith("dev.netc.") && seen.add(n)) c.total.merge(n, 1L, Long::sum);
+                if (netc(f)) {
+                    c.netc.merge(name(f) + ":" + f.getLineNumber(), 1L, Long::sum);
+                    break;
+                }
+            }
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i <= at; i++) {
+                RecordedFrame f = frames.get(i);
+                if (netc(f) && seen.add(name(f))) c.total.merge(name(f), 1L, Long::sum);
             }
         }
         System.out.printf("jfr: %d CPU samples%n", all);
@@ -68,7 +77,9 @@ public final class JfrTop {
             System.out.printf("%n== %s: %d samples (%.1f%%)%n", en.getKey(), c.samples, 100.0 * c.samples / Math.max(1, all));
             System.out.println("  self:");
             print(c.self, c.samples, top);
-            System.out.println("  total (netc frames):");
+            System.out.println("  self time by innermost netc frame (method:line):");
+            print(c.netc, c.samples, top);
+            System.out.println("  total (netc methods inside the step):");
             print(c.total, c.samples, top);
         }
     }
@@ -76,6 +87,11 @@ public final class JfrTop {
     private static void print(Map<String, Long> m, long of, int top) {
         m.entrySet().stream().sorted(Comparator.comparingLong((Map.Entry<String, Long> e) -> -e.getValue()).thenComparing(Map.Entry::getKey))
                 .limit(top).forEach(e -> System.out.printf("    %5.1f%%  %s%n", 100.0 * e.getValue() / Math.max(1, of), e.getKey()));
+    }
+
+    private static boolean netc(RecordedFrame f) {
+        String cls = f.getMethod().getType().getName();
+        return cls.startsWith("dev.netc.") && !cls.contains("$$Lambda") && f.isJavaFrame();
     }
 
     private static String outer(RecordedMethod m) {

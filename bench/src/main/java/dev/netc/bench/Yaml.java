@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -36,62 +37,69 @@ final class Yaml {
         return out;
     }
 
-    static void document(StringBuilder out, Map<String, ?> doc) {
-        map(out, doc, 0);
+    /** One document; with sortKeys, every map's keys in byte order, as kubectl prints them. */
+    static void document(StringBuilder out, Map<String, ?> doc, boolean sortKeys) {
+        new Writer(out, sortKeys).map(doc, 0);
     }
 
-    private static void map(StringBuilder out, Map<String, ?> m, int indent) {
-        for (Map.Entry<String, ?> e : m.entrySet()) {
-            pad(out, indent);
-            entry(out, e.getKey(), e.getValue(), indent);
+    private record Writer(StringBuilder out, boolean sortKeys) {
+        private Iterable<? extends Map.Entry<String, ?>> entries(Map<String, ?> m) {
+            return sortKeys ? new TreeMap<>(m).entrySet() : m.entrySet();
         }
-    }
 
-    /** A map whose first entry continues the current line (after "- "). */
-    private static void mapInline(StringBuilder out, Map<String, ?> m, int indent) {
-        boolean first = true;
-        for (Map.Entry<String, ?> e : m.entrySet()) {
-            if (!first) pad(out, indent);
-            entry(out, e.getKey(), e.getValue(), indent);
-            first = false;
-        }
-    }
-
-    private static void entry(StringBuilder out, String key, Object v, int indent) {
-        out.append(key).append(':');
-        if (v instanceof Map<?, ?> mv) {
-            if (mv.isEmpty()) {
-                out.append(" {}\n");
-            } else {
-                out.append('\n');
-                map(out, cast(mv), indent + 2);
+        private void map(Map<String, ?> m, int indent) {
+            for (Map.Entry<String, ?> e : entries(m)) {
+                pad(out, indent);
+                entry(e.getKey(), e.getValue(), indent);
             }
-        } else if (v instanceof List<?> lv) {
-            if (lv.isEmpty()) {
-                out.append(" []\n");
-            } else {
-                out.append('\n');
-                list(out, lv, indent);
-            }
-        } else {
-            out.append(' ');
-            scalar(out, v);
-            out.append('\n');
         }
-    }
 
-    private static void list(StringBuilder out, List<?> items, int indent) {
-        for (Object item : items) {
-            pad(out, indent);
-            out.append("- ");
-            if (item instanceof Map<?, ?> mv) {
-                if (mv.isEmpty()) out.append("{}\n");
-                else mapInline(out, cast(mv), indent + 2);
-            } else if (item instanceof List<?>) {
-                throw new IllegalArgumentException("a list in a list");
+        /** A map whose first entry continues the current line (after "- "). */
+        private void mapInline(Map<String, ?> m, int indent) {
+            boolean first = true;
+            for (Map.Entry<String, ?> e : entries(m)) {
+                if (!first) pad(out, indent);
+                entry(e.getKey(), e.getValue(), indent);
+                first = false;
+            }
+        }
+
+        private void entry(String key, Object v, int indent) {
+            out.append(key).append(':');
+            if (v instanceof Map<?, ?> mv) {
+                if (mv.isEmpty()) {
+                    out.append(" {}\n");
+                } else {
+                    out.append('\n');
+                    map(cast(mv), indent + 2);
+                }
+            } else if (v instanceof List<?> lv) {
+                if (lv.isEmpty()) {
+                    out.append(" []\n");
+                } else {
+                    out.append('\n');
+                    list(lv, indent);
+                }
             } else {
-                scalar(out, item);
+                out.append(' ');
+                scalar(out, v);
                 out.append('\n');
+            }
+        }
+
+        private void list(List<?> items, int indent) {
+            for (Object item : items) {
+                pad(out, indent);
+                out.append("- ");
+                if (item instanceof Map<?, ?> mv) {
+                    if (mv.isEmpty()) out.append("{}\n");
+                    else mapInline(cast(mv), indent + 2);
+                } else if (item instanceof List<?>) {
+                    throw new IllegalArgumentException("a list in a list");
+                } else {
+                    scalar(out, item);
+                    out.append('\n');
+                }
             }
         }
     }
