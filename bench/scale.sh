@@ -49,11 +49,11 @@ jvm=(-Xmx2g -XX:+ExitOnOutOfMemoryError)
 # cpu_s, wall_s, rss_mb. stdout and stderr go to $work/NAME.out/.err
 run() {
   local name="$1"; shift
-  local rc=0
+  local rc=0 user sys elapsed maxkb
   /usr/bin/time -f '%U %S %e %M' -o "$work/$name.time" timeout --kill-after=10 "$timeout_s" "$@" \
     >"$work/$name.out" 2>"$work/$name.err" || rc=$?
-  read -r u s e m < <(tail -n 1 "$work/$name.time")
-  cpu_s=$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u+s}'); wall_s="$e"; rss_mb=$((m / 1024))
+  read -r user sys elapsed maxkb < <(tail -n 1 "$work/$name.time")
+  cpu_s=$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u+s}'); wall_s="$elapsed"; rss_mb=$((maxkb / 1024))
   if [ "$rc" = 0 ]; then st=OK
   elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then st=TIMEOUT
   elif grep -q OutOfMemoryError "$work/$name.err" "$work/$name.out" 2>/dev/null; then st=OOM
