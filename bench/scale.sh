@@ -91,9 +91,14 @@ for form in $forms; do
     run "compile-$id" java "${jvm[@]}" "-Xlog:gc:file=$work/compile-$id.gc" "${extra[@]}" -jar "$netc_jar" \
       compile "$in" -o "$out" --timings "${bargs[@]}"
     heap=$(grep -o '[0-9]*M->[0-9]*M' "$work/compile-$id.gc" 2>/dev/null | cut -dM -f1 | sort -n | tail -1 || true)
-    out_bytes=0; [ -d "$out" ] && out_bytes=$(du -sb "$out" | cut -f1)
+    out_mb=- out_ratio=-
+    if [ "$st" = OK ] && [ -d "$out" ]; then
+      out_bytes=$(du -sb "$out" | cut -f1); out_mb=$(mb "$out_bytes"); out_ratio=$(ratio "$out_bytes" "$in_bytes")
+    fi
     [ "$parse_st" = OK ] || parse_cpu="$parse_st"
-    echo "| $form | $s | $nodes | $(mb "$in_bytes") | $parse_cpu | $cpu_s | $wall_s | $(ratio "$cpu_s" "$parse_cpu") | $rss_mb | ${heap:-?} | $(mb "$out_bytes") | $(ratio "$out_bytes" "$in_bytes") | $st |" | tee -a "$report"
+    # a run that did not finish: its CPU and wall are what it used until it was stopped (a lower bound)
+    [ "$st" = OK ] || cpu_s=">$cpu_s"
+    echo "| $form | $s | $nodes | $(mb "$in_bytes") | $parse_cpu | $cpu_s | $wall_s | $(ratio "${cpu_s#>}" "$parse_cpu") | $rss_mb | ${heap:-?} | $out_mb | $out_ratio | $st |" | tee -a "$report"
     if [ "$st" = OK ]; then
       slope_x[$form]+="$s "; slope_y[$form]+="$cpu_s "
       rm -rf "$out"   # keep the disk free for the next S; du above measured it
