@@ -6,6 +6,7 @@ import dev.netc.backends.plan.PlanDumpBackend;
 import dev.netc.compiler.Compiler;
 import dev.netc.compiler.InputLoader;
 import dev.netc.compiler.InputSource;
+import dev.netc.compiler.Timings;
 import dev.netc.ir.Diagnostic;
 import dev.netc.ir.DiagnosticCode;
 import dev.netc.ir.Diagnostics;
@@ -63,6 +64,10 @@ final class CompileCommand implements Callable<Integer> {
             + " NETC083: an upstream step that printed nothing)")
     boolean allowEmpty;
 
+    @Option(names = "--timings", description = "print the wall and CPU time of each step (load, each pass, each backend,"
+            + " the write) to standard error as 'timing: STEP wall_ms=W cpu_ms=C' lines")
+    boolean timings;
+
     @Option(names = "--sign", paramLabel = "KEY",
             description = "sign netc-manifest.json with this Ed25519 private key (PKCS#8 PEM) into netc-manifest.json.sig")
     Path signKey;
@@ -90,6 +95,11 @@ final class CompileCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
+        Timings timer = new Timings(timings ? step -> err.println(step.line()) : null);
+        return timer.time("total", () -> compile(err, timer));
+    }
+
+    private Integer compile(java.io.PrintWriter err, Timings timer) {
         var outw = spec.commandLine().getOut();
         BackendRegistry registry = new BackendRegistry();
         List<Backend> chosen = new ArrayList<>();
@@ -112,12 +122,12 @@ final class CompileCommand implements Callable<Integer> {
         }
 
         Diagnostics loadDiagnostics = new Diagnostics();
-        List<InputSource> sources = new InputLoader(System.in).load(inputs, loadDiagnostics);
+        List<InputSource> sources = timer.time("load", () -> new InputLoader(System.in).load(inputs, loadDiagnostics));
         if (loadDiagnostics.hasErrors()) {
             printer.print(loadDiagnostics.sorted(), outw, err);
             return Netc.EXIT_INPUT_ERRORS;
         }
-        Compiler.Result result = new Compiler().compile(sources);
+        Compiler.Result result = new Compiler().compile(sources, timer);
         List<Diagnostic> all = new ArrayList<>(loadDiagnostics.sorted());
         all.addAll(promote(result.diagnostics()));
         printer.print(all, outw, err);
@@ -138,18 +148,23 @@ final class CompileCommand implements Callable<Integer> {
 
         List<Map.Entry<String, Artifact>> artifacts = new ArrayList<>();
         for (Backend b : chosen) {
-            for (Artifact a : b.emit(plan, selected)) artifacts.add(new AbstractMap.SimpleImmutableEntry<>(b.name(), a));
+            for (Artifact a : timer.time("render " + b.name(), () -> b.emit(plan, selected))) {
+                artifacts.add(new AbstractMap.SimpleImmutableEntry<>(b.name(), a));
+            }
         }
-        String modelDigest = Manifest.sha256(new PlanDumpBackend().emit(plan, Set.of()).get(0).content());
+        String modelDigest = timer.time("digest", () -> Manifest.sha256(new PlanDumpBackend().emit(plan, Set.of()).get(0).content()));
         List<String> nodeNames = selected.isEmpty() ? List.copyOf(known) : List.copyOf(selected);
         List<Artifact> files = new ArrayList<>(artifacts.stream().map(Map.Entry::getValue).toList());
-        Artifact manifest = Manifest.build(sources, modelDigest, nodeNames, artifacts);
+        Artifact manifest = timer.time("manifest", () -> Manifest.build(sources, modelDigest, nodeNames, artifacts));
         files.add(manifest);
         // The signature is not listed in the manifest it signs; without --sign, OUT is exactly as before.
         if (key != null) files.add(new Artifact(dev.netc.applier.ManifestSignature.FILE,
                 dev.netc.applier.ManifestSignature.sign(key, manifest.content()), "", false));
         try {
-            new OutputWriter().write(out, files);
+            timer.timeChecked("write", () -> {
+                new OutputWriter().write(out, files);
+                return null;
+            });
         } catch (IOException e) {
             err.println("netc: cannot write " + Text.escape(out.toString()) + ": " + Text.sanitize(String.valueOf(e.getMessage())));
             return Netc.EXIT_OUTPUT;

@@ -15,10 +15,15 @@ public final class Compiler {
     }
 
     public Result compile(List<InputSource> inputs) {
+        return compile(inputs, Timings.OFF);
+    }
+
+    /** As {@link #compile(List)}, each pass measured into {@code timings}. */
+    public Result compile(List<InputSource> inputs, Timings timings) {
         Diagnostics d = new Diagnostics();
         Optional<NetworkPlan> plan;
         try {
-            plan = new Pipeline().run(inputs, d);
+            plan = new Pipeline().run(inputs, d, timings);
         } catch (RuntimeException e) {
             // A bug in netc, not a mistake in the input: say so plainly, still without a stack trace on stdout.
             throw new InternalCompilerError(e);

@@ -37,18 +37,27 @@ public final class Pipeline {
             new IngressRoutes()); // Ingress: virtual hosts, routes, upstreams, certificates
 
     public Optional<NetworkPlan> run(List<InputSource> inputs, Diagnostics diagnostics) {
-        Cluster cluster = frontEnd.apply(inputs, diagnostics);
+        return run(inputs, diagnostics, Timings.OFF);
+    }
+
+    /** As {@link #run(List, Diagnostics)}, each pass timed under its class's simple name. */
+    public Optional<NetworkPlan> run(List<InputSource> inputs, Diagnostics diagnostics, Timings timings) {
+        Cluster cluster = timed(frontEnd, inputs, diagnostics, timings);
         if (diagnostics.hasErrors()) return Optional.empty();
         for (Pass<Cluster, Cluster> p : modelPasses) {
-            cluster = p.apply(cluster, diagnostics);
+            cluster = timed(p, cluster, diagnostics, timings);
             if (diagnostics.hasErrors()) return Optional.empty();
         }
-        NetworkPlan plan = endpoints.apply(cluster, diagnostics);
+        NetworkPlan plan = timed(endpoints, cluster, diagnostics, timings);
         if (diagnostics.hasErrors()) return Optional.empty();
         for (Pass<NetworkPlan, NetworkPlan> p : planPasses) {
-            plan = p.apply(plan, diagnostics);
+            plan = timed(p, plan, diagnostics, timings);
             if (diagnostics.hasErrors()) return Optional.empty();
         }
         return Optional.of(plan);
+    }
+
+    private static <I, O> O timed(Pass<I, O> pass, I input, Diagnostics diagnostics, Timings timings) {
+        return timings.time(pass.getClass().getSimpleName(), () -> pass.apply(input, diagnostics));
     }
 }
