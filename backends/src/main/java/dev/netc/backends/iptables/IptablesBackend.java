@@ -7,7 +7,7 @@ import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
 import dev.netc.ir.plan.NetworkPlan;
-import dev.netc.ir.plan.NodePlan;
+import dev.netc.ir.plan.NodeView;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.util.ArrayList;
@@ -52,7 +52,7 @@ public final class IptablesBackend implements Backend {
     @Override
     public List<Artifact> emit(NetworkPlan plan, Set<String> nodes) {
         List<Artifact> out = new ArrayList<>();
-        for (NodePlan n : Backend.selected(plan, nodes)) {
+        for (NodeView n : Backend.selected(plan, nodes).stream().map(plan::view).toList()) {
             String dir = "nodes/" + n.name() + "/";
             out.add(Artifact.text(dir + "iptables.rules", n.name(), render(n, Family.IPV4)));
             if (!n.services(Family.IPV6).isEmpty() || !n.clusterCIDRs(Family.IPV6).isEmpty()) {
@@ -65,7 +65,7 @@ public final class IptablesBackend implements Backend {
     }
 
     /** The restore input of one node and family. */
-    static String render(NodePlan n, Family f) {
+    static String render(NodeView n, Family f) {
         RestoreTable nat = new RestoreTable("nat");
         RestoreTable filter = new RestoreTable("filter");
         for (String c : List.of("KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-FORWARD", "KUBE-NODEPORTS", "KUBE-PROXY-FIREWALL")) {

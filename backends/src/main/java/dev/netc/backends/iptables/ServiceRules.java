@@ -3,7 +3,7 @@ package dev.netc.backends.iptables;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
-import dev.netc.ir.plan.NodePlan;
+import dev.netc.ir.plan.NodeView;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.math.BigDecimal;
@@ -24,7 +24,7 @@ final class ServiceRules {
     /** Chain that marks for masquerade what does not come from a pod range, when a family has several ranges. */
     static final String MASQ_OFF_CLUSTER = "NETC-MARK-MASQ-OFF-CLUSTER";
 
-    private final NodePlan node;
+    private final NodeView node;
     private final Family family;
     private final boolean largeCluster;
     private final RestoreTable nat;
@@ -36,7 +36,7 @@ final class ServiceRules {
      * @param largeCluster kube-proxy's "large cluster mode": above 1000 endpoints it leaves the comments out of the
      *                     endpoint rules (SVC/SVL -> SEP and the SEP chains), which keeps big rulesets fast to load
      */
-    ServiceRules(NodePlan node, Family family, boolean largeCluster, RestoreTable nat, RestoreTable filter) {
+    ServiceRules(NodeView node, Family family, boolean largeCluster, RestoreTable nat, RestoreTable filter) {
         this.node = node;
         this.family = family;
         this.largeCluster = largeCluster;

@@ -8,7 +8,7 @@ import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
 import dev.netc.ir.plan.NetworkPlan;
-import dev.netc.ir.plan.NodePlan;
+import dev.netc.ir.plan.NodeView;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ public final class NftablesBackend implements Backend {
     @Override
     public List<Artifact> emit(NetworkPlan plan, Set<String> nodes) {
         List<Artifact> out = new ArrayList<>();
-        for (NodePlan n : Backend.selected(plan, nodes)) {
+        for (NodeView n : Backend.selected(plan, nodes).stream().map(plan::view).toList()) {
             StringBuilder b = new StringBuilder();
             b.append("#!/usr/sbin/nft -f\n# netc rules for node ").append(n.name()).append(": Services and NetworkPolicy\n");
             for (Family f : Family.values()) {
@@ -82,7 +82,7 @@ public final class NftablesBackend implements Backend {
 
     /** One family's table. */
     private static final class Table {
-        private final NodePlan n;
+        private final NodeView n;
         private final Family f;
         private final StringBuilder b;
         private final String ip;
@@ -95,7 +95,7 @@ public final class NftablesBackend implements Backend {
         private final StringBuilder chains = new StringBuilder();
         private final StringBuilder sets = new StringBuilder();
 
-        Table(NodePlan n, Family f, StringBuilder b) {
+        Table(NodeView n, Family f, StringBuilder b) {
             this.n = n;
             this.f = f;
             this.b = b;

@@ -20,7 +20,7 @@ import dev.netc.ir.model.TlsSecret;
 import dev.netc.ir.model.Workload;
 import dev.netc.ir.plan.AddressSet;
 import dev.netc.ir.plan.NetworkPlan;
-import dev.netc.ir.plan.NodePlan;
+import dev.netc.ir.plan.NodeView;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.PodPolicy;
 import dev.netc.ir.plan.PolicyAllow;
@@ -50,7 +50,7 @@ public final class PlanDumpBackend implements Backend {
         b.append("# netc plan: the resolved cluster model and each node's decisions\n");
         model(b, plan.cluster());
         for (EndpointSlice s : plan.endpointSlices()) slice(b, s);
-        for (NodePlan n : Backend.selected(plan, nodes)) nodePlan(b, n);
+        for (NodeView n : Backend.selected(plan, nodes).stream().map(plan::view).toList()) nodePlan(b, n);
         return List.of(Artifact.text("plan.txt", "", b.toString()));
     }
 
@@ -188,7 +188,7 @@ public final class PlanDumpBackend implements Backend {
         }
     }
 
-    private static void nodePlan(StringBuilder b, NodePlan n) {
+    private static void nodePlan(StringBuilder b, NodeView n) {
         b.append("\nnode-plan ").append(t(n.name())).append(" clusterCIDRs=").append(list(n.clusterCIDRs()))
                 .append(" masqueradeAll=").append(n.masqueradeAll()).append(" nodePortAddresses=")
                 .append(n.nodePortAddresses().isEmpty() ? "<all local>" : list(n.nodePortAddresses())).append('\n');
