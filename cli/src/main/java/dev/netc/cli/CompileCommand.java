@@ -2,6 +2,7 @@ package dev.netc.cli;
 
 import dev.netc.backends.Artifact;
 import dev.netc.backends.Backend;
+import dev.netc.backends.Output;
 import dev.netc.backends.plan.PlanDumpBackend;
 import dev.netc.compiler.Compiler;
 import dev.netc.compiler.InputLoader;
@@ -136,14 +137,22 @@ final class CompileCommand implements Callable<Integer> {
             }
         }
 
+        // A whole compile writes what every node shares once and each node's own part; with --node, each chosen
+        // node's files whole (the same bytes the parts compose to), for a reviewer to read.
         List<Map.Entry<String, Artifact>> artifacts = new ArrayList<>();
+        List<Manifest.ComposedEntry> composed = new ArrayList<>();
         for (Backend b : chosen) {
-            for (Artifact a : b.emit(plan, selected)) artifacts.add(new AbstractMap.SimpleImmutableEntry<>(b.name(), a));
+            Output o = b.render(plan, selected);
+            List<Artifact> files = selected.isEmpty() ? o.files() : o.composedFiles();
+            for (Artifact a : files) artifacts.add(new AbstractMap.SimpleImmutableEntry<>(b.name(), a));
+            if (selected.isEmpty()) {
+                for (Output.Composed c : o.composed()) composed.add(new Manifest.ComposedEntry(b.name(), c, o.bytes(c)));
+            }
         }
         String modelDigest = Manifest.sha256(new PlanDumpBackend().emit(plan, Set.of()).get(0).content());
         List<String> nodeNames = selected.isEmpty() ? List.copyOf(known) : List.copyOf(selected);
         List<Artifact> files = new ArrayList<>(artifacts.stream().map(Map.Entry::getValue).toList());
-        Artifact manifest = Manifest.build(sources, modelDigest, nodeNames, artifacts);
+        Artifact manifest = Manifest.build(sources, modelDigest, nodeNames, artifacts, composed);
         files.add(manifest);
         // The signature is not listed in the manifest it signs; without --sign, OUT is exactly as before.
         if (key != null) files.add(new Artifact(dev.netc.applier.ManifestSignature.FILE,

@@ -68,7 +68,8 @@ class HostileCorpusRunTest {
         Path in = work.resolve("baseline.yaml");
         Files.writeString(in, HostileCorpus.world());
         baseline = work.resolve("baseline");
-        Run r = compile(List.of(in.toString()), baseline);
+        // node n1's files whole (--node n1): the tamper cases edit them by path
+        Run r = compile(List.of(in.toString(), "--node", "n1"), baseline);
         assertEquals(0, r.exit, "the base world compiles: " + r.err);
         baselineFiles = tree(baseline);
         out = work.resolve("out");
