@@ -57,12 +57,13 @@ public final class NftablesBackend implements Backend {
         Map<String, List<Cidr>> v6Sets = NftPolicyRenderer.clusterSets(plan, Family.IPV6);
         boolean nodePortsShared = plan.cluster().profile().proxy().nodePortAddresses().isEmpty();
         List<Family> families = new ArrayList<>();
+        List<Cidr> podRanges = dev.netc.backends.iptables.IptablesBackend.clusterCIDRs(plan);
         for (Family f : Family.values()) {
-            if (f == Family.IPV6 && plan.services(f).isEmpty() && plan.cluster().profile().clusterCIDRs().stream()
-                    .noneMatch(c -> c.family() == Family.IPV6)) continue;
+            if (f == Family.IPV6 && plan.services(f).isEmpty() && podRanges.stream().noneMatch(c -> c.family() == Family.IPV6)) continue;
             families.add(f);
         }
-        Context ctx = new Context(plan.cluster().profile().clusterCIDRs(), plan.cluster().profile().proxy().masqueradeAll(),
+        boolean masqueradeAll = plan.nodes().isEmpty() ? plan.cluster().profile().proxy().masqueradeAll() : plan.nodes().get(0).masqueradeAll();
+        Context ctx = new Context(podRanges, masqueradeAll,
                 nodePortsShared, families, Map.of(Family.IPV4, v4Sets, Family.IPV6, v6Sets));
         List<Artifact> files = new ArrayList<>();
         List<Output.Composed> composed = new ArrayList<>();

@@ -304,6 +304,8 @@ class IptablesBackendTest {
                 "-A INPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible service portals\" -j KUBE-EXTERNAL-SERVICES"),
                 linesOf(out, "INPUT "));
         assertEquals(List.of(
+                // NetworkPolicy first, on every node (NETC-POLICY is empty where no pod is restricted)
+                "-A FORWARD -m comment --comment \"netc network policy\" -j NETC-POLICY",
                 "-A FORWARD -m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL",
                 "-A FORWARD -m comment --comment \"kubernetes forwarding rules\" -j KUBE-FORWARD",
                 "-A FORWARD -m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
@@ -476,7 +478,8 @@ class IptablesBackendTest {
         assertEquals(List.of("nodes/n1/iptables.rules"), only4.stream().map(Artifact::path).toList());
         List<Artifact> dual = emit(nodePlan(node("192.168.0.2"), List.of("10.0.0.0/8", "fd00:244::/56"), false, List.of(), v4));
         assertEquals(List.of("nodes/n1/iptables.rules", "nodes/n1/ip6tables.rules"), dual.stream().map(Artifact::path).toList());
-        assertTrue(dual.get(1).text().startsWith("# netc IPv6 rules for node n1"));
+        assertTrue(dual.get(1).text().startsWith("# netc IPv6 rules: "));
+        assertTrue(dual.get(1).text().contains("\n# node n1\n"));
         assertEquals("n1", dual.get(0).node());
     }
 

@@ -150,7 +150,8 @@ class NftApplyTest {
     @Test
     void refusesChangedArtifactsAndOtherNodesAndForeignCommands() throws Exception {
         try (ApplyLab lab = new ApplyLab()) {
-            Path a = lab.compile("a", null);
+            // both nodes' files whole, so the manifest knows n2 and the state directory's owner is what refuses it
+            Path a = lab.compile("a", null, java.util.List.of("--node", "n1", "--node", "n2"));
             Path tampered = lab.dir.resolve("tampered");
             ApplyLab.copyTree(a, tampered);
             java.nio.file.Files.writeString(tampered.resolve("nodes/n1/nftables.nft"), "flush ruleset\n", java.nio.file.StandardOpenOption.APPEND);
