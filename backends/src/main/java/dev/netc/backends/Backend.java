@@ -18,6 +18,11 @@ public interface Backend {
      * and the node files composed of them. A backend that does not split its files returns them whole.
      */
     default Output render(NetworkPlan plan, java.util.Set<String> nodes) {
+        return render(plan, nodes, NodeParallel.defaultThreads());
+    }
+
+    /** {@link #render(NetworkPlan, java.util.Set)} with the nodes' own parts rendered on up to {@code threads} threads. */
+    default Output render(NetworkPlan plan, java.util.Set<String> nodes, int threads) {
         return Output.whole(emit(plan, nodes));
     }
 

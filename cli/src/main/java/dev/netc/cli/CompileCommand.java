@@ -50,6 +50,10 @@ final class CompileCommand implements Callable<Integer> {
     @Option(names = "--node", paramLabel = "NAME", description = "only these nodes' files (repeatable)")
     List<String> nodes;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "render nodes' own parts on N threads (default: the cores, at most 8); the output is the same whatever N")
+    Integer threads;
+
     @Option(names = "--format", paramLabel = "text|json", description = "diagnostics format (default: text)")
     DiagnosticPrinter.Format format = DiagnosticPrinter.Format.text;
 
@@ -142,7 +146,7 @@ final class CompileCommand implements Callable<Integer> {
         List<Map.Entry<String, Artifact>> artifacts = new ArrayList<>();
         List<Manifest.ComposedEntry> composed = new ArrayList<>();
         for (Backend b : chosen) {
-            Output o = b.render(plan, selected);
+            Output o = b.render(plan, selected, threads == null ? dev.netc.backends.NodeParallel.defaultThreads() : Math.max(1, threads));
             List<Artifact> files = selected.isEmpty() ? o.files() : o.composedFiles();
             for (Artifact a : files) artifacts.add(new AbstractMap.SimpleImmutableEntry<>(b.name(), a));
             if (selected.isEmpty()) {

@@ -172,4 +172,16 @@ class SplitLayoutTest {
         assertEquals(3, few);
         assertEquals(few, many, "the same files change with 3 and with 12 nodes");
     }
+
+    @Test
+    void theOutputIsTheSameWhateverTheNumberOfThreads() throws IOException {
+        Path in = tmp.resolve("threads.yaml");
+        Files.writeString(in, cluster(12, null));
+        Path one = tmp.resolve("one");
+        Path four = tmp.resolve("four");
+        compile(one, in.toString(), "--threads", "1");
+        compile(four, in.toString(), "--threads", "4");
+        assertEquals(new TreeSet<>(), changed(one, four));
+        assertTrue(GoldenTest.files(one).size() > 12 * 3, "every backend wrote every node");
+    }
 }

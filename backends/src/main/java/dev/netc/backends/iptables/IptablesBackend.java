@@ -2,6 +2,7 @@ package dev.netc.backends.iptables;
 
 import dev.netc.backends.Artifact;
 import dev.netc.backends.Backend;
+import dev.netc.backends.NodeParallel;
 import dev.netc.backends.Output;
 import dev.netc.backends.policy.PolicyChains;
 import dev.netc.backends.policy.IptablesPolicyRenderer;
@@ -57,7 +58,7 @@ public final class IptablesBackend implements Backend {
     }
 
     @Override
-    public Output render(NetworkPlan plan, Set<String> nodes) {
+    public Output render(NetworkPlan plan, Set<String> nodes, int threads) {
         List<Artifact> files = new ArrayList<>();
         List<Output.Composed> composed = new ArrayList<>();
         List<NodePlan> chosen = Backend.selected(plan, nodes);
@@ -80,19 +81,23 @@ public final class IptablesBackend implements Backend {
                 files.add(Artifact.text(sharedPaths.get(0), "", parts[0]));
                 files.add(Artifact.text(sharedPaths.get(1), "", parts[1]));
             }
-            for (NodePlan n : chosen) {
+            List<String> sharedParts = sharedPaths;
+            List<Output> own = NodeParallel.map(chosen, threads, n -> {
                 String dir = "nodes/" + n.name() + "/";
                 if (shared.deviates(n)) {
                     // a node that sees some Service otherwise than the others: its whole file is its own part
-                    files.add(Artifact.text(dir + stem + ".node.rules", n.name(), render(plan.view(n), fam)));
-                    composed.add(new Output.Composed(dir + file, n.name(), List.of(dir + stem + ".node.rules")));
-                    continue;
+                    return new Output(List.of(Artifact.text(dir + stem + ".node.rules", n.name(), render(plan.view(n), fam))),
+                            List.of(new Output.Composed(dir + file, n.name(), List.of(dir + stem + ".node.rules"))));
                 }
-                String[] own = shared.nodeParts(n);
-                files.add(Artifact.text(dir + stem + ".node-filter.rules", n.name(), own[0]));
-                files.add(Artifact.text(dir + stem + ".node-nat.rules", n.name(), own[1]));
-                composed.add(new Output.Composed(dir + file, n.name(), List.of(sharedPaths.get(0), dir + stem + ".node-filter.rules",
-                        sharedPaths.get(1), dir + stem + ".node-nat.rules")));
+                String[] parts = shared.nodeParts(n);
+                return new Output(List.of(Artifact.text(dir + stem + ".node-filter.rules", n.name(), parts[0]),
+                        Artifact.text(dir + stem + ".node-nat.rules", n.name(), parts[1])),
+                        List.of(new Output.Composed(dir + file, n.name(), List.of(sharedParts.get(0), dir + stem + ".node-filter.rules",
+                                sharedParts.get(1), dir + stem + ".node-nat.rules"))));
+            });
+            for (Output o : own) {
+                files.addAll(o.files());
+                composed.addAll(o.composed());
             }
         }
         if (!sets.isEmpty()) {

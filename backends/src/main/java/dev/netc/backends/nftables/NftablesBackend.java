@@ -3,6 +3,7 @@ package dev.netc.backends.nftables;
 import dev.netc.backends.Artifact;
 import dev.netc.backends.Backend;
 import dev.netc.backends.Names;
+import dev.netc.backends.NodeParallel;
 import dev.netc.backends.Output;
 import dev.netc.backends.policy.NftPolicyRenderer;
 import dev.netc.ir.Cidr;
@@ -51,7 +52,7 @@ public final class NftablesBackend implements Backend {
     }
 
     @Override
-    public Output render(NetworkPlan plan, Set<String> nodes) {
+    public Output render(NetworkPlan plan, Set<String> nodes, int threads) {
         List<NodePlan> chosen = Backend.selected(plan, nodes);
         Map<String, List<Cidr>> v4Sets = NftPolicyRenderer.clusterSets(plan, Family.IPV4);
         Map<String, List<Cidr>> v6Sets = NftPolicyRenderer.clusterSets(plan, Family.IPV6);
@@ -74,19 +75,23 @@ public final class NftablesBackend implements Backend {
             sharedPath = Output.sharedPath(name(), shared, ".nft");
             files.add(Artifact.text(sharedPath, "", shared));
         }
-        for (NodePlan n : chosen) {
+        String shared = sharedPath;
+        List<Output> own = NodeParallel.map(chosen, threads, n -> {
             String path = "nodes/" + n.name() + "/nftables.node.nft";
             String file = "nodes/" + n.name() + "/nftables.nft";
             if (deviates(plan, n)) {
                 // this node sees some Service otherwise than the shared table (node ports closed in a family, its own
                 // copy of a duplicated endpoint): its whole file is its own part
-                List<ServicePortPlan> own = plan.servicesOf(n);
-                files.add(Artifact.text(path, n.name(), sharedText(own, ctx) + nodeText(own, localPolicy(own), n, ctx)));
-                composed.add(new Output.Composed(file, n.name(), List.of(path)));
-            } else {
-                files.add(Artifact.text(path, n.name(), nodeText(plan.services(), localPolicy, n, ctx)));
-                composed.add(new Output.Composed(file, n.name(), List.of(sharedPath, path)));
+                List<ServicePortPlan> view = plan.servicesOf(n);
+                return new Output(List.of(Artifact.text(path, n.name(), sharedText(view, ctx) + nodeText(view, localPolicy(view), n, ctx))),
+                        List.of(new Output.Composed(file, n.name(), List.of(path))));
             }
+            return new Output(List.of(Artifact.text(path, n.name(), nodeText(plan.services(), localPolicy, n, ctx))),
+                    List.of(new Output.Composed(file, n.name(), List.of(shared, path))));
+        });
+        for (Output o : own) {
+            files.addAll(o.files());
+            composed.addAll(o.composed());
         }
         return new Output(files, composed);
     }
