@@ -184,4 +184,40 @@ class SplitLayoutTest {
         assertEquals(new TreeSet<>(), changed(one, four));
         assertTrue(GoldenTest.files(one).size() > 12 * 3, "every backend wrote every node");
     }
+
+    /**
+     * nodePortAddresses naming one subnet: nodes outside it open no node port (the family is closed for them), see the
+     * Service table otherwise than the others and get their whole file as their own part; --node still gives the
+     * same bytes, and the nodes inside the subnet share the shared part.
+     */
+    @Test
+    void aNodeThatSeesTheServicesOtherwiseHasItsWholeFileAsItsOwnPart() throws IOException {
+        String in = cluster(4, null).replace("  clusterCIDRs: [10.244.0.0/16]\n",
+                "  clusterCIDRs: [10.244.0.0/16]\n  proxy: {nodePortAddresses: [192.168.7.10/31]}\n");
+        Path input = tmp.resolve("closed.yaml");
+        Files.writeString(input, in);
+        Path whole = tmp.resolve("closed-whole");
+        compile(whole, input.toString());
+        JsonNode m = new ObjectMapper().readTree(whole.resolve("netc-manifest.json").toFile());
+        Map<String, List<String>> parts = new TreeMap<>();
+        for (JsonNode c : m.path("composed")) {
+            List<String> p = new ArrayList<>();
+            c.path("parts").forEach(x -> p.add(x.asText()));
+            parts.put(c.path("path").asText(), p);
+        }
+        assertEquals(2, parts.get("nodes/n0/nftables.nft").size(), "n0 (192.168.7.10) opens node ports: shared + own");
+        assertEquals(List.of("nodes/n3/nftables.node.nft"), parts.get("nodes/n3/nftables.nft"), "n3 opens none: all its own");
+        assertEquals(List.of("nodes/n3/iptables.node.rules"), parts.get("nodes/n3/iptables.rules"));
+        Map<String, byte[]> composed = nodeFiles(whole);
+        for (String n : List.of("n0", "n3")) {
+            Path single = tmp.resolve("closed-" + n);
+            compile(single, input.toString(), "--node", n);
+            for (String f : List.of("nftables.nft", "iptables.rules")) {
+                assertArrayEquals(composed.get("nodes/" + n + "/" + f), Files.readAllBytes(single.resolve("nodes/" + n + "/" + f)), n + "/" + f);
+            }
+        }
+        String n3 = new String(composed.get("nodes/n3/nftables.nft"), java.nio.charset.StandardCharsets.UTF_8);
+        assertFalse(n3.contains("node port\" : goto"), "no node port on n3");
+        assertTrue(new String(composed.get("nodes/n0/nftables.nft"), java.nio.charset.StandardCharsets.UTF_8).contains("node port\" : goto"));
+    }
 }

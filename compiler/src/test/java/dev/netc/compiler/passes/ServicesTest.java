@@ -298,4 +298,34 @@ class ServicesTest {
         ServicePortPlan s = web(plan(cluster(pods, List.of(new Svc("web").publishNotReady().build()), List.of())), "n1");
         assertEquals(List.of("10.244.1.10:8080"), hostPorts(s.clusterEndpoints()));
     }
+
+    /**
+     * The Service table is computed once, and a node keeps only its own endpoints: the entries of all nodes together
+     * hold at most as many endpoints as the slices do, however many nodes and Services there are (was one full
+     * Service table per node: nodes x Services entries).
+     */
+    @Test
+    void theNodesOwnPartsTogetherHoldAtMostTheEndpoints() {
+        List<Node> nodes = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) nodes.add(node("n" + i, "192.168.77." + (10 + i)));
+        List<Pod> pods = new java.util.ArrayList<>();
+        List<Service> services = new java.util.ArrayList<>();
+        for (int s = 0; s < 40; s++) {
+            services.add(new Svc("web" + s).selector(Map.of("app", "web" + s)).ips("10.96.1." + (10 + s)).build());
+            for (int p = 0; p < 2; p++) {
+                pods.add(pod("ns", "web" + s + "-" + p, "n" + ((s * 2 + p) % 30), Map.of("app", "web" + s),
+                        List.of("10.244." + (s * 2 + p) / 200 + "." + (10 + (s * 2 + p) % 200)), List.of(), "ready"));
+            }
+        }
+        NetworkPlan p = plan(cluster(ClusterProfile.defaults(), nodes, pods, services, List.of()));
+        assertEquals(40, p.services().size(), "one shared entry per Service port");
+        assertTrue(p.services().stream().allMatch(s -> s.localEndpoints().isEmpty()), "the shared table holds no node's endpoints");
+        int own = p.nodes().stream().mapToInt(n -> n.local().stream().mapToInt(l -> l.endpoints().size()).sum()).sum();
+        assertEquals(80, own, "each endpoint is its node's, once");
+        // the old whole view is still there on demand, and agrees
+        ServicePortPlan seen = p.nodeView("n0").orElseThrow().services().stream().filter(x -> x.serviceName().equals("web0"))
+                .findFirst().orElseThrow();
+        assertEquals(2, seen.clusterEndpoints().size());
+        assertEquals(1, seen.localEndpoints().size());
+    }
 }
