@@ -71,7 +71,6 @@ final class IpvsIptables {
         for (String c : List.of("KUBE-FORWARD", "KUBE-PROXY-FIREWALL", "KUBE-SOURCE-RANGES-FIREWALL")) {
             filter.add(":" + c + " - [0:0]");
         }
-        if (!IptablesPolicyRenderer.isEmpty(n.policy(), f)) filter.add(":" + IptablesPolicyRenderer.POLICY_CHAIN + " - [0:0]");
         filter.addAll(IptablesPolicyRenderer.chainDeclarations(n.policy(), f));
         filter.addAll(IptablesPolicyRenderer.forwardJump(n.policy(), f)); // before anything that accepts
         filter.add("-A INPUT -m comment --comment \"kube-proxy firewall rules\" -j KUBE-PROXY-FIREWALL");

@@ -52,10 +52,11 @@ public final class IptablesPolicyRenderer {
     /** The FORWARD rule that sends traffic through {@link #POLICY_CHAIN}. */
     public static final String FORWARD_JUMP = "-A FORWARD -m comment --comment \"netc network policy\" -j " + POLICY_CHAIN;
 
-    /** {@code :CHAIN - [0:0]} lines for every pod chain the rules use ({@link #POLICY_CHAIN} itself is declared by the backend). */
+    /** {@code :CHAIN - [0:0]} lines for every chain the rules use. */
     public static List<String> chainDeclarations(PolicyPlan plan, Family f) {
         List<String> out = new ArrayList<>();
         if (isEmpty(plan, f)) return out;
+        out.add(":" + POLICY_CHAIN + " - [0:0]");
         for (boolean ingress : new boolean[] {false, true}) {
             for (PodPolicy p : pods(plan, ingress, f)) {
                 out.add(":" + chain(p, ingress, false) + " - [0:0]");
