@@ -2,6 +2,7 @@ package dev.netc.cli;
 
 import dev.netc.backends.Artifact;
 import dev.netc.backends.Backend;
+import dev.netc.backends.Output;
 import dev.netc.backends.plan.PlanDumpBackend;
 import dev.netc.compiler.Compiler;
 import dev.netc.compiler.InputLoader;
@@ -49,6 +50,10 @@ final class CompileCommand implements Callable<Integer> {
 
     @Option(names = "--node", paramLabel = "NAME", description = "only these nodes' files (repeatable)")
     List<String> nodes;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "render nodes' own parts on N threads (default: the cores, at most 8); the output is the same whatever N")
+    Integer threads;
 
     @Option(names = "--format", paramLabel = "text|json", description = "diagnostics format (default: text)")
     DiagnosticPrinter.Format format = DiagnosticPrinter.Format.text;
@@ -146,16 +151,23 @@ final class CompileCommand implements Callable<Integer> {
             }
         }
 
+        // A whole compile writes what every node shares once and each node's own part; with --node, each chosen
+        // node's files whole (the same bytes the parts compose to), for a reviewer to read.
         List<Map.Entry<String, Artifact>> artifacts = new ArrayList<>();
+        List<Manifest.ComposedEntry> composed = new ArrayList<>();
         for (Backend b : chosen) {
-            for (Artifact a : timer.time("render " + b.name(), () -> b.emit(plan, selected))) {
-                artifacts.add(new AbstractMap.SimpleImmutableEntry<>(b.name(), a));
+            Output o = timer.time("render " + b.name(), () -> b.render(plan, selected,
+                    threads == null ? dev.netc.backends.NodeParallel.defaultThreads() : Math.max(1, threads)));
+            List<Artifact> files = selected.isEmpty() ? o.files() : o.composedFiles();
+            for (Artifact a : files) artifacts.add(new AbstractMap.SimpleImmutableEntry<>(b.name(), a));
+            if (selected.isEmpty()) {
+                for (Output.Composed c : o.composed()) composed.add(new Manifest.ComposedEntry(b.name(), c, o.bytes(c)));
             }
         }
         String modelDigest = timer.time("digest", () -> Manifest.sha256(new PlanDumpBackend().emit(plan, Set.of()).get(0).content()));
         List<String> nodeNames = selected.isEmpty() ? List.copyOf(known) : List.copyOf(selected);
         List<Artifact> files = new ArrayList<>(artifacts.stream().map(Map.Entry::getValue).toList());
-        Artifact manifest = timer.time("manifest", () -> Manifest.build(sources, modelDigest, nodeNames, artifacts));
+        Artifact manifest = timer.time("manifest", () -> Manifest.build(sources, modelDigest, nodeNames, artifacts, composed));
         files.add(manifest);
         // The signature is not listed in the manifest it signs; without --sign, OUT is exactly as before.
         if (key != null) files.add(new Artifact(dev.netc.applier.ManifestSignature.FILE,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netc.backends.Artifact;
+import dev.netc.backends.Output;
 import dev.netc.compiler.InputSource;
 import dev.netc.ir.ContentHash;
 import java.util.Comparator;
@@ -20,9 +21,27 @@ final class Manifest {
     static final String PATH = "netc-manifest.json";
     static final String FORMAT = "netc.dev/manifest/v1";
 
-    /** @param artifacts each artifact with the name of the backend that wrote it */
+    /** A node file composed of parts (listed among the artifacts), with the digest and size of its composed bytes. */
+    record ComposedEntry(String backend, Output.Composed file, String sha256, long size) {
+        ComposedEntry(String backend, Output.Composed file, byte[] bytes) {
+            this(backend, file, Manifest.sha256(bytes), bytes.length);
+        }
+    }
+
+    /** A manifest without composed files. */
     static Artifact build(List<InputSource> inputs, String modelDigest, List<String> nodes,
                           List<Map.Entry<String, Artifact>> artifacts) {
+        return build(inputs, modelDigest, nodes, artifacts, List.of());
+    }
+
+    /**
+     * @param artifacts each artifact with the name of the backend that wrote it
+     * @param composed  the node files that are compositions of artifacts: {@code composed} in the manifest, each with
+     *                  its parts in order and the sha256 and size of the composed bytes (what the applier checks
+     *                  before it loads them)
+     */
+    static Artifact build(List<InputSource> inputs, String modelDigest, List<String> nodes,
+                          List<Map.Entry<String, Artifact>> artifacts, List<ComposedEntry> composed) {
         // Input paths are user text: non-ASCII as JSON escapes, so a person reading the file sees nothing raw.
         ObjectMapper m = com.fasterxml.jackson.databind.json.JsonMapper.builder()
                 .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII).build();
@@ -46,6 +65,19 @@ final class Manifest {
             o.put("sha256", sha256(e.getValue().content()));
             o.put("size", e.getValue().content().length);
         });
+        if (!composed.isEmpty()) {
+            ArrayNode comp = root.putArray("composed");
+            composed.stream().sorted(Comparator.comparing(c -> c.file().path())).forEach(c -> {
+                ObjectNode o = comp.addObject();
+                o.put("path", c.file().path());
+                o.put("backend", c.backend());
+                o.put("node", c.file().node());
+                o.put("sha256", c.sha256());
+                o.put("size", c.size());
+                ArrayNode parts = o.putArray("parts");
+                c.file().parts().forEach(parts::add);
+            });
+        }
         try {
             return Artifact.text(PATH, "", m.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

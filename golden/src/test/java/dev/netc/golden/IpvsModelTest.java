@@ -12,7 +12,7 @@ import dev.netc.compiler.InputSource;
 import dev.netc.compiler.ServiceOracle;
 import dev.netc.ir.Diagnostics;
 import dev.netc.ir.plan.NetworkPlan;
-import dev.netc.ir.plan.NodePlan;
+import dev.netc.ir.plan.NodeView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +76,7 @@ class IpvsModelTest {
             Compiler.Result r = new Compiler().compile(in);
             NetworkPlan plan = r.plan().orElseThrow(() -> new AssertionError(sample + ": " + r.diagnostics()));
             ServiceOracle oracle = new ServiceOracle(plan.cluster());
-            for (NodePlan n : plan.nodes()) {
+            for (NodeView n : plan.views()) {
                 tests.add(DynamicTest.dynamicTest(sample + "/" + n.name(), () -> {
                     List<Artifact> arts = new IpvsBackend().emit(plan, Set.of(n.name()));
                     String rules = arts.stream().filter(a -> a.path().endsWith("ipvsadm.rules")).findFirst().orElseThrow().text();

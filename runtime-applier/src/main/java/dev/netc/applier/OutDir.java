@@ -28,7 +28,7 @@ import java.util.Set;
  * before it is opened. The size is checked before the file is read, and at most the declared size plus one
  * byte is read, so a file that grows or lies about its size cannot make the applier read without end.
  */
-public record OutDir(Path root, String model, List<String> nodes, List<Entry> entries) {
+public record OutDir(Path root, String model, List<String> nodes, List<Entry> entries, List<Composed> composed) {
     public static final String MANIFEST = "netc-manifest.json";
     public static final String FORMAT = "netc.dev/manifest/v1";
     /** The largest manifest read (a 10k-Service output's manifest is a few kB). */
@@ -40,9 +40,25 @@ public record OutDir(Path root, String model, List<String> nodes, List<Entry> en
     public record Entry(String path, String backend, String node, String sha256, long size) {
     }
 
+    /**
+     * A node file the manifest lists as the concatenation of parts (each an {@link Entry}: the parts every node
+     * shares under {@code shared/BACKEND/}, the node's own under {@code nodes/NODE/}), with the sha256 and size of
+     * the composed bytes.
+     */
+    public record Composed(String path, String backend, String node, String sha256, long size, List<String> parts) {
+        public Composed {
+            parts = List.copyOf(parts);
+        }
+    }
+
     public OutDir {
         nodes = List.copyOf(nodes);
         entries = List.copyOf(entries);
+        composed = List.copyOf(composed);
+    }
+
+    public OutDir(Path root, String model, List<String> nodes, List<Entry> entries) {
+        this(root, model, nodes, entries, List.of());
     }
 
     public static OutDir read(Path root) throws ApplyException {
@@ -83,7 +99,22 @@ public record OutDir(Path root, String model, List<String> nodes, List<Entry> en
             }
             entries.add(new Entry(path, a.path("backend").asText(""), a.path("node").asText(""), sha, a.path("size").asLong()));
         }
-        return new OutDir(root, json.path("model").asText(""), nodes, entries);
+        List<Composed> composed = new ArrayList<>();
+        for (JsonNode c : json.path("composed")) {
+            String path = c.path("path").asText("");
+            List<String> parts = new ArrayList<>();
+            c.path("parts").forEach(p -> parts.add(p.asText("")));
+            if (path.isEmpty() || c.path("sha256").asText("").isEmpty() || !c.path("size").canConvertToLong() || parts.isEmpty()
+                    || parts.contains("")) {
+                throw ApplyException.refused(manifest + ": a composed entry lacks its path, sha256, size or parts");
+            }
+            if (c.path("size").asLong() < 0 || c.path("size").asLong() > MAX_ARTIFACT) {
+                throw ApplyException.refused(manifest + ": " + path + ": size " + c.path("size") + " is not between 0 and " + MAX_ARTIFACT);
+            }
+            composed.add(new Composed(path, c.path("backend").asText(""), c.path("node").asText(""), c.path("sha256").asText(),
+                    c.path("size").asLong(), parts));
+        }
+        return new OutDir(root, json.path("model").asText(""), nodes, entries, composed);
     }
 
     /**
@@ -96,10 +127,18 @@ public record OutDir(Path root, String model, List<String> nodes, List<Entry> en
             throw ApplyException.refused("node " + node + " is not in " + root.resolve(MANIFEST) + " (nodes: " + String.join(", ", nodes) + ")");
         }
         List<Artifact> artifacts = new ArrayList<>();
+        java.util.Map<String, Entry> byPath = new java.util.HashMap<>();
+        java.util.Set<String> parts = new java.util.HashSet<>();
+        for (Entry e : entries) byPath.put(e.path(), e);
+        for (Composed c : composed) parts.addAll(c.parts());
         for (Entry e : entries) {
-            if (!e.backend().equals(backend.id())) continue;
+            if (!e.backend().equals(backend.id()) || parts.contains(e.path())) continue;
             if (backend.perNode() && !e.node().equals(node)) continue;
             artifacts.add(verified(e, node, backend));
+        }
+        for (Composed c : composed) {
+            if (!c.backend().equals(backend.id()) || !c.node().equals(node)) continue;
+            artifacts.add(composed(c, byPath, node, backend));
         }
         if (artifacts.isEmpty()) {
             throw ApplyException.refused("no " + backend.id() + " artifact" + (backend.perNode() ? " for node " + node : "")
@@ -108,12 +147,47 @@ public record OutDir(Path root, String model, List<String> nodes, List<Entry> en
         return new Bundle(backend, node, model, artifacts);
     }
 
+    /**
+     * A composed node file: each part verified as any artifact (size, sha256, no NUL; in {@code nodes/NODE/} or in the
+     * backend's {@code shared/} folder), then the concatenation checked against the composed sha256 and size.
+     */
+    private Artifact composed(Composed c, java.util.Map<String, Entry> byPath, String node, BackendKind backend) throws ApplyException {
+        if (!c.path().startsWith("nodes/" + node + "/") || !Path.of(c.path()).normalize().toString().equals(c.path())) {
+            throw ApplyException.refused(c.path() + ": listed for node " + node + " but not in nodes/" + node + "/; refused");
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (String p : c.parts()) {
+            Entry e = byPath.get(p);
+            if (e == null) throw ApplyException.refused(c.path() + ": part " + p + " is not listed among the artifacts; refused");
+            boolean own = p.startsWith("nodes/" + node + "/") && e.node().equals(node);
+            boolean shared = p.startsWith("shared/" + backend.id() + "/") && e.node().isEmpty();
+            if (!e.backend().equals(backend.id()) || !(own || shared)) {
+                throw ApplyException.refused(c.path() + ": part " + p + " is neither node " + node + "'s nor shared by " + backend.id()
+                        + "; refused");
+            }
+            if ((long) bytes.size() + e.size() > MAX_ARTIFACT) {
+                throw ApplyException.refused(c.path() + ": its parts hold more than " + MAX_ARTIFACT + " bytes; refused");
+            }
+            bytes.writeBytes(verifiedBytes(e, node, own ? "nodes/" + node + "/" : "shared/" + backend.id() + "/"));
+        }
+        Artifact a = new Artifact(c.path(), bytes.toByteArray());
+        if (bytes.size() != c.size() || !a.sha256().equals(c.sha256())) {
+            throw ApplyException.refused(c.path() + ": its parts compose to sha256 " + Bundle.shortDigest(a.sha256()) + " (" + bytes.size()
+                    + " bytes), not the manifest's " + Bundle.shortDigest(c.sha256()) + " (" + c.size()
+                    + " bytes): the output was changed after it was compiled; refused");
+        }
+        return a;
+    }
+
     private Artifact verified(Entry e, String node, BackendKind backend) throws ApplyException {
+        return new Artifact(e.path(), verifiedBytes(e, node, backend.perNode() ? "nodes/" + node + "/" : "ingress/"));
+    }
+
+    private byte[] verifiedBytes(Entry e, String node, String expectedPrefix) throws ApplyException {
         Path normalized = Path.of(e.path()).normalize();
         if (normalized.isAbsolute() || normalized.startsWith("..") || !normalized.toString().equals(e.path())) {
             throw ApplyException.refused(e.path() + ": path leaves the output folder; refused");
         }
-        String expectedPrefix = backend.perNode() ? "nodes/" + node + "/" : "ingress/";
         if (!e.path().startsWith(expectedPrefix)) {
             throw ApplyException.refused(e.path() + ": listed for node " + node + " but not in " + expectedPrefix + "; refused");
         }
@@ -137,7 +211,7 @@ public record OutDir(Path root, String model, List<String> nodes, List<Entry> en
                     + " bytes) does not match the manifest's " + Bundle.shortDigest(e.sha256()) + " (" + e.size()
                     + " bytes): the output was changed after it was compiled; refused");
         }
-        return a;
+        return content;
     }
 
     private static void verifySignature(Path root, byte[] manifest, PublicKey key) throws ApplyException {

@@ -31,12 +31,21 @@ class GuardsTest {
     void everyGeneratedArtifactPasses() throws Exception {
         for (String s : List.of("shop/nodes/n1", "shop/nodes/n2", "minimal/nodes/node-1", "state-dump/nodes/worker-a")) {
             Path d = GOLDEN.resolve(s);
-            NftGuard.check("nftables.nft", NftRuleset.parse(Files.readString(d.resolve("nftables.nft"))));
-            for (String f : List.of("iptables.rules", "ipvs/iptables.rules", "ip6tables.rules", "ipvs/ip6tables.rules")) {
-                if (Files.exists(d.resolve(f))) XtGuard.checkRules(f, XtRules.parse(Files.readString(d.resolve(f))));
-            }
-            for (String f : List.of("ipset.rules", "ipvs/ipset.rules")) {
-                if (Files.exists(d.resolve(f))) XtGuard.checkIpset(f, Files.readString(d.resolve(f)));
+            // nftables.nft is composed of parts: read as the applier reads it, through the manifest
+            String[] sampleNode = s.split("/nodes/");
+            String nft = OutDir.read(GOLDEN.resolve(sampleNode[0])).select(sampleNode[1], BackendKind.NFTABLES).find("nftables.nft")
+                    .orElseThrow().text();
+            NftGuard.check("nftables.nft", NftRuleset.parse(nft));
+            Bundle xt = OutDir.read(GOLDEN.resolve(sampleNode[0])).select(sampleNode[1], BackendKind.IPTABLES);
+            Bundle ipvs = OutDir.read(GOLDEN.resolve(sampleNode[0])).select(sampleNode[1], BackendKind.IPVS);
+            assertTrue(xt.find("iptables.rules").isPresent());
+            for (Bundle b : List.of(xt, ipvs)) {
+                for (String f : List.of("iptables.rules", "ipvs/iptables.rules", "ip6tables.rules", "ipvs/ip6tables.rules")) {
+                    if (b.find(f).isPresent()) XtGuard.checkRules(f, XtRules.parse(b.find(f).get().text()));
+                }
+                for (String f : List.of("ipset.rules", "ipvs/ipset.rules")) {
+                    if (b.find(f).isPresent()) XtGuard.checkIpset(f, b.find(f).get().text());
+                }
             }
         }
         NginxGuard.check("ingress/nginx.conf", Files.readString(GOLDEN.resolve("shop/ingress/nginx.conf")), shopIngressFiles());

@@ -2,16 +2,24 @@ package dev.netc.backends.iptables;
 
 import dev.netc.backends.Artifact;
 import dev.netc.backends.Backend;
+import dev.netc.backends.NodeParallel;
+import dev.netc.backends.Output;
+import dev.netc.backends.policy.PolicyChains;
 import dev.netc.backends.policy.IptablesPolicyRenderer;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
+import dev.netc.ir.plan.LocalEndpoints;
 import dev.netc.ir.plan.NetworkPlan;
 import dev.netc.ir.plan.NodePlan;
+import dev.netc.ir.plan.NodeView;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -50,33 +58,186 @@ public final class IptablesBackend implements Backend {
     }
 
     @Override
-    public List<Artifact> emit(NetworkPlan plan, Set<String> nodes) {
-        List<Artifact> out = new ArrayList<>();
-        for (NodePlan n : Backend.selected(plan, nodes)) {
-            String dir = "nodes/" + n.name() + "/";
-            out.add(Artifact.text(dir + "iptables.rules", n.name(), render(n, Family.IPV4)));
-            if (!n.services(Family.IPV6).isEmpty() || !n.clusterCIDRs(Family.IPV6).isEmpty()) {
-                out.add(Artifact.text(dir + "ip6tables.rules", n.name(), render(n, Family.IPV6)));
+    public Output render(NetworkPlan plan, Set<String> nodes, int threads) {
+        List<Artifact> files = new ArrayList<>();
+        List<Output.Composed> composed = new ArrayList<>();
+        List<NodePlan> chosen = Backend.selected(plan, nodes);
+        Map<String, List<Cidr>> v4Sets = clusterSets(plan, Family.IPV4);
+        Map<String, List<Cidr>> v6Sets = clusterSets(plan, Family.IPV6);
+        String sets = IptablesPolicyRenderer.ipsets(v4Sets, Family.IPV4) + IptablesPolicyRenderer.ipsets(v6Sets, Family.IPV6);
+        String setsPath = sets.isEmpty() ? "" : Output.sharedPath(name(), sets, ".ipset");
+        if (!sets.isEmpty()) files.add(Artifact.text(setsPath, "", sets));
+        for (Family f : Family.values()) {
+            if (f == Family.IPV6 && plan.services(f).isEmpty() && clusterCIDRs(plan).stream()
+                    .noneMatch(c -> c.family() == Family.IPV6)) continue;
+            String file = f == Family.IPV4 ? "iptables.rules" : "ip6tables.rules";
+            String stem = f == Family.IPV4 ? "iptables" : "ip6tables";
+            Family fam = f;
+            Shared shared = new Shared(plan, f);
+            List<String> sharedPaths = null;
+            if (chosen.stream().anyMatch(n -> !shared.deviates(n))) {
+                String[] parts = shared.parts();
+                sharedPaths = List.of(Output.sharedPath(name(), parts[0], ".rules"), Output.sharedPath(name(), parts[1], ".rules"));
+                files.add(Artifact.text(sharedPaths.get(0), "", parts[0]));
+                files.add(Artifact.text(sharedPaths.get(1), "", parts[1]));
             }
-            String sets = IptablesPolicyRenderer.ipsets(n.policy(), Family.IPV4) + IptablesPolicyRenderer.ipsets(n.policy(), Family.IPV6);
-            if (!sets.isEmpty()) out.add(Artifact.text(dir + "ipset.rules", n.name(), sets));
+            List<String> sharedParts = sharedPaths;
+            List<Output> own = NodeParallel.map(chosen, threads, n -> {
+                String dir = "nodes/" + n.name() + "/";
+                if (shared.deviates(n)) {
+                    // a node that sees some Service otherwise than the others: its whole file is its own part
+                    return new Output(List.of(Artifact.text(dir + stem + ".node.rules", n.name(), render(plan.view(n), fam))),
+                            List.of(new Output.Composed(dir + file, n.name(), List.of(dir + stem + ".node.rules"))));
+                }
+                String[] parts = shared.nodeParts(n);
+                return new Output(List.of(Artifact.text(dir + stem + ".node-filter.rules", n.name(), parts[0]),
+                        Artifact.text(dir + stem + ".node-nat.rules", n.name(), parts[1])),
+                        List.of(new Output.Composed(dir + file, n.name(), List.of(sharedParts.get(0), dir + stem + ".node-filter.rules",
+                                sharedParts.get(1), dir + stem + ".node-nat.rules"))));
+            });
+            for (Output o : own) {
+                files.addAll(o.files());
+                composed.addAll(o.composed());
+            }
+        }
+        if (!sets.isEmpty()) {
+            for (NodePlan n : chosen) composed.add(new Output.Composed("nodes/" + n.name() + "/ipset.rules", n.name(), List.of(setsPath)));
+        }
+        return new Output(files, composed);
+    }
+
+    /** The pod ranges every node has (the cluster profile's; the nodes' own in a hand-made plan). */
+    public static List<Cidr> clusterCIDRs(NetworkPlan plan) {
+        return plan.nodes().isEmpty() ? plan.cluster().profile().clusterCIDRs() : plan.nodes().get(0).clusterCIDRs();
+    }
+
+    /** Every policy address set of the family that some node's pods use, by name (a name is its content). */
+    private static Map<String, List<Cidr>> clusterSets(NetworkPlan plan, Family f) {
+        Map<String, List<Cidr>> out = new TreeMap<>();
+        for (NodePlan n : plan.nodes()) {
+            if (!IptablesPolicyRenderer.isEmpty(n.policy(), f)) out.putAll(PolicyChains.usedSets(n.policy(), f));
         }
         return out;
     }
 
-    /** The restore input of one node and family. */
-    static String render(NodePlan n, Family f) {
-        RestoreTable nat = new RestoreTable("nat");
-        RestoreTable filter = new RestoreTable("filter");
+    /**
+     * One family's shared parts and what each node adds to them. A node file is four parts: the filter table's
+     * shared head and rules, the node's filter rules and COMMIT, the nat table's shared head and rules, the node's
+     * nat rules (its Local endpoints, the node-port dispatch, which must be the last rule of KUBE-SERVICES) and COMMIT.
+     * iptables-restore takes a chain declaration after rules, so each part declares the chains it fills first.
+     */
+    private static final class Shared {
+        private final NetworkPlan plan;
+        private final Family f;
+        private final List<ServicePortPlan> services;
+        private final List<Integer> localPolicy = new ArrayList<>();
+        private final Set<Integer> firewallVaries = new java.util.HashSet<>();
+        private final int endpoints;
+        private final Optional<IpAddress> representative;
+
+        Shared(NetworkPlan plan, Family f) {
+            this.plan = plan;
+            this.f = f;
+            this.services = plan.services();
+            this.representative = plan.nodes().isEmpty() ? Optional.empty() : plan.nodes().get(0).node().primaryAddress(f);
+            int count = 0;
+            for (int i = 0; i < services.size(); i++) {
+                ServicePortPlan s = services.get(i);
+                if (s.family() != f) continue;
+                count += s.clusterEndpoints().size();
+                if (s.hasEndpoints() && s.usesLocalEndpoints()) localPolicy.add(i);
+                if (s.hasEndpoints() && !s.loadBalancerIPs().isEmpty() && !s.loadBalancerSourceRanges().isEmpty()) {
+                    boolean first = ServiceRules.allowFromNode(s, representative);
+                    for (NodePlan n : plan.nodes()) {
+                        if (ServiceRules.allowFromNode(s, n.node().primaryAddress(f)) != first) {
+                            firewallVaries.add(i);
+                            break;
+                        }
+                    }
+                }
+            }
+            this.endpoints = count;
+        }
+
+        /** A node whose view differs beyond its Local endpoints, or whose endpoint count crosses kube-proxy's threshold. */
+        boolean deviates(NodePlan n) {
+            if (n.deviates(f, services)) return true;
+            int mine = endpoints;
+            for (LocalEndpoints l : n.local()) {
+                ServicePortPlan s = services.get(l.service());
+                if (s.family() != f) continue;
+                java.util.TreeSet<PlanEndpoint> cluster = new java.util.TreeSet<>(s.clusterEndpoints());
+                for (PlanEndpoint e : l.endpoints()) if (!cluster.contains(e)) mine++;
+            }
+            return (mine > LARGE_CLUSTER_ENDPOINTS) != (endpoints > LARGE_CLUSTER_ENDPOINTS);
+        }
+
+        String[] parts() {
+            RestoreTable nat = new RestoreTable("nat");
+            RestoreTable filter = new RestoreTable("filter");
+            fixed(filter, nat, podRanges(), masqueradeAll());
+            ServiceRules w = new ServiceRules(f, podRanges(), masqueradeAll(), true, representative,
+                    endpoints > LARGE_CLUSTER_ENDPOINTS, nat, filter);
+            for (int i = 0; i < services.size(); i++) {
+                ServicePortPlan s = services.get(i);
+                if (s.family() == f) w.add(s, List.of(), firewallVaries.contains(i));
+            }
+            nat.rules(w.chainRules);
+            StringBuilder head = new StringBuilder();
+            head.append("# netc ").append(f.apiName()).append(" rules: iptables-restore input in kube-proxy's layout; the parts every")
+                    .append(" node shares, each followed by the node's own\n");
+            filter.writeOpen(head);
+            StringBuilder natPart = new StringBuilder();
+            nat.writeOpen(natPart);
+            return new String[] {head.toString(), natPart.toString()};
+        }
+
+        String[] nodeParts(NodePlan n) {
+            RestoreTable nat = new RestoreTable("nat");
+            RestoreTable filter = new RestoreTable("filter");
+            Map<Integer, List<PlanEndpoint>> own = new java.util.HashMap<>();
+            for (LocalEndpoints l : n.local()) own.put(l.service(), l.endpoints());
+            IptablesPolicyRenderer.chainDeclarations(n.policy(), f).forEach(d -> ownChain(filter, d));
+            ServiceRules w = new ServiceRules(f, podRanges(), masqueradeAll(), false, n.node().primaryAddress(f),
+                    endpoints > LARGE_CLUSTER_ENDPOINTS, nat, filter);
+            for (int i : localPolicy) w.add(services.get(i), own.getOrDefault(i, List.of()), firewallVaries.contains(i));
+            for (int i : firewallVaries) if (!localPolicy.contains(i)) w.add(services.get(i), List.of(), true);
+            nat.rules(w.chainRules);
+            nodePortDispatch(nat, n.nodePortAddresses(f), f);
+            filter.rules(IptablesPolicyRenderer.rules(n.policy(), f));
+            StringBuilder filterPart = new StringBuilder("# node ").append(n.name()).append('\n');
+            filter.writeClose(filterPart);
+            StringBuilder natPart = new StringBuilder("# node ").append(n.name()).append('\n');
+            nat.writeClose(natPart);
+            return new String[] {filterPart.toString(), natPart.toString()};
+        }
+
+        private List<Cidr> podRanges() {
+            return clusterCIDRs(plan).stream().filter(c -> c.family() == f).toList();
+        }
+
+        private boolean masqueradeAll() {
+            return plan.nodes().isEmpty() ? plan.cluster().profile().proxy().masqueradeAll() : plan.nodes().get(0).masqueradeAll();
+        }
+    }
+
+    /** A policy chain declaration of a node's part: NETC-POLICY itself the shared part declares on every node. */
+    private static void ownChain(RestoreTable filter, String declaration) {
+        String chain = declaration.substring(1, declaration.indexOf(' '));
+        if (!chain.equals(IptablesPolicyRenderer.POLICY_CHAIN)) filter.chain(chain);
+    }
+
+    /** The fixed chains and rules of both tables, as kube-proxy installs them. */
+    private static void fixed(RestoreTable filter, RestoreTable nat, List<Cidr> podRanges, boolean masqueradeAll) {
         for (String c : List.of("KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-FORWARD", "KUBE-NODEPORTS", "KUBE-PROXY-FIREWALL")) {
             filter.chain(c);
         }
         for (String c : List.of("KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-MARK-MASQ")) nat.chain(c);
-        IptablesPolicyRenderer.chainDeclarations(n.policy(), f).forEach(d -> filter.chain(d.substring(1, d.indexOf(' '))));
-
         // Jumps from the built-in chains, in the order kube-proxy's prepending leaves them. NetworkPolicy comes
-        // first in FORWARD, before KUBE-FORWARD accepts marked and established traffic.
-        filter.rules(IptablesPolicyRenderer.forwardJump(n.policy(), f));
+        // first in FORWARD, before KUBE-FORWARD accepts marked and established traffic: the jump is on every node,
+        // and NETC-POLICY is empty on a node whose pods no policy restricts.
+        filter.chain(IptablesPolicyRenderer.POLICY_CHAIN);
+        filter.rule(IptablesPolicyRenderer.FORWARD_JUMP);
         filter.rule("-A INPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL");
         filter.rule("-A INPUT -m comment --comment \"kubernetes health check service ports\" -j KUBE-NODEPORTS");
         filter.rule("-A INPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible service portals\" -j KUBE-EXTERNAL-SERVICES");
@@ -98,22 +259,19 @@ public final class IptablesBackend implements Backend {
         nat.rule("-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000");
         nat.rule("-A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE --random-fully");
         nat.rule("-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000");
-        List<Cidr> podRanges = n.clusterCIDRs(f);
-        if (!n.masqueradeAll() && podRanges.size() > 1) {
+        if (!masqueradeAll && podRanges.size() > 1) {
             nat.chain(ServiceRules.MASQ_OFF_CLUSTER);
             for (Cidr c : podRanges) nat.rule("-A " + ServiceRules.MASQ_OFF_CLUSTER + " -s " + c.text() + " -j RETURN");
             nat.rule("-A " + ServiceRules.MASQ_OFF_CLUSTER + " -j KUBE-MARK-MASQ");
         }
+    }
 
-        List<ServicePortPlan> services = n.services(f);
-        ServiceRules w = new ServiceRules(n, f, endpointCount(services) > LARGE_CLUSTER_ENDPOINTS, nat, filter);
-        for (ServicePortPlan s : services) w.add(s);
-        nat.rules(w.chainRules);
-
-        // The node-port dispatch must be the last rule of KUBE-SERVICES. Loopback is left out: localhost node
-        // ports would need route_localnet (IPv4) and never work for IPv6.
+    /**
+     * The node-port dispatch must be the last rule of KUBE-SERVICES. Loopback is left out: localhost node ports would
+     * need route_localnet (IPv4) and never work for IPv6.
+     */
+    private static void nodePortDispatch(RestoreTable nat, List<IpAddress> npAddrs, Family f) {
         String tail = "-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\"";
-        List<IpAddress> npAddrs = n.nodePortAddresses(f);
         if (npAddrs.isEmpty()) {
             nat.rule(tail + " -m addrtype --dst-type LOCAL ! -d " + (f == Family.IPV4 ? "127.0.0.0/8" : "::1/128") + " -j KUBE-NODEPORTS");
         } else {
@@ -121,13 +279,39 @@ public final class IptablesBackend implements Backend {
                 if (!a.value().isLoopback()) nat.rule(tail + " -d " + a.text() + " -j KUBE-NODEPORTS");
             }
         }
-        filter.rules(IptablesPolicyRenderer.rules(n.policy(), f));
+    }
 
+    /**
+     * The restore input of one node and family, whole, from its view: the shared parts as this node alone would have
+     * them, each followed by its own (a node that sees the Service table otherwise, and tests).
+     */
+    static String render(NodeView n, Family f) {
+        RestoreTable nat = new RestoreTable("nat");
+        RestoreTable filter = new RestoreTable("filter");
+        fixed(filter, nat, n.clusterCIDRs(f), n.masqueradeAll());
+        List<ServicePortPlan> services = n.services(f);
+        Optional<IpAddress> nodeIP = n.node().primaryAddress(f);
+        boolean large = endpointCount(services) > LARGE_CLUSTER_ENDPOINTS;
+        ServiceRules w = new ServiceRules(f, n.clusterCIDRs(f), n.masqueradeAll(), true, nodeIP, large, nat, filter);
+        for (ServicePortPlan s : services) w.add(s, s.localEndpoints(), false);
+        nat.rules(w.chainRules);
         StringBuilder b = new StringBuilder();
-        b.append("# netc ").append(f.apiName()).append(" rules for node ").append(n.name())
-                .append(": iptables-restore input in kube-proxy's layout\n");
-        filter.write(b);
-        nat.write(b);
+        b.append("# netc ").append(f.apiName()).append(" rules: iptables-restore input in kube-proxy's layout; the parts every")
+                .append(" node shares, each followed by the node's own\n");
+        filter.writeOpen(b);
+        RestoreTable nodeNat = new RestoreTable("nat");
+        RestoreTable nodeFilter = new RestoreTable("filter");
+        IptablesPolicyRenderer.chainDeclarations(n.policy(), f).forEach(d -> ownChain(nodeFilter, d));
+        ServiceRules own = new ServiceRules(f, n.clusterCIDRs(f), n.masqueradeAll(), false, nodeIP, large, nodeNat, nodeFilter);
+        for (ServicePortPlan s : services) if (s.hasEndpoints() && s.usesLocalEndpoints()) own.add(s, s.localEndpoints(), false);
+        nodeNat.rules(own.chainRules);
+        nodePortDispatch(nodeNat, n.nodePortAddresses(f), f);
+        nodeFilter.rules(IptablesPolicyRenderer.rules(n.policy(), f));
+        b.append("# node ").append(n.name()).append('\n');
+        nodeFilter.writeClose(b);
+        nat.writeOpen(b);
+        b.append("# node ").append(n.name()).append('\n');
+        nodeNat.writeClose(b);
         return b.toString();
     }
 

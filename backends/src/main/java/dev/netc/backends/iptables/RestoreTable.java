@@ -31,6 +31,20 @@ final class RestoreTable {
         return rules.size();
     }
 
+    /** The table's header, declarations and rules, without COMMIT: a later part adds to it. */
+    void writeOpen(StringBuilder b) {
+        b.append('*').append(name).append('\n');
+        for (String c : chains) b.append(':').append(c).append(" - [0:0]\n");
+        for (String r : rules) b.append(r).append('\n');
+    }
+
+    /** More declarations and rules for a table an earlier part opened, and its COMMIT. */
+    void writeClose(StringBuilder b) {
+        for (String c : chains) b.append(':').append(c).append(" - [0:0]\n");
+        for (String r : rules) b.append(r).append('\n');
+        b.append("COMMIT\n");
+    }
+
     void write(StringBuilder b) {
         b.append('*').append(name).append('\n');
         for (String c : chains) b.append(':').append(c).append(" - [0:0]\n");

@@ -7,7 +7,7 @@ import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
 import dev.netc.ir.Protocol;
 import dev.netc.ir.plan.NetworkPlan;
-import dev.netc.ir.plan.NodePlan;
+import dev.netc.ir.plan.NodeView;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.util.ArrayList;
@@ -69,7 +69,7 @@ public final class IpvsBackend implements Backend {
     @Override
     public List<Artifact> emit(NetworkPlan plan, Set<String> nodes) {
         List<Artifact> out = new ArrayList<>();
-        for (NodePlan n : Backend.selected(plan, nodes)) {
+        for (NodeView n : Backend.selected(plan, nodes).stream().map(plan::view).toList()) {
             String dir = "nodes/" + n.name() + "/ipvs/";
             List<VirtualServer> vss = virtualServers(n);
             out.add(Artifact.text(dir + "ipvsadm.rules", n.name(), ipvsadm(vss)));
@@ -95,16 +95,16 @@ public final class IpvsBackend implements Backend {
         return out;
     }
 
-    static boolean hasFamily(NodePlan n, Family f) {
+    static boolean hasFamily(NodeView n, Family f) {
         return !n.services(f).isEmpty() || !n.clusterCIDRs(f).isEmpty();
     }
 
-    private static boolean isNodeAddress(NodePlan n, IpAddress a) {
+    private static boolean isNodeAddress(NodeView n, IpAddress a) {
         return n.node().addresses().contains(a);
     }
 
     /** Every frontend of every Service port on this node, with the endpoints it schedules to. */
-    static List<VirtualServer> virtualServers(NodePlan n) {
+    static List<VirtualServer> virtualServers(NodeView n) {
         TreeMap<VirtualServer, VirtualServer> out = new TreeMap<>();
         for (ServicePortPlan s : n.services()) {
             String c = s.servicePortName();
@@ -131,7 +131,7 @@ public final class IpvsBackend implements Backend {
     }
 
     /** kube-proxy binds node ports on every node address unless nodePortAddresses narrows them. */
-    static List<IpAddress> nodePortAddresses(NodePlan n, Family f) {
+    static List<IpAddress> nodePortAddresses(NodeView n, Family f) {
         List<IpAddress> chosen = n.nodePortAddresses(f);
         return chosen.isEmpty() ? n.node().addresses().stream().filter(a -> a.family() == f).toList() : chosen;
     }

@@ -3,7 +3,7 @@ package dev.netc.backends.ipvs;
 import dev.netc.backends.policy.IptablesPolicyRenderer;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
-import dev.netc.ir.plan.NodePlan;
+import dev.netc.ir.plan.NodeView;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +16,7 @@ final class IpvsIptables {
     private IpvsIptables() {
     }
 
-    static String render(NodePlan n, Family f) {
+    static String render(NodeView n, Family f) {
         List<String> nat = new ArrayList<>();
         nat.add("*nat");
         for (String c : List.of("KUBE-SERVICES", "KUBE-POSTROUTING", "KUBE-NODE-PORT", "KUBE-LOAD-BALANCER",

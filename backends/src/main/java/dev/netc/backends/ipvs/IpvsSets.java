@@ -4,7 +4,7 @@ import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
 import dev.netc.ir.Protocol;
-import dev.netc.ir.plan.NodePlan;
+import dev.netc.ir.plan.NodeView;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.util.LinkedHashMap;
@@ -54,7 +54,7 @@ public final class IpvsSets {
         return PREFIX6 + base.substring(PREFIX.length());
     }
 
-    static String render(NodePlan n, Family f) {
+    static String render(NodeView n, Family f) {
         Map<String, TreeSet<String>> members = new LinkedHashMap<>();
         TYPES.keySet().forEach(k -> members.put(k, new TreeSet<>()));
         for (ServicePortPlan s : n.services(f)) {

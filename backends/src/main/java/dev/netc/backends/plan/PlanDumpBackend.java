@@ -20,6 +20,7 @@ import dev.netc.ir.model.TlsSecret;
 import dev.netc.ir.model.Workload;
 import dev.netc.ir.plan.AddressSet;
 import dev.netc.ir.plan.NetworkPlan;
+import dev.netc.ir.plan.LocalEndpoints;
 import dev.netc.ir.plan.NodePlan;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.PodPolicy;
@@ -50,7 +51,9 @@ public final class PlanDumpBackend implements Backend {
         b.append("# netc plan: the resolved cluster model and each node's decisions\n");
         model(b, plan.cluster());
         for (EndpointSlice s : plan.endpointSlices()) slice(b, s);
-        for (NodePlan n : Backend.selected(plan, nodes)) nodePlan(b, n);
+        // the Service decisions once for the cluster, then what each node has of its own
+        for (ServicePortPlan s : plan.services()) servicePlan(b, s);
+        for (NodePlan n : Backend.selected(plan, nodes)) nodePlan(b, plan, n);
         return List.of(Artifact.text("plan.txt", "", b.toString()));
     }
 
@@ -188,26 +191,39 @@ public final class PlanDumpBackend implements Backend {
         }
     }
 
-    private static void nodePlan(StringBuilder b, NodePlan n) {
+    private static void servicePlan(StringBuilder b, ServicePortPlan s) {
+        b.append("\nservice-plan ").append(t(s.servicePortName())).append(' ').append(s.protocol()).append(' ')
+                .append(s.family().apiName());
+        s.clusterIP().ifPresent(ip -> b.append(" clusterIP=").append(ip));
+        b.append(" port=").append(s.port());
+        if (s.nodePort() != 0) b.append(" nodePort=").append(s.nodePort());
+        if (!s.externalIPs().isEmpty()) b.append(" externalIPs=").append(list(s.externalIPs()));
+        if (!s.loadBalancerIPs().isEmpty()) b.append(" loadBalancerIPs=").append(list(s.loadBalancerIPs()));
+        if (!s.loadBalancerSourceRanges().isEmpty()) b.append(" sourceRanges=").append(list(s.loadBalancerSourceRanges()));
+        if (s.internalLocal()) b.append(" iTP=Local");
+        if (s.externalLocal()) b.append(" eTP=Local");
+        if (s.affinitySeconds() > 0) b.append(" affinity=").append(s.affinitySeconds()).append('s');
+        if (!s.hasEndpoints()) b.append(" no-endpoints");
+        b.append('\n');
+        b.append("  cluster ").append(endpoints(s.clusterEndpoints())).append('\n');
+    }
+
+    private static void nodePlan(StringBuilder b, NetworkPlan plan, NodePlan n) {
         b.append("\nnode-plan ").append(t(n.name())).append(" clusterCIDRs=").append(list(n.clusterCIDRs()))
                 .append(" masqueradeAll=").append(n.masqueradeAll()).append(" nodePortAddresses=")
-                .append(n.nodePortAddresses().isEmpty() ? "<all local>" : list(n.nodePortAddresses())).append('\n');
-        for (ServicePortPlan s : n.services()) {
-            b.append("  service ").append(t(s.servicePortName())).append(' ').append(s.protocol()).append(' ')
-                    .append(s.family().apiName());
-            s.clusterIP().ifPresent(ip -> b.append(" clusterIP=").append(ip));
-            b.append(" port=").append(s.port());
-            if (s.nodePort() != 0) b.append(" nodePort=").append(s.nodePort());
-            if (!s.externalIPs().isEmpty()) b.append(" externalIPs=").append(list(s.externalIPs()));
-            if (!s.loadBalancerIPs().isEmpty()) b.append(" loadBalancerIPs=").append(list(s.loadBalancerIPs()));
-            if (!s.loadBalancerSourceRanges().isEmpty()) b.append(" sourceRanges=").append(list(s.loadBalancerSourceRanges()));
-            if (s.internalLocal()) b.append(" iTP=Local");
-            if (s.externalLocal()) b.append(" eTP=Local");
-            if (s.affinitySeconds() > 0) b.append(" affinity=").append(s.affinitySeconds()).append('s');
-            if (!s.hasEndpoints()) b.append(" no-endpoints");
+                .append(n.nodePortAddresses().isEmpty() ? "<all local>" : list(n.nodePortAddresses()));
+        if (!n.nodePortsClosed().isEmpty()) {
+            b.append(" no-node-ports=").append(n.nodePortsClosed().stream().sorted().map(f -> f.apiName())
+                    .collect(Collectors.joining(",", "[", "]")));
+        }
+        b.append('\n');
+        // its own endpoints of each Service port (what Local traffic policies use here)
+        for (LocalEndpoints l : n.local()) {
+            ServicePortPlan s = plan.services().get(l.service());
+            b.append("  local ").append(t(s.servicePortName())).append(' ').append(s.protocol()).append(' ')
+                    .append(s.family().apiName()).append(' ').append(endpoints(l.endpoints()));
+            l.clusterOverride().ifPresent(c -> b.append(" cluster-here ").append(endpoints(c)));
             b.append('\n');
-            b.append("    cluster ").append(endpoints(s.clusterEndpoints())).append('\n');
-            b.append("    local   ").append(endpoints(s.localEndpoints())).append('\n');
         }
         for (PodPolicy p : n.policy().pods()) {
             b.append("  policy ").append(t(p.qualifiedName())).append(' ').append(list(p.ips()))

@@ -49,6 +49,9 @@ public final class IptablesPolicyRenderer {
                 .filter(p -> p.ips().stream().anyMatch(a -> a.family() == f)).toList();
     }
 
+    /** The FORWARD rule that sends traffic through {@link #POLICY_CHAIN}. */
+    public static final String FORWARD_JUMP = "-A FORWARD -m comment --comment \"netc network policy\" -j " + POLICY_CHAIN;
+
     /** {@code :CHAIN - [0:0]} lines for every chain the rules use. */
     public static List<String> chainDeclarations(PolicyPlan plan, Family f) {
         List<String> out = new ArrayList<>();
@@ -155,10 +158,15 @@ public final class IptablesPolicyRenderer {
      * temporary name and swapped in, so a reload never leaves a set half-filled.
      */
     public static String ipsets(PolicyPlan plan, Family f) {
-        StringBuilder b = new StringBuilder();
         if (isEmpty(plan, f)) return "";
+        return ipsets(PolicyChains.usedSets(plan, f), f);
+    }
+
+    /** {@code ipset restore} input for these sets, by name. */
+    public static String ipsets(Map<String, List<Cidr>> sets, Family f) {
+        StringBuilder b = new StringBuilder();
         String family = f == Family.IPV4 ? "inet" : "inet6";
-        PolicyChains.usedSets(plan, f).forEach((name, cidrs) -> {
+        sets.forEach((name, cidrs) -> {
             String real = ipsetName(name, f);
             String tmp = real + TEMPORARY;
             b.append("create ").append(real).append(" hash:net family ").append(family).append(" -exist\n");

@@ -4,11 +4,14 @@ import dev.netc.backends.Names;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.Protocol;
+import dev.netc.ir.plan.NetworkPlan;
+import dev.netc.ir.plan.NodePlan;
 import dev.netc.ir.plan.PodPolicy;
 import dev.netc.ir.plan.PolicyPlan;
 import dev.netc.ir.plan.PortRange;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -29,12 +32,27 @@ public final class NftPolicyRenderer {
 
     /** The lines (indented one tab, as inside a table block); empty when no local pod is restricted. */
     public static String render(PolicyPlan plan, Family f) {
-        List<PodPolicy> ingress = PolicyChains.restricted(plan, true).stream().filter(p -> hasFamily(p, f)).toList();
-        List<PodPolicy> egress = PolicyChains.restricted(plan, false).stream().filter(p -> hasFamily(p, f)).toList();
-        if (ingress.isEmpty() && egress.isEmpty()) return "";
-        String ip = f == Family.IPV4 ? "ip" : "ip6";
-        StringBuilder b = new StringBuilder();
         Map<String, List<Cidr>> sets = PolicyChains.usedSets(plan, f);
+        String pods = renderPods(plan, f, sets);
+        return pods.isEmpty() ? "" : renderSets(sets, f) + pods;
+    }
+
+    /**
+     * Every address set of one family that some node's pods use, by name, each once: a set's name comes from its
+     * content, so the same name is the same set on every node.
+     */
+    public static Map<String, List<Cidr>> clusterSets(NetworkPlan plan, Family f) {
+        Map<String, List<Cidr>> out = new TreeMap<>();
+        for (NodePlan n : plan.nodes()) {
+            if (PolicyChains.restricted(n.policy(), true).isEmpty() && PolicyChains.restricted(n.policy(), false).isEmpty()) continue;
+            out.putAll(PolicyChains.usedSets(n.policy(), f));
+        }
+        return out;
+    }
+
+    /** The named interval sets (indented one tab). */
+    public static String renderSets(Map<String, List<Cidr>> sets, Family f) {
+        StringBuilder b = new StringBuilder();
         sets.forEach((name, cidrs) -> {
             b.append("\tset ").append(name).append(" {\n");
             b.append("\t\ttype ").append(f == Family.IPV4 ? "ipv4_addr" : "ipv6_addr").append('\n');
@@ -43,6 +61,19 @@ public final class NftPolicyRenderer {
                     .append(" }\n");
             b.append("\t}\n\n");
         });
+        return b.toString();
+    }
+
+    /**
+     * The node's pods: the verdict maps from pod address to its chains, the forward hook and the chains; {@code sets}
+     * must hold every set they use that has members of the family. Empty when no local pod is restricted.
+     */
+    public static String renderPods(PolicyPlan plan, Family f, Map<String, List<Cidr>> sets) {
+        List<PodPolicy> ingress = PolicyChains.restricted(plan, true).stream().filter(p -> hasFamily(p, f)).toList();
+        List<PodPolicy> egress = PolicyChains.restricted(plan, false).stream().filter(p -> hasFamily(p, f)).toList();
+        if (ingress.isEmpty() && egress.isEmpty()) return "";
+        String ip = f == Family.IPV4 ? "ip" : "ip6";
+        StringBuilder b = new StringBuilder();
         map(b, "policy-ingress-pods", ingress, f, true);
         map(b, "policy-egress-pods", egress, f, false);
         b.append("\tchain policy-forward {\n");

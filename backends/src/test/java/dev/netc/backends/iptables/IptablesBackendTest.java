@@ -16,7 +16,7 @@ import dev.netc.ir.model.ClusterProfile;
 import dev.netc.ir.model.Node;
 import dev.netc.ir.model.ObjectMeta;
 import dev.netc.ir.plan.NetworkPlan;
-import dev.netc.ir.plan.NodePlan;
+import dev.netc.ir.plan.NodeView;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.math.BigInteger;
@@ -123,18 +123,18 @@ class IptablesBackendTest {
         return new Node(ObjectMeta.of("Node", "", "n1", POS), Arrays.stream(addresses).map(IpAddress::parse).toList(), List.of());
     }
 
-    static NodePlan nodePlan(Node node, List<String> clusterCIDRs, boolean masqueradeAll, List<String> nodePortAddresses,
+    static NodeView nodePlan(Node node, List<String> clusterCIDRs, boolean masqueradeAll, List<String> nodePortAddresses,
                              Port... ports) {
         List<ServicePortPlan> s = Arrays.stream(ports).map(Port::build).toList();
-        return new NodePlan(node, clusterCIDRs.stream().map(Cidr::parse).toList(), masqueradeAll,
+        return new NodeView(node, clusterCIDRs.stream().map(Cidr::parse).toList(), masqueradeAll,
                 nodePortAddresses.stream().map(IpAddress::parse).toList(), s);
     }
 
-    static NodePlan nodePlan(Port... ports) {
+    static NodeView nodePlan(Port... ports) {
         return nodePlan(node("192.168.0.2"), List.of("10.0.0.0/8"), false, List.of(), ports);
     }
 
-    static List<String> lines(NodePlan n, Family f) {
+    static List<String> lines(NodeView n, Family f) {
         return List.of(IptablesBackend.render(n, f).split("\n"));
     }
 
@@ -179,7 +179,7 @@ class IptablesBackendTest {
     // ---- kube-proxy's own expectations -------------------------------------------------------------------------
 
     /** The Services of kube-proxy's iptables tests (ns1..ns6), as a plan. */
-    static NodePlan kubeProxyTestServices() {
+    static NodeView kubeProxyTestServices() {
         return nodePlan(
                 new Port("ns1", "svc1", "172.30.0.41").eps(ep("10.180.0.1", 80, false)),
                 new Port("ns2", "svc2", "172.30.0.42").nodePort(3001).externalIPs("192.168.99.22").lb("1.2.3.4").eLocal()
@@ -304,6 +304,8 @@ class IptablesBackendTest {
                 "-A INPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible service portals\" -j KUBE-EXTERNAL-SERVICES"),
                 linesOf(out, "INPUT "));
         assertEquals(List.of(
+                // NetworkPolicy first, on every node (NETC-POLICY is empty where no pod is restricted)
+                "-A FORWARD -m comment --comment \"netc network policy\" -j NETC-POLICY",
                 "-A FORWARD -m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL",
                 "-A FORWARD -m comment --comment \"kubernetes forwarding rules\" -j KUBE-FORWARD",
                 "-A FORWARD -m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
@@ -359,7 +361,7 @@ class IptablesBackendTest {
 
     @Test
     void servicesWithoutEndpointsAreRejectedInFilterAndGetNoNatChains() {
-        NodePlan n = nodePlan(node("192.168.0.2", "fd00::2"), List.of("10.0.0.0/8", "fd00:244::/56"), false, List.of(),
+        NodeView n = nodePlan(node("192.168.0.2", "fd00::2"), List.of("10.0.0.0/8", "fd00:244::/56"), false, List.of(),
                 new Port("ns", "gone", "172.30.0.9").nodePort(30009).externalIPs("192.168.99.9").lb("5.6.7.9", "203.0.113.0/24"),
                 new Port("ns", "gone", "fd00:96::9").protocol(Protocol.UDP, "dns", 53));
         List<String> v4 = lines(n, Family.IPV4);
@@ -450,7 +452,7 @@ class IptablesBackendTest {
         Port v4 = new Port("ns", "web", "172.30.0.10").nodePort(30010).eps(ep("10.180.0.1", 80, false));
         Port v6 = new Port("ns", "web", "fd00:96::10").nodePort(30010).eps(new PlanEndpoint(IpAddress.parse("fd00:244::1"), 80, "n2",
                 false, true, true, false));
-        NodePlan n = nodePlan(node("192.168.0.2", "192.168.1.2", "fd00::2"), List.of("10.0.0.0/8", "fd00:244::/56"), false,
+        NodeView n = nodePlan(node("192.168.0.2", "192.168.1.2", "fd00::2"), List.of("10.0.0.0/8", "fd00:244::/56"), false,
                 List.of("192.168.0.2", "192.168.1.2"), v4, v6);
         String tail = "-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\"";
         List<String> out4 = lines(n, Family.IPV4);
@@ -476,7 +478,8 @@ class IptablesBackendTest {
         assertEquals(List.of("nodes/n1/iptables.rules"), only4.stream().map(Artifact::path).toList());
         List<Artifact> dual = emit(nodePlan(node("192.168.0.2"), List.of("10.0.0.0/8", "fd00:244::/56"), false, List.of(), v4));
         assertEquals(List.of("nodes/n1/iptables.rules", "nodes/n1/ip6tables.rules"), dual.stream().map(Artifact::path).toList());
-        assertTrue(dual.get(1).text().startsWith("# netc IPv6 rules for node n1"));
+        assertTrue(dual.get(1).text().startsWith("# netc IPv6 rules: "));
+        assertTrue(dual.get(1).text().contains("\n# node n1\n"));
         assertEquals("n1", dual.get(0).node());
     }
 
@@ -504,7 +507,7 @@ class IptablesBackendTest {
 
     @Test
     void outputIsDeterministic() {
-        NodePlan n = kubeProxyTestServices();
+        NodeView n = kubeProxyTestServices();
         assertEquals(IptablesBackend.render(n, Family.IPV4), IptablesBackend.render(kubeProxyTestServices(), Family.IPV4));
         String text = IptablesBackend.render(n, Family.IPV4);
         for (String table : text.split("COMMIT\n")) {
@@ -513,10 +516,10 @@ class IptablesBackendTest {
         }
     }
 
-    static List<Artifact> emit(NodePlan n) {
+    static List<Artifact> emit(NodeView n) {
         Cluster c = new Cluster(ClusterProfile.defaults(), List.of(), List.of(n.node()), List.of(), List.of(), List.of(), List.of(),
                 List.of(), List.of(), List.of(), List.of());
-        return new IptablesBackend().emit(new NetworkPlan(c, List.of(), List.of(n)), Set.of());
+        return new IptablesBackend().emit(NetworkPlan.fromViews(c, List.of(), List.of(n)), Set.of());
     }
 
     // ---- from YAML, through the whole compiler -----------------------------------------------------------------
@@ -604,7 +607,7 @@ class IptablesBackendTest {
     // ---- the real tools ------------------------------------------------------------------------------------------
 
     /** Every kind of rule the backend writes, in both families. */
-    static NodePlan everything() {
+    static NodeView everything() {
         PlanEndpoint l6 = new PlanEndpoint(IpAddress.parse("fd00:244::1"), 8080, "n1", true, true, true, false);
         PlanEndpoint r6 = new PlanEndpoint(IpAddress.parse("fd00:244:1::1"), 8080, "n2", false, true, true, false);
         return nodePlan(node("192.168.0.2", "fd00::2"), List.of("10.0.0.0/16", "10.8.0.0/16", "fd00:244::/40"), false, List.of(),
@@ -625,7 +628,7 @@ class IptablesBackendTest {
     @Test
     void iptablesRestoreAcceptsBothFilesInAThrowawayNamespace() throws Exception {
         NetnsTool.require("ip", "iptables-restore", "ip6tables-restore", "iptables-save", "ip6tables-save");
-        NodePlan n = everything();
+        NodeView n = everything();
         String v4 = IptablesBackend.render(n, Family.IPV4);
         String v6 = IptablesBackend.render(n, Family.IPV6);
         try (NetnsTool ns = new NetnsTool()) {

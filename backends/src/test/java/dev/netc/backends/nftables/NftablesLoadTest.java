@@ -15,7 +15,7 @@ import dev.netc.ir.model.ClusterProfile;
 import dev.netc.ir.model.Node;
 import dev.netc.ir.model.ObjectMeta;
 import dev.netc.ir.plan.NetworkPlan;
-import dev.netc.ir.plan.NodePlan;
+import dev.netc.ir.plan.NodeView;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.util.ArrayList;
@@ -43,10 +43,10 @@ class NftablesLoadTest {
                     i % 2 == 0 ? 30000 + i % 2000 : 0, List.of(), List.of(), List.of(), false, false, affinity ? 60 : 0, eps,
                     eps, endpoints > 0));
         }
-        NodePlan np = new NodePlan(node, List.of(Cidr.parse("10.244.0.0/16")), false, List.of(), ports);
+        NodeView np = new NodeView(node, List.of(Cidr.parse("10.244.0.0/16")), false, List.of(), ports);
         Cluster c = new Cluster(ClusterProfile.defaults(), List.of(), List.of(node), List.of(), List.of(), List.of(), List.of(),
                 List.of(), List.of(), List.of(), List.of());
-        return new NetworkPlan(c, List.of(), List.of(np));
+        return NetworkPlan.fromViews(c, List.of(), List.of(np));
     }
 
     static String text(NetworkPlan p) {

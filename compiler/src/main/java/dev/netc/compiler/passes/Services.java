@@ -12,19 +12,24 @@ import dev.netc.ir.model.Node;
 import dev.netc.ir.model.Service;
 import dev.netc.ir.model.ServicePort;
 import dev.netc.ir.plan.NetworkPlan;
+import dev.netc.ir.plan.LocalEndpoints;
 import dev.netc.ir.plan.NodePlan;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The DNAT plan: for every node (by name), every Service port in every family the Service has a cluster IP in,
+ * The DNAT plan: once for the cluster, every Service port in every family the Service has a cluster IP in,
  * with its frontends and the endpoints behind them, chosen as kube-proxy chooses them (its
  * {@code CategorizeEndpoints}): ready endpoints, or when there are none anywhere, the serving terminating ones;
  * Local traffic policies use only the node's own endpoints with the same fallback among them.
@@ -43,7 +48,7 @@ public final class Services implements Pass<NetworkPlan, NetworkPlan> {
     @Override
     public NetworkPlan apply(NetworkPlan plan, Diagnostics diagnostics) {
         Cluster c = plan.cluster();
-        Map<String, List<EndpointSlice>> slicesByService = new TreeMap<>();
+        Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
         for (EndpointSlice x : plan.endpointSlices()) {
             slicesByService.computeIfAbsent(x.meta().namespace() + "/" + x.serviceName(), k -> new ArrayList<>()).add(x);
         }
@@ -58,18 +63,78 @@ public final class Services implements Pass<NetworkPlan, NetworkPlan> {
         }
         ports.sort(Comparator.comparing(PortInFamily::sortKey));
 
+        // The shared table once; each node's own endpoints from the endpoints that name it: O(ports + endpoints).
+        Map<String, List<LocalEndpoints>> local = new HashMap<>();
+        List<ServicePortPlan> shared = new ArrayList<>(ports.size());
+        for (int i = 0; i < ports.size(); i++) {
+            PortInFamily p = ports.get(i);
+            Resolved r = resolve(p.endpoints());
+            shared.add(portPlan(p, r.cluster()));
+            for (Map.Entry<String, LocalEndpoints> e : r.perNode(i).entrySet()) {
+                local.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+            }
+        }
         List<NodePlan> nodes = new ArrayList<>();
         for (Node n : c.nodes()) {
             NodePorts np = NodePorts.of(n, c.profile().proxy());
-            List<ServicePortPlan> plans = new ArrayList<>(ports.size());
-            for (PortInFamily p : ports) plans.add(portPlan(p, n.name(), np.open(p.family())));
-            nodes.add(new NodePlan(n, c.profile().clusterCIDRs(), c.profile().proxy().masqueradeAll(), np.addresses(), plans));
+            Set<Family> closed = EnumSet.noneOf(Family.class);
+            for (Family f : Family.values()) if (!np.open(f)) closed.add(f);
+            nodes.add(new NodePlan(n, c.profile().clusterCIDRs(), c.profile().proxy().masqueradeAll(), np.addresses(), closed,
+                    local.getOrDefault(n.name(), List.of())));
         }
-        return plan.withNodes(nodes);
+        return plan.withServices(shared, nodes);
+    }
+
+    /**
+     * One port's endpoints deduplicated as kube-proxy does (an address listed twice counts once: the first copy, or a
+     * later copy that is local), for every node at once: {@code first} holds the first copy of each address,
+     * {@code byNode} each node's first copy of each address it holds.
+     */
+    private record Resolved(Map<String, SliceEndpoint> first, Map<String, Map<String, SliceEndpoint>> byNode,
+                            List<PlanEndpoint> cluster) {
+        Map<String, LocalEndpoints> perNode(int service) {
+            Map<String, LocalEndpoints> out = new TreeMap<>();
+            byNode.forEach((node, own) -> {
+                List<PlanEndpoint> mine = own.values().stream().map(e -> e.plan(true)).toList();
+                List<PlanEndpoint> usable = usable(mine);
+                boolean differs = own.entrySet().stream().anyMatch(e -> !e.getValue().sameConditions(first.get(e.getKey())));
+                Optional<List<PlanEndpoint>> override = Optional.empty();
+                if (differs) {
+                    List<PlanEndpoint> seen = new ArrayList<>(first.size());
+                    first.forEach((hostPort, e) -> seen.add(own.getOrDefault(hostPort, e).plan(false)));
+                    override = Optional.of(usable(seen).stream().map(e -> e.withLocal(false)).toList());
+                }
+                if (!usable.isEmpty() || override.isPresent()) out.put(node, new LocalEndpoints(service, usable, override));
+            });
+            return out;
+        }
+    }
+
+    private static Resolved resolve(List<SliceEndpoint> copies) {
+        Map<String, SliceEndpoint> first = new LinkedHashMap<>();
+        Map<String, Map<String, SliceEndpoint>> byNode = new TreeMap<>();
+        for (SliceEndpoint e : copies) {
+            String hostPort = e.hostPort();
+            first.putIfAbsent(hostPort, e);
+            if (!e.nodeName().isEmpty()) byNode.computeIfAbsent(e.nodeName(), k -> new LinkedHashMap<>()).putIfAbsent(hostPort, e);
+        }
+        List<PlanEndpoint> all = first.values().stream().map(e -> e.plan(false)).toList();
+        return new Resolved(first, byNode, usable(all));
     }
 
     /** One endpoint as a slice lists it, before a node looks at it. */
     private record SliceEndpoint(IpAddress ip, int port, String nodeName, boolean ready, boolean serving, boolean terminating) {
+        String hostPort() {
+            return plan(false).hostPort();
+        }
+
+        PlanEndpoint plan(boolean local) {
+            return new PlanEndpoint(ip, port, nodeName, local, ready, serving, terminating);
+        }
+
+        boolean sameConditions(SliceEndpoint o) {
+            return ready == o.ready && serving == o.serving && terminating == o.terminating;
+        }
     }
 
     /** One Service port in one family, with every endpoint its slices list. */
@@ -131,39 +196,29 @@ public final class Services implements Pass<NetworkPlan, NetworkPlan> {
         return List.copyOf(out);
     }
 
-    private static ServicePortPlan portPlan(PortInFamily pf, String node, boolean nodePortsOpen) {
+    /** The shared plan of one Service port: node ports as the Service asks for them, no local endpoint. */
+    private static ServicePortPlan portPlan(PortInFamily pf, List<PlanEndpoint> cluster) {
         Service s = pf.service();
         ServicePort p = pf.port();
         Family f = pf.family();
-        TreeMap<String, PlanEndpoint> byHostPort = new TreeMap<>();
-        for (SliceEndpoint e : pf.endpoints()) {
-            PlanEndpoint pe = new PlanEndpoint(e.ip(), e.port(), e.nodeName(), !node.isEmpty() && e.nodeName().equals(node),
-                    e.ready(), e.serving(), e.terminating());
-            // an endpoint listed twice counts once: the first copy, or a later one that is local (as kube-proxy)
-            byHostPort.merge(pe.hostPort(), pe, (first, later) -> later.local() && !first.local() ? later : first);
-        }
-        List<PlanEndpoint> all = List.copyOf(byHostPort.values());
-        List<PlanEndpoint> cluster = usable(all, false);
-        List<PlanEndpoint> local = usable(all, true);
         List<IpAddress> externalIPs = s.externalIPs().stream().filter(a -> a.family() == f).toList();
         List<IpAddress> lbIPs = s.loadBalancerIPs().stream().filter(a -> a.family() == f).toList();
         List<Cidr> ranges = s.loadBalancerSourceRanges().stream().filter(r -> r.family() == f).toList();
-        int nodePort = s.wantsNodePorts() && nodePortsOpen ? p.nodePort() : 0;
+        int nodePort = s.wantsNodePorts() ? p.nodePort() : 0;
         boolean external = nodePort != 0 || !externalIPs.isEmpty() || !lbIPs.isEmpty();
         return new ServicePortPlan(s.namespace(), s.name(), p.name(), p.protocol(), f, Optional.of(pf.clusterIP()), p.port(),
                 nodePort, externalIPs, lbIPs, ranges,
                 external && s.externalTrafficPolicy() == Service.TrafficPolicy.Local,
                 s.internalTrafficPolicy() == Service.TrafficPolicy.Local,
                 s.sessionAffinity() == Service.SessionAffinity.ClientIP ? s.affinityTimeoutSeconds() : 0,
-                cluster, local, !cluster.isEmpty());
+                cluster, List.of(), !cluster.isEmpty());
     }
 
     /**
-     * Ready endpoints, or if there are none, the serving terminating ones (among this node's only, when local).
-     * Whether any endpoint is usable anywhere is then simply whether the cluster-wide list is non-empty.
+     * Ready endpoints, or if there are none, the serving terminating ones, sorted. Whether any endpoint is usable
+     * anywhere is then simply whether the cluster-wide list is non-empty.
      */
-    private static List<PlanEndpoint> usable(List<PlanEndpoint> all, boolean localOnly) {
-        List<PlanEndpoint> scope = all.stream().filter(e -> !localOnly || e.local()).toList();
+    private static List<PlanEndpoint> usable(List<PlanEndpoint> scope) {
         List<PlanEndpoint> ready = scope.stream().filter(PlanEndpoint::ready).sorted().toList();
         if (!ready.isEmpty()) return ready;
         return scope.stream().filter(e -> e.serving() && e.terminating()).sorted().toList();

@@ -22,7 +22,7 @@ import dev.netc.ir.model.PortRef;
 import dev.netc.ir.model.Service;
 import dev.netc.ir.model.ServicePort;
 import dev.netc.ir.plan.NetworkPlan;
-import dev.netc.ir.plan.NodePlan;
+import dev.netc.ir.plan.NodeView;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ class ServicesOracleTest {
     }
 
     /** What the plan says each frontend does, in the oracle's terms. */
-    static Map<String, ServiceOracle.Behaviour> fromPlan(NodePlan n) {
+    static Map<String, ServiceOracle.Behaviour> fromPlan(NodeView n) {
         Map<String, ServiceOracle.Behaviour> out = new TreeMap<>();
         for (ServicePortPlan s : n.services()) {
             String name = s.servicePortName();
@@ -87,7 +87,7 @@ class ServicesOracleTest {
     static void assertAgree(Cluster c) {
         NetworkPlan p = plan(c);
         ServiceOracle oracle = new ServiceOracle(c);
-        for (NodePlan n : p.nodes()) {
+        for (NodeView n : p.views()) {
             Map<String, ServiceOracle.Behaviour> expected = new TreeMap<>();
             oracle.table(n.name()).forEach((f, b) -> expected.put(f.toString(), b));
             assertEquals(expected, fromPlan(n), () -> "node " + n.name() + "\n" + c.services() + "\n" + c.pods());
@@ -100,7 +100,7 @@ class ServicesOracleTest {
                 List.of(Cidr.parse("10.244." + i + ".0/24"), Cidr.parse("fd00:244:0:" + i + "::/64")));
     }
 
-    static ServicePortPlan http(NodePlan n) {
+    static ServicePortPlan http(NodeView n) {
         return n.services(Family.IPV4).stream().filter(s -> s.portName().equals("http")).findFirst().orElseThrow();
     }
 
@@ -108,12 +108,12 @@ class ServicesOracleTest {
     void terminatingEndpointsAreAFallbackOnly() {
         Cluster c = cluster(List.of(
                 pod("a", 1, true, false, 8080), pod("b", 2, false, true, 8080)), List.of(svc("web", "ClusterIP", "Cluster", "Cluster", false, 0)));
-        NodePlan n1 = plan(c).node("n1").orElseThrow();
+        NodeView n1 = plan(c).nodeView("n1").orElseThrow();
         assertEquals(List.of("10.244.1.10:8080"), http(n1).clusterEndpoints().stream().map(PlanEndpoint::hostPort).toList());
         // when the only ready pod goes, the serving terminating one takes over
         Cluster c2 = cluster(List.of(pod("a", 1, false, false, 8080), pod("b", 2, true, true, 8080)),
                 List.of(svc("web", "ClusterIP", "Cluster", "Cluster", false, 0)));
-        ServicePortPlan s2 = http(plan(c2).node("n1").orElseThrow());
+        ServicePortPlan s2 = http(plan(c2).nodeView("n1").orElseThrow());
         assertEquals(List.of("10.244.2.11:8080"), s2.clusterEndpoints().stream().map(PlanEndpoint::hostPort).toList());
         assertTrue(s2.hasEndpoints());
         assertAgree(c);
@@ -124,7 +124,7 @@ class ServicesOracleTest {
     void namedTargetPortsResolvePerPod() {
         Cluster c = cluster(List.of(pod("a", 1, true, false, 8080), pod("b", 2, true, false, 9090)),
                 List.of(svc("web", "NodePort", "Cluster", "Cluster", false, 0)));
-        ServicePortPlan s = http(plan(c).node("n2").orElseThrow());
+        ServicePortPlan s = http(plan(c).nodeView("n2").orElseThrow());
         assertEquals(List.of("10.244.1.10:8080", "10.244.2.11:9090"), s.clusterEndpoints().stream().map(PlanEndpoint::hostPort).toList());
         assertAgree(c);
     }
@@ -138,9 +138,9 @@ class ServicesOracleTest {
                 List.of(), List.of(svc("web", "NodePort", "Cluster", "Cluster", false, 0)), List.of(), List.of(), List.of(),
                 List.of(), List.of());
         NetworkPlan plan = plan(c);
-        assertEquals(List.of(IpAddress.parse("192.168.77.11")), plan.node("n1").orElseThrow().nodePortAddresses());
-        assertTrue(http(plan.node("n1").orElseThrow()).nodePort() != 0);
-        assertEquals(0, http(plan.node("n2").orElseThrow()).nodePort(), "n2 has no allowed address: no node port");
+        assertEquals(List.of(IpAddress.parse("192.168.77.11")), plan.nodeView("n1").orElseThrow().nodePortAddresses());
+        assertTrue(http(plan.nodeView("n1").orElseThrow()).nodePort() != 0);
+        assertEquals(0, http(plan.nodeView("n2").orElseThrow()).nodePort(), "n2 has no allowed address: no node port");
         assertAgree(c);
     }
 

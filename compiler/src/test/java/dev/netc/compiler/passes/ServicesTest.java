@@ -27,7 +27,7 @@ import dev.netc.ir.model.PortRef;
 import dev.netc.ir.model.Service;
 import dev.netc.ir.model.ServicePort;
 import dev.netc.ir.plan.NetworkPlan;
-import dev.netc.ir.plan.NodePlan;
+import dev.netc.ir.plan.NodeView;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.util.List;
@@ -45,7 +45,7 @@ class ServicesTest {
     }
 
     static ServicePortPlan port(NetworkPlan p, String node, String service, String portName, Family f) {
-        return p.node(node).orElseThrow().services().stream()
+        return p.nodeView(node).orElseThrow().services().stream()
                 .filter(s -> s.serviceName().equals(service) && s.portName().equals(portName) && s.family() == f)
                 .findFirst().orElseThrow(() -> new AssertionError("no " + service + ":" + portName + " " + f + " on " + node));
     }
@@ -70,8 +70,8 @@ class ServicesTest {
                 List.of(node("zeta", "192.168.77.13"), node("alpha", "192.168.77.11"), node("mid", "192.168.77.12")),
                 List.of(readyPod("a", "alpha", "10.244.1.10")), List.of(new Svc("web").build()), List.of());
         NetworkPlan p = plan(c);
-        assertEquals(List.of("alpha", "mid", "zeta"), p.nodes().stream().map(NodePlan::name).toList());
-        for (NodePlan n : p.nodes()) {
+        assertEquals(List.of("alpha", "mid", "zeta"), p.views().stream().map(NodeView::name).toList());
+        for (NodeView n : p.views()) {
             assertTrue(n.masqueradeAll());
             assertEquals(List.of(Cidr.parse("10.244.0.0/16"), Cidr.parse("fd00:244::/56")), n.clusterCIDRs());
             assertEquals(List.of(), n.nodePortAddresses(), "no nodePortAddresses option: every local address");
@@ -89,7 +89,7 @@ class ServicesTest {
                 "ready")), List.of(s), List.of());
         NetworkPlan p = plan(c);
         // one entry per (port, family), sorted by port name then family
-        assertEquals(List.of("dns/UDP/IPV4", "dns/UDP/IPV6", "http/TCP/IPV4", "http/TCP/IPV6"), p.node("n1").orElseThrow().services()
+        assertEquals(List.of("dns/UDP/IPV4", "dns/UDP/IPV6", "http/TCP/IPV4", "http/TCP/IPV6"), p.nodeView("n1").orElseThrow().services()
                 .stream().map(x -> x.portName() + "/" + x.protocol() + "/" + x.family()).toList());
         ServicePortPlan v4 = web(p, "n1");
         assertEquals(Optional.of(IpAddress.parse("10.96.0.10")), v4.clusterIP());
@@ -120,7 +120,7 @@ class ServicesTest {
                 "example.com", true);
         NetworkPlan p = plan(cluster(List.of(readyPod("a", "n1", "10.244.1.10")), List.of(headless, ext, new Svc("web").build()),
                 List.of()));
-        assertEquals(List.of("web"), p.node("n1").orElseThrow().services().stream().map(ServicePortPlan::serviceName).toList());
+        assertEquals(List.of("web"), p.nodeView("n1").orElseThrow().services().stream().map(ServicePortPlan::serviceName).toList());
         assertEquals(1, p.endpointSlices().stream().filter(s -> s.serviceName().equals("db")).count(),
                 "headless Services still have endpoints (DNS uses them)");
     }
@@ -204,7 +204,7 @@ class ServicesTest {
         List<Pod> pods = List.of(pod("ns", "a", "n1", Map.of("app", "web"), List.of("10.244.1.10", "fd00:244::a"), List.of(), "ready"));
         NetworkPlan p = plan(cluster(pods, List.of(new Svc("web").ips("10.96.0.10", "fd00:96::10").build(),
                 new Svc("v6").ips("fd00:96::11").build()), List.of()));
-        NodePlan n1 = p.node("n1").orElseThrow();
+        NodeView n1 = p.nodeView("n1").orElseThrow();
         assertEquals(List.of("v6"), n1.services(Family.IPV6).stream().map(ServicePortPlan::serviceName).filter(x -> x.equals("v6")).toList());
         assertEquals(List.of("web"), n1.services(Family.IPV4).stream().map(ServicePortPlan::serviceName).toList());
         assertEquals(List.of("[fd00:244::a]:8080"), hostPorts(port(p, "n1", "web", "http", Family.IPV6).clusterEndpoints()));
@@ -261,11 +261,11 @@ class ServicesTest {
         // IPv6 has no CIDR: every local address
         NetworkPlan p = plan(cluster(profile(false, List.of("10.244.0.0/16"), List.of("192.168.77.0/24")), nodes, pods, List.of(s),
                 List.of()));
-        NodePlan n1 = p.node("n1").orElseThrow();
+        NodeView n1 = p.nodeView("n1").orElseThrow();
         assertEquals(List.of(IpAddress.parse("192.168.77.11")), n1.nodePortAddresses());
         assertEquals(30080, port(p, "n1", "web", "http", Family.IPV4).nodePort());
         assertEquals(30080, port(p, "n1", "web", "http", Family.IPV6).nodePort());
-        assertEquals(List.of(), p.node("n2").orElseThrow().nodePortAddresses());
+        assertEquals(List.of(), p.nodeView("n2").orElseThrow().nodePortAddresses());
         assertEquals(0, port(p, "n2", "web", "http", Family.IPV4).nodePort());
         assertFalse(port(p, "n2", "web", "http", Family.IPV4).externallyAccessible());
         assertEquals(30080, port(p, "n2", "web", "http", Family.IPV6).nodePort());
@@ -273,11 +273,11 @@ class ServicesTest {
         // a /0 means every address of the family, as kube-proxy reads it; loopback is never a node-port address
         NetworkPlan all = plan(cluster(profile(false, List.of(), List.of("0.0.0.0/0", "127.0.0.0/8", "fd00:77::/64")), nodes, pods,
                 List.of(s), List.of()));
-        assertEquals(List.of(IpAddress.parse("fd00:77::11")), all.node("n1").orElseThrow().nodePortAddresses());
+        assertEquals(List.of(IpAddress.parse("fd00:77::11")), all.nodeView("n1").orElseThrow().nodePortAddresses());
         assertEquals(30080, port(all, "n2", "web", "http", Family.IPV4).nodePort());
         NetworkPlan loop = plan(cluster(profile(false, List.of(), List.of("127.0.0.0/8")),
                 List.of(node("n1", "127.0.0.1", "192.168.77.11")), pods, List.of(s), List.of()));
-        assertEquals(List.of(), loop.node("n1").orElseThrow().nodePortAddresses());
+        assertEquals(List.of(), loop.nodeView("n1").orElseThrow().nodePortAddresses());
         assertEquals(0, port(loop, "n1", "web", "http", Family.IPV4).nodePort(), "localhost node ports are not opened");
     }
 
@@ -297,5 +297,35 @@ class ServicesTest {
         assertFalse(web(plan(cluster(pods, List.of(new Svc("web").build()), List.of())), "n1").hasEndpoints());
         ServicePortPlan s = web(plan(cluster(pods, List.of(new Svc("web").publishNotReady().build()), List.of())), "n1");
         assertEquals(List.of("10.244.1.10:8080"), hostPorts(s.clusterEndpoints()));
+    }
+
+    /**
+     * The Service table is computed once, and a node keeps only its own endpoints: the entries of all nodes together
+     * hold at most as many endpoints as the slices do, however many nodes and Services there are (was one full
+     * Service table per node: nodes x Services entries).
+     */
+    @Test
+    void theNodesOwnPartsTogetherHoldAtMostTheEndpoints() {
+        List<Node> nodes = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) nodes.add(node("n" + i, "192.168.77." + (10 + i)));
+        List<Pod> pods = new java.util.ArrayList<>();
+        List<Service> services = new java.util.ArrayList<>();
+        for (int s = 0; s < 40; s++) {
+            services.add(new Svc("web" + s).selector(Map.of("app", "web" + s)).ips("10.96.1." + (10 + s)).build());
+            for (int p = 0; p < 2; p++) {
+                pods.add(pod("ns", "web" + s + "-" + p, "n" + ((s * 2 + p) % 30), Map.of("app", "web" + s),
+                        List.of("10.244." + (s * 2 + p) / 200 + "." + (10 + (s * 2 + p) % 200)), List.of(), "ready"));
+            }
+        }
+        NetworkPlan p = plan(cluster(ClusterProfile.defaults(), nodes, pods, services, List.of()));
+        assertEquals(40, p.services().size(), "one shared entry per Service port");
+        assertTrue(p.services().stream().allMatch(s -> s.localEndpoints().isEmpty()), "the shared table holds no node's endpoints");
+        int own = p.nodes().stream().mapToInt(n -> n.local().stream().mapToInt(l -> l.endpoints().size()).sum()).sum();
+        assertEquals(80, own, "each endpoint is its node's, once");
+        // the old whole view is still there on demand, and agrees
+        ServicePortPlan seen = p.nodeView("n0").orElseThrow().services().stream().filter(x -> x.serviceName().equals("web0"))
+                .findFirst().orElseThrow();
+        assertEquals(2, seen.clusterEndpoints().size());
+        assertEquals(1, seen.localEndpoints().size());
     }
 }

@@ -45,10 +45,23 @@ final class ApplyLab implements AutoCloseable {
         }
     }
 
-    /** Compiles the shop sample plus {@code extraYaml} (may be null) into {@code dir/name}. */
+    /**
+     * Compiles the shop sample plus {@code extraYaml} (may be null) into {@code dir/name}, node n1's files whole
+     * ({@code --node n1}: one file per ruleset, as the tests that edit an artifact expect).
+     */
     Path compile(String name, String extraYaml) throws IOException {
+        return compile(name, extraYaml, List.of("--node", "n1"));
+    }
+
+    /** A whole compile of the shop sample: node files composed of a shared part and the node's own, as in production. */
+    Path compileWhole(String name) throws IOException {
+        return compile(name, null, List.of());
+    }
+
+    Path compile(String name, String extraYaml, List<String> options) throws IOException {
         Path out = dir.resolve(name);
         List<String> args = new ArrayList<>(List.of("compile", SHOP.toString()));
+        args.addAll(options);
         if (extraYaml != null) {
             Path extra = dir.resolve(name + "-extra.yaml");
             Files.writeString(extra, extraYaml);

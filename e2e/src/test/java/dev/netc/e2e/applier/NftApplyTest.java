@@ -25,6 +25,33 @@ class NftApplyTest {
         Lab.require();
     }
 
+    /**
+     * A whole compile's OUT: nodes/n1/nftables.nft is not a file but the shared part then n1's own; the applier
+     * composes it, checks every part and the composed digest, and loads the same tables a --node n1 compile gives.
+     * A shared part changed after the compile (even re-hashed in the manifest, without the composed digest) is refused.
+     */
+    @Test
+    void aComposedNodeFileIsVerifiedAndLoadedAsTheSingleFileIs() throws Exception {
+        try (ApplyLab lab = new ApplyLab()) {
+            Path whole = lab.compileWhole("whole");
+            Path single = lab.compile("single", null);
+            assertTrue(!java.nio.file.Files.exists(whole.resolve("nodes/n1/nftables.nft")), "composed, not written");
+            ApplyLab.Run first = lab.apply(whole.toString());
+            assertEquals(0, first.exit(), first.all());
+            assertEquals(0, lab.apply("--check", single.toString()).exit(), "the kernel holds what the single file gives");
+
+            Path shared;
+            try (var s = java.nio.file.Files.list(whole.resolve("shared/nftables"))) {
+                shared = s.findFirst().orElseThrow();
+            }
+            java.nio.file.Files.writeString(shared, "\n", java.nio.file.StandardOpenOption.APPEND);
+            ApplyLab.rehash(whole, whole.relativize(shared).toString());
+            ApplyLab.Run tampered = lab.apply(whole.toString());
+            assertEquals(5, tampered.exit(), tampered.all());
+            assertTrue(tampered.err().contains("its parts compose to sha256"), tampered.err());
+        }
+    }
+
     @Test
     void applyReapplyChangeRollbackLeaveForeignTableAlone() throws Exception {
         try (ApplyLab lab = new ApplyLab()) {
@@ -123,7 +150,8 @@ class NftApplyTest {
     @Test
     void refusesChangedArtifactsAndOtherNodesAndForeignCommands() throws Exception {
         try (ApplyLab lab = new ApplyLab()) {
-            Path a = lab.compile("a", null);
+            // both nodes' files whole, so the manifest knows n2 and the state directory's owner is what refuses it
+            Path a = lab.compile("a", null, java.util.List.of("--node", "n1", "--node", "n2"));
             Path tampered = lab.dir.resolve("tampered");
             ApplyLab.copyTree(a, tampered);
             java.nio.file.Files.writeString(tampered.resolve("nodes/n1/nftables.nft"), "flush ruleset\n", java.nio.file.StandardOpenOption.APPEND);

@@ -188,7 +188,7 @@ class TamperedOutTest {
             Path pub = lab.dir.resolve("netc.pub");
             assertEquals(0, lab.netc(List.of("keygen", "--private", key.toString(), "--public", pub.toString())).exit());
             Path signed = lab.dir.resolve("signed");
-            ApplyLab.Run c = lab.netc(List.of("compile", ApplyLab.SHOP.toString(), "-o", signed.toString(), "--sign", key.toString()));
+            ApplyLab.Run c = lab.netc(List.of("compile", ApplyLab.SHOP.toString(), "--node", "n1", "-o", signed.toString(), "--sign", key.toString()));
             assertEquals(0, c.exit(), c.all());
             Path unsigned = lab.compile("unsigned", null);
             String before = lab.nftRuleset();

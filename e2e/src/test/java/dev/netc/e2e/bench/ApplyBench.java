@@ -40,7 +40,8 @@ class ApplyBench {
             Path a = compile(dir, "a", ServicesDatapathBench.manifest(SERVICES) + oneService(2));
             Path b = compile(dir, "b", ServicesDatapathBench.manifest(SERVICES) + oneService(3));
             System.out.printf("BENCH apply: %d Services x 3 endpoints; nftables.nft %d KB, iptables.rules %d KB%n", SERVICES,
-                    Files.size(a.resolve("nodes/n1/nftables.nft")) / 1024, Files.size(a.resolve("nodes/n1/iptables.rules")) / 1024);
+                    dev.netc.e2e.lab.OutFiles.composed(a).get("nodes/n1/nftables.nft").length / 1024,
+                    dev.netc.e2e.lab.OutFiles.composed(a).get("nodes/n1/iptables.rules").length / 1024);
             for (String backend : new String[] {"nftables", "iptables"}) {
                 // A namespace per backend: iptables-nft reads every table of its family, a large netc nft table
                 // left in the same namespace would slow iptables-save tenfold.

@@ -68,7 +68,8 @@ class HostileCorpusRunTest {
         Path in = work.resolve("baseline.yaml");
         Files.writeString(in, HostileCorpus.world());
         baseline = work.resolve("baseline");
-        Run r = compile(List.of(in.toString()), baseline);
+        // node n1's files whole (--node n1): the tamper cases edit them by path
+        Run r = compile(List.of(in.toString(), "--node", "n1"), baseline);
         assertEquals(0, r.exit, "the base world compiles: " + r.err);
         baselineFiles = tree(baseline);
         out = work.resolve("out");
@@ -226,8 +227,8 @@ class HostileCorpusRunTest {
                         Run r = compile(s.sorted().map(Path::toString).toList(), twinOut);
                         assertEquals(0, r.exit, twin.id() + " compiles: " + r.err);
                     }
-                    Map<String, byte[]> a = nodeFiles(files);
-                    Map<String, byte[]> b = nodeFiles(tree(twinOut));
+                    Map<String, byte[]> a = nodeFiles(dev.netc.e2e.lab.OutFiles.composed(dir));
+                    Map<String, byte[]> b = nodeFiles(dev.netc.e2e.lab.OutFiles.composed(twinOut));
                     assertEquals(b.keySet(), a.keySet(), c.id() + ": node files");
                     for (String k : a.keySet()) {
                         assertEquals(new String(b.get(k), StandardCharsets.UTF_8), new String(a.get(k), StandardCharsets.UTF_8),
@@ -273,13 +274,14 @@ class HostileCorpusRunTest {
             Sh.ok("ip", "netns", "add", netns);
         }
         List<String> problems = new ArrayList<>();
-        Map<String, byte[]> files = tree(dir);
+        // node files composed of parts are loaded composed, as the applier loads them
+        Map<String, byte[]> files = dev.netc.e2e.lab.OutFiles.composed(dir);
         for (String name : files.keySet()) {
             String base = name.substring(name.lastIndexOf('/') + 1);
-            Path f = dir.resolve(name);
+            String text = new String(files.get(name), StandardCharsets.UTF_8);
             String folder = name.contains("/") ? name.substring(0, name.lastIndexOf('/')) : "";
             if (base.endsWith(".nft")) {
-                check(problems, name, digest(files.get(name)), () -> inNs(Files.readString(f), "nft", "-c", "-f", "-"));
+                check(problems, name, digest(files.get(name)), () -> inNs(text, "nft", "-c", "-f", "-"));
             } else if (base.equals("iptables.rules") || base.equals("ip6tables.rules")) {
                 String tool = base.startsWith("ip6") ? "ip6tables-restore" : "iptables-restore";
                 byte[] sets = files.getOrDefault(folder + "/ipset.rules", new byte[0]);
@@ -287,12 +289,12 @@ class HostileCorpusRunTest {
                     inNs(null, "ipset", "destroy");
                     String r = inNs(new String(sets, StandardCharsets.UTF_8), "ipset", "restore");
                     if (r != null) return "ipset restore: " + r;
-                    return inNs(Files.readString(f), tool, "--test");
+                    return inNs(text, tool, "--test");
                 });
             } else if (base.equals("ipset.rules")) {
                 check(problems, name, digest(files.get(name)) + "set", () -> {
                     inNs(null, "ipset", "destroy");
-                    return inNs(Files.readString(f), "ipset", "restore");
+                    return inNs(text, "ipset", "restore");
                 });
             } else if (name.equals("ingress/nginx.conf")) {
                 StringBuilder key = new StringBuilder();

@@ -133,7 +133,7 @@ class PublicManifestsTest {
             Sh.ok("ip", "netns", "add", netns);
         }
         List<String> problems = new ArrayList<>();
-        Map<String, byte[]> files = HostileCorpusRunTest.tree(dir);
+        Map<String, byte[]> files = dev.netc.e2e.lab.OutFiles.composed(dir); // node files composed, as the applier loads them
         int loaded = 0;
         for (String name : files.keySet()) {
             String base = name.substring(name.lastIndexOf('/') + 1);

@@ -4,38 +4,47 @@ import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
 import dev.netc.ir.model.Node;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Everything one node's kernel must do.
+ * What is one node's own: the Service table every node shares is {@link NetworkPlan#services()}; here are only
+ * the node, its node-port addresses, and its own endpoints of the Service ports (for Local traffic policies).
+ * {@link NetworkPlan#view} gives the node's whole picture when a reader needs it.
  *
- * @param clusterCIDRs      pod address ranges: traffic to a Service from outside them is masqueraded
- * @param masqueradeAll     masquerade every Service connection (kube-proxy's --masquerade-all)
- * @param nodePortAddresses this node's addresses that accept NodePort traffic; none of a family = every local address
- *                          of that family (Services of a family whose CIDRs match no address have no node port)
- * @param services          one entry per Service port and family, sorted by Service, port name, family
- * @param policy            NetworkPolicy enforcement for this node's pods
+ * @param clusterCIDRs       pod address ranges: traffic to a Service from outside them is masqueraded
+ * @param masqueradeAll      masquerade every Service connection (kube-proxy's --masquerade-all)
+ * @param nodePortAddresses  this node's addresses that accept NodePort traffic; none of a family = every local address
+ *                           of that family (Services of a family whose CIDRs match no address have no node port)
+ * @param nodePortsClosed    the families in which this node opens no node port at all (nodePortAddresses names CIDRs
+ *                           of the family and none holds an address of the node)
+ * @param local              this node's own endpoints, one entry per Service port that has some here, by service index
+ * @param policy             NetworkPolicy enforcement for this node's pods
  */
-public record NodePlan(Node node, List<Cidr> clusterCIDRs, boolean masqueradeAll,
-                       List<IpAddress> nodePortAddresses, List<ServicePortPlan> services, PolicyPlan policy) {
+public record NodePlan(Node node, List<Cidr> clusterCIDRs, boolean masqueradeAll, List<IpAddress> nodePortAddresses,
+                       Set<Family> nodePortsClosed, List<LocalEndpoints> local, PolicyPlan policy) {
     public NodePlan {
         clusterCIDRs = List.copyOf(clusterCIDRs);
         nodePortAddresses = List.copyOf(nodePortAddresses);
-        services = List.copyOf(services);
+        nodePortsClosed = nodePortsClosed.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(nodePortsClosed));
+        local = List.copyOf(local);
     }
 
     /** A node plan before the policy pass has run (no pod isolated). */
     public NodePlan(Node node, List<Cidr> clusterCIDRs, boolean masqueradeAll, List<IpAddress> nodePortAddresses,
-                    List<ServicePortPlan> services) {
-        this(node, clusterCIDRs, masqueradeAll, nodePortAddresses, services, PolicyPlan.EMPTY);
+                    Set<Family> nodePortsClosed, List<LocalEndpoints> local) {
+        this(node, clusterCIDRs, masqueradeAll, nodePortAddresses, nodePortsClosed, local, PolicyPlan.EMPTY);
+    }
+
+    /** A node plan with every node port open and no endpoint of its own, before the policy pass. */
+    public NodePlan(Node node, List<Cidr> clusterCIDRs, boolean masqueradeAll, List<IpAddress> nodePortAddresses,
+                    List<LocalEndpoints> local) {
+        this(node, clusterCIDRs, masqueradeAll, nodePortAddresses, Set.of(), local, PolicyPlan.EMPTY);
     }
 
     public String name() {
         return node.meta().name();
-    }
-
-    public List<ServicePortPlan> services(Family f) {
-        return services.stream().filter(s -> s.family() == f).toList();
     }
 
     public List<Cidr> clusterCIDRs(Family f) {
@@ -46,11 +55,17 @@ public record NodePlan(Node node, List<Cidr> clusterCIDRs, boolean masqueradeAll
         return nodePortAddresses.stream().filter(a -> a.family() == f).toList();
     }
 
-    public NodePlan withServices(List<ServicePortPlan> s) {
-        return new NodePlan(node, clusterCIDRs, masqueradeAll, nodePortAddresses, s, policy);
+    /**
+     * Whether this node sees some Service port of the family otherwise than the shared table says beyond its Local
+     * endpoints (node ports closed in the family, or a cluster-wide endpoint list of its own): its rulesets are then
+     * rendered whole for it instead of from the shared part.
+     */
+    public boolean deviates(Family f, List<ServicePortPlan> shared) {
+        if (nodePortsClosed.contains(f) && shared.stream().anyMatch(s -> s.family() == f && s.nodePort() != 0)) return true;
+        return local.stream().anyMatch(l -> l.clusterOverride().isPresent() && shared.get(l.service()).family() == f);
     }
 
     public NodePlan withPolicy(PolicyPlan p) {
-        return new NodePlan(node, clusterCIDRs, masqueradeAll, nodePortAddresses, services, p);
+        return new NodePlan(node, clusterCIDRs, masqueradeAll, nodePortAddresses, nodePortsClosed, local, p);
     }
 }

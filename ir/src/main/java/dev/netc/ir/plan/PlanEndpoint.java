@@ -10,6 +10,10 @@ public record PlanEndpoint(IpAddress ip, int port, String nodeName, boolean loca
         return ip.family() == dev.netc.ir.Family.IPV4 ? ip.text() + ":" + port : "[" + ip.text() + "]:" + port;
     }
 
+    public PlanEndpoint withLocal(boolean l) {
+        return new PlanEndpoint(ip, port, nodeName, l, ready, serving, terminating);
+    }
+
     @Override
     public int compareTo(PlanEndpoint o) {
         int c = ip.compareTo(o.ip);

@@ -27,7 +27,9 @@ import java.util.regex.Matcher;
  *
  * <p>Empty ({@link #split}) for a text the cut does not understand the same way as {@link NftRuleset}'s
  * reader (a brace that is neither a table's nor a named object's outside a statement, a comment inside a
- * header, an object declared twice, unbalanced braces or quotes): such a text is read whole.
+ * header, an object declared twice in one block, unbalanced braces or quotes): such a text is read whole. An object declared again in a later block of its
+ * table (a node's part of a composed file reopens the table: a map gets more elements, a chain more rules) is one
+ * object of several spans, compared and read as a whole.
  */
 public final class NftBlocks {
     /** One named object: its table, {@code chain NAME} (or {@code set NAME}, …), its span and first line. */
@@ -41,12 +43,27 @@ public final class NftBlocks {
     private final String skeleton;
     private final Set<TableId> tables;
     private final Map<String, Span> objects;
+    /** The later spans of the objects declared more than once, by key (the first is in {@link #objects}). */
+    private final Map<String, List<Span>> again;
 
-    private NftBlocks(String text, String skeleton, Set<TableId> tables, Map<String, Span> objects) {
+    private NftBlocks(String text, String skeleton, Set<TableId> tables, Map<String, Span> objects, Map<String, List<Span>> again) {
         this.text = text;
         this.skeleton = skeleton;
         this.tables = Collections.unmodifiableSet(new TreeSet<>(tables));
         this.objects = Collections.unmodifiableMap(objects);
+        this.again = Collections.unmodifiableMap(again);
+    }
+
+    /** Every span of the object of {@code key}: its first declaration, then the later ones. */
+    private List<Span> spans(String key) {
+        Span first = objects.get(key);
+        if (first == null) return List.of();
+        List<Span> more = again.get(key);
+        if (more == null) return List.of(first);
+        List<Span> all = new ArrayList<>();
+        all.add(first);
+        all.addAll(more);
+        return all;
     }
 
     public String skeleton() {
@@ -89,10 +106,21 @@ public final class NftBlocks {
         return n == b.end() - b.start() && text.regionMatches(a.start(), other.text, b.start(), n);
     }
 
+    /** True when the object of {@code key} has the same spans, with the same characters, here and in {@code other}. */
+    private boolean same(String key, NftBlocks other) {
+        List<Span> a = spans(key);
+        List<Span> b = other.spans(key);
+        if (a.size() != b.size() || a.isEmpty()) return false;
+        for (int i = 0; i < a.size(); i++) if (!same(a.get(i), other, b.get(i))) return false;
+        return true;
+    }
+
     public static Optional<NftBlocks> split(String text) {
         StringBuilder skel = new StringBuilder();
         Set<TableId> tables = new TreeSet<>();
         Map<String, Span> objects = new LinkedHashMap<>();
+        Map<String, List<Span>> again = new LinkedHashMap<>();
+        Set<String> inBlock = new java.util.HashSet<>(); // the objects of the current table block
         int depth = 0;
         int line = 1;
         int boundary = 0; // where the current statement (or header) starts, at depth 0 and 1
@@ -132,6 +160,7 @@ public final class NftBlocks {
                         if (!m.matches()) return Optional.empty();
                         table = new TableId(m.group(1) == null ? "ip" : m.group(1), m.group(2));
                         tables.add(table);
+                        inBlock.clear();
                         depth = 1;
                         boundary = i + 1;
                     } else if (depth == 1) {
@@ -152,7 +181,9 @@ public final class NftBlocks {
                     depth--;
                     if (depth == 1 && objStart >= 0) {
                         Span s = new Span(table, objName, objStart, i + 1, objLine);
-                        if (objects.put(s.key(), s) != null) return Optional.empty();
+                        // twice in one block is left to the reader; again in a later block adds to the object
+                        if (!inBlock.add(s.key())) return Optional.empty();
+                        if (objects.putIfAbsent(s.key(), s) != null) again.computeIfAbsent(s.key(), k -> new ArrayList<>()).add(s);
                         copied = i + 1;
                         objStart = -1;
                         boundary = i + 1;
@@ -171,7 +202,7 @@ public final class NftBlocks {
             String t = NftRuleset.norm(l);
             if (!t.isEmpty()) lines.add(t);
         }
-        return Optional.of(new NftBlocks(text, String.join("\n", lines), tables, objects));
+        return Optional.of(new NftBlocks(text, String.join("\n", lines), tables, objects, again));
     }
 
     /**
@@ -183,15 +214,17 @@ public final class NftBlocks {
         if (!from.skeleton.equals(to.skeleton) || !from.tables.equals(to.tables)) return Optional.empty();
         List<Span> a = new ArrayList<>();
         List<Span> b = new ArrayList<>();
-        for (Span s : from.objects.values()) {
-            Span t = to.objects.get(s.key());
-            if (t == null || !from.same(s, to, t)) a.add(s);
+        int read = 0;
+        for (String key : from.objects.keySet()) {
+            if (!from.same(key, to)) a.addAll(from.spans(key));
         }
-        for (Span t : to.objects.values()) {
-            Span s = from.objects.get(t.key());
-            if (s == null || !from.same(s, to, t)) b.add(t);
+        for (String key : to.objects.keySet()) {
+            if (!from.same(key, to)) {
+                b.addAll(to.spans(key));
+                read++;
+            }
         }
-        return Optional.of(new Pair(from.read(a), to.read(b), b.size()));
+        return Optional.of(new Pair(from.read(a), to.read(b), read));
     }
 
     /** The two partial rulesets (same table ids) and how many objects of the new text were read. */
@@ -206,14 +239,8 @@ public final class NftBlocks {
             // "table F N {" on the line before the object's own, so that the object keeps its line numbers
             String wrapped = "table " + s.table() + " {\n" + text(s) + "\n}\n";
             Table t = NftRuleset.parse(wrapped, s.line() - 1).tables().get(s.table());
-            Table have = out.get(s.table());
-            SortedMap<String, Chain> ch = new TreeMap<>(have.chains());
-            SortedMap<String, NSet> st = new TreeMap<>(have.sets());
-            SortedMap<String, Other> ot = new TreeMap<>(have.others());
-            ch.putAll(t.chains());
-            st.putAll(t.sets());
-            ot.putAll(t.others());
-            out.put(s.table(), new Table(s.table(), List.of(), ch, st, ot));
+            // a later span of the same object adds to it (more rules, more elements), as nft and NftRuleset read it
+            out.put(s.table(), out.get(s.table()).merge(t));
         }
         return new NftRuleset(List.of(), out);
     }

@@ -64,9 +64,25 @@ class NftBlocksTest {
     @Test
     void whatTheCutDoesNotUnderstandIsLeftToTheReader() {
         assertEquals(Optional.empty(), NftBlocks.split(A + "add element ip netc peers { 10.0.0.3 }\n"), "a brace in a top-level command");
-        assertEquals(Optional.empty(), NftBlocks.split(A + "table ip netc {\n\tchain svc-web {\n\t}\n}\n"), "an object declared twice");
+        assertEquals(Optional.empty(), NftBlocks.split(A.replace("\tchain svc-web {", "\tchain svc-web {\n\t}\n\tchain svc-web {")),
+                "an object declared twice in one block");
         assertEquals(Optional.empty(), NftBlocks.split(A + "table ip netc {\n"), "unbalanced");
         assertEquals(Optional.empty(), NftBlocks.split(A.replace("chain svc-web {", "chain svc-web\n{")), "a header split over lines");
         assertTrue(NftBlocks.split(A.replace("dnat to 10.244.1.5:8080", "dnat to 10.244.1.5:8080 comment \"} {\"")).isPresent(), "braces in strings");
+    }
+
+    /** A composed file reopens the table: an object declared again in a later block is one object of two spans. */
+    @Test
+    void anObjectDeclaredAgainInALaterBlockIsComparedAndReadWhole() throws Exception {
+        String more = A + "table ip netc {\n\tchain svc-web {\n\t\tgoto ep-1\n\t}\n}\n";
+        NftBlocks a = NftBlocks.split(more).orElseThrow();
+        NftBlocks same = NftBlocks.split(more).orElseThrow();
+        assertEquals(0, NftBlocks.differing(a, same).orElseThrow().read());
+        NftBlocks changed = NftBlocks.split(more.replace("goto ep-1", "goto ep-2")).orElseThrow();
+        NftBlocks.Pair p = NftBlocks.differing(a, changed).orElseThrow();
+        assertEquals(1, p.read(), "one object read");
+        List<String> rules = p.to().tables().values().iterator().next().chains().get("svc-web").ruleTexts();
+        assertEquals(NftRuleset.parse(more.replace("goto ep-1", "goto ep-2")).tables().values().iterator().next().chains().get("svc-web")
+                .ruleTexts(), rules, "both spans read, in order, as the whole text reads them");
     }
 }
