@@ -66,7 +66,18 @@ public final class Names {
     public static String nftBase(String key, String readable, int longestPrefix) {
         String h = hash(key);
         String shortForm = h.substring(0, SHORT_HASH) + "-" + readable;
-        if (!NFT_OTHER.matcher(readable).find() && longestPrefix + shortForm.length() <= NFT_MAX_BYTES) return shortForm;
+        if (nftIdentifier(readable) && longestPrefix + shortForm.length() <= NFT_MAX_BYTES) return shortForm;
         return h + "-" + readable(readable, NFT_OTHER, NFT_MAX_BYTES - longestPrefix - HASH - 1);
+    }
+
+    /** Whether {@code s} holds only what {@link #NFT_OTHER} leaves alone (a loop: this runs for every nft name). */
+    private static boolean nftIdentifier(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/'
+                    || c == '.' || c == '_' || c == '-';
+            if (!ok) return false;
+        }
+        return true;
     }
 }

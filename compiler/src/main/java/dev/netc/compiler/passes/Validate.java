@@ -399,14 +399,21 @@ public final class Validate implements Pass<Cluster, Cluster> {
      * alone (pods may come later).
      */
     private static void namedTargetPorts(Cluster c, Diagnostics d) {
+        // Only Services with a named target port look at pods, and only at their namespace's (not every pod
+        // for every Service: 10k Services x 100k pods at scale).
+        Map<String, List<Pod>> podsByNamespace = new HashMap<>();
+        for (Pod p : c.pods()) podsByNamespace.computeIfAbsent(p.meta().namespace(), k -> new ArrayList<>()).add(p);
+        Map<String, List<Workload>> workloadsByNamespace = new HashMap<>();
+        for (Workload w : c.workloads()) workloadsByNamespace.computeIfAbsent(w.meta().namespace(), k -> new ArrayList<>()).add(w);
         for (Service s : c.services()) {
             if (s.selector().isEmpty()) continue;
+            if (s.ports().stream().noneMatch(port -> port.targetPort() instanceof PortRef.Name)) continue;
             LabelSelector sel = LabelSelector.ofLabels(s.selector());
             String ns = s.namespace();
-            List<Pod> pods = c.pods().stream()
-                    .filter(p -> p.meta().namespace().equals(ns) && sel.matches(p.labels())).toList();
-            List<Workload> templates = c.workloads().stream()
-                    .filter(w -> w.meta().namespace().equals(ns) && sel.matches(w.template().labels())).toList();
+            List<Pod> pods = podsByNamespace.getOrDefault(ns, List.of()).stream()
+                    .filter(p -> sel.matches(p.labels())).toList();
+            List<Workload> templates = workloadsByNamespace.getOrDefault(ns, List.of()).stream()
+                    .filter(w -> sel.matches(w.template().labels())).toList();
             if (pods.isEmpty() && templates.isEmpty()) continue;
             for (int i = 0; i < s.ports().size(); i++) {
                 ServicePort port = s.ports().get(i);
