@@ -40,7 +40,7 @@ public final class NftApplier implements BackendApplier {
         Artifact art = artifact(c.target());
         Optional<Artifact> prevArt = c.previous().flatMap(p -> p.find(ARTIFACT));
         // The artifacts cut by their braces (no statement read): cheap, and what the incremental way compares.
-        Optional<NftBlocks> prevBlocks = prevArt.flatMap(p -> NftBlocks.split(p.text()));
+        Optional<NftBlocks> prevBlocks = prevArt.flatMap(p -> NftBlocks.split(p.content()));
         try (Nft nft = Nft.open(false)) {
             boolean tablesPresent = prevBlocks.isPresent() && !c.sameAsPrevious() && !c.request().full() && tablesExist(nft, prevBlocks.get());
             NftPlan.Choice choice = NftPlan.choose(new NftPlan.Facts(c.sameAsPrevious(), c.request().full(), prevArt.isPresent(),
@@ -126,7 +126,7 @@ public final class NftApplier implements BackendApplier {
      * otherwise both are read whole.
      */
     static NftDelta.Result delta(Artifact art, Artifact prev, Optional<NftBlocks> prevBlocks) throws ApplyException {
-        Optional<NftBlocks> blocks = prevBlocks.isPresent() ? NftBlocks.split(art.text()) : Optional.empty();
+        Optional<NftBlocks> blocks = prevBlocks.isPresent() ? NftBlocks.split(art.content()) : Optional.empty();
         if (blocks.isPresent()) {
             Optional<NftBlocks.Pair> p;
             try {

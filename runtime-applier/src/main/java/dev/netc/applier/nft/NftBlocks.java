@@ -6,7 +6,9 @@ import dev.netc.applier.nft.NftRuleset.NSet;
 import dev.netc.applier.nft.NftRuleset.Other;
 import dev.netc.applier.nft.NftRuleset.Table;
 import dev.netc.applier.nft.NftRuleset.TableId;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,14 +41,15 @@ public final class NftBlocks {
         }
     }
 
-    private final String text;
+    /** The text as UTF-8: every byte the cut looks at is ASCII, which no byte of a multi-byte character is. */
+    private final byte[] text;
     private final String skeleton;
     private final Set<TableId> tables;
     private final Map<String, Span> objects;
     /** The later spans of the objects declared more than once, by key (the first is in {@link #objects}). */
     private final Map<String, List<Span>> again;
 
-    private NftBlocks(String text, String skeleton, Set<TableId> tables, Map<String, Span> objects, Map<String, List<Span>> again) {
+    private NftBlocks(byte[] text, String skeleton, Set<TableId> tables, Map<String, Span> objects, Map<String, List<Span>> again) {
         this.text = text;
         this.skeleton = skeleton;
         this.tables = Collections.unmodifiableSet(new TreeSet<>(tables));
@@ -97,13 +100,12 @@ public final class NftBlocks {
 
     /** The text of one object, as written. */
     public String text(Span s) {
-        return text.substring(s.start(), s.end());
+        return new String(text, s.start(), s.end() - s.start(), StandardCharsets.UTF_8);
     }
 
-    /** True when {@code a} in this text and {@code b} in {@code other} are the same characters. */
+    /** True when {@code a} in this text and {@code b} in {@code other} are the same bytes. */
     boolean same(Span a, NftBlocks other, Span b) {
-        int n = a.end() - a.start();
-        return n == b.end() - b.start() && text.regionMatches(a.start(), other.text, b.start(), n);
+        return Arrays.equals(text, a.start(), a.end(), other.text, b.start(), b.end());
     }
 
     /** True when the object of {@code key} has the same spans, with the same characters, here and in {@code other}. */
@@ -116,6 +118,15 @@ public final class NftBlocks {
     }
 
     public static Optional<NftBlocks> split(String text) {
+        return split(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The cut of UTF-8 text, {@code text} read as it is (the caller keeps it unchanged): the spans are byte offsets.
+     * Braces, quotes, {@code #}, {@code ;} and newlines are ASCII, and no byte of a multi-byte UTF-8 character is, so
+     * the bytes cut exactly where the characters would.
+     */
+    public static Optional<NftBlocks> split(byte[] text) {
         StringBuilder skel = new StringBuilder();
         Set<TableId> tables = new TreeSet<>();
         Map<String, Span> objects = new LinkedHashMap<>();
@@ -130,9 +141,9 @@ public final class NftBlocks {
         TableId table = null;
         int copied = 0; // text before this was copied to the skeleton or belongs to an object
         boolean quote = false;
-        int n = text.length();
+        int n = text.length;
         for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
+            byte c = text[i];
             if (quote) {
                 if (c == '"') quote = false;
                 else if (c == '\n') line++;
@@ -143,8 +154,8 @@ public final class NftBlocks {
                 case '#' -> {
                     // to the end of the line; outside objects, not part of the skeleton (a header cannot span it:
                     // the newline after it starts a new statement)
-                    if (depth < 2) skel.append(text, copied, i);
-                    while (i + 1 < n && text.charAt(i + 1) != '\n') i++;
+                    if (depth < 2) skel.append(str(text, copied, i));
+                    while (i + 1 < n && text[i + 1] != '\n') i++;
                     if (depth < 2) copied = i + 1;
                 }
                 case '\n' -> {
@@ -156,7 +167,7 @@ public final class NftBlocks {
                 }
                 case '{' -> {
                     if (depth == 0) {
-                        Matcher m = NftRuleset.TABLE_HEADER.matcher(NftRuleset.norm(text.substring(boundary, i)));
+                        Matcher m = NftRuleset.TABLE_HEADER.matcher(NftRuleset.norm(str(text, boundary, i)));
                         if (!m.matches()) return Optional.empty();
                         table = new TableId(m.group(1) == null ? "ip" : m.group(1), m.group(2));
                         tables.add(table);
@@ -164,10 +175,10 @@ public final class NftBlocks {
                         depth = 1;
                         boundary = i + 1;
                     } else if (depth == 1) {
-                        String header = NftRuleset.norm(text.substring(boundary, i));
+                        String header = NftRuleset.norm(str(text, boundary, i));
                         Matcher m = NftRuleset.OBJECT_HEADER.matcher(header);
                         if (!m.matches()) return Optional.empty();
-                        skel.append(text, copied, boundary);
+                        skel.append(str(text, copied, boundary));
                         objStart = boundary;
                         objLine = line;
                         objName = header;
@@ -181,9 +192,10 @@ public final class NftBlocks {
                     depth--;
                     if (depth == 1 && objStart >= 0) {
                         Span s = new Span(table, objName, objStart, i + 1, objLine);
+                        String key = s.key();
                         // twice in one block is left to the reader; again in a later block adds to the object
-                        if (!inBlock.add(s.key())) return Optional.empty();
-                        if (objects.putIfAbsent(s.key(), s) != null) again.computeIfAbsent(s.key(), k -> new ArrayList<>()).add(s);
+                        if (!inBlock.add(key)) return Optional.empty();
+                        if (objects.putIfAbsent(key, s) != null) again.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
                         copied = i + 1;
                         objStart = -1;
                         boundary = i + 1;
@@ -196,7 +208,7 @@ public final class NftBlocks {
             }
         }
         if (quote || depth != 0) return Optional.empty();
-        skel.append(text, copied, n);
+        skel.append(str(text, copied, n));
         List<String> lines = new ArrayList<>();
         for (String l : skel.toString().split("\n")) {
             String t = NftRuleset.norm(l);
@@ -214,17 +226,25 @@ public final class NftBlocks {
         if (!from.skeleton.equals(to.skeleton) || !from.tables.equals(to.tables)) return Optional.empty();
         List<Span> a = new ArrayList<>();
         List<Span> b = new ArrayList<>();
+        Set<String> differ = new java.util.HashSet<>();
         int read = 0;
         for (String key : from.objects.keySet()) {
-            if (!from.same(key, to)) a.addAll(from.spans(key));
+            if (!from.same(key, to)) {
+                a.addAll(from.spans(key));
+                differ.add(key);
+            }
         }
         for (String key : to.objects.keySet()) {
-            if (!from.same(key, to)) {
+            if (!from.objects.containsKey(key) || differ.contains(key)) {
                 b.addAll(to.spans(key));
                 read++;
             }
         }
         return Optional.of(new Pair(from.read(a), to.read(b), read));
+    }
+
+    private static String str(byte[] text, int from, int to) {
+        return new String(text, from, to - from, StandardCharsets.UTF_8);
     }
 
     /** The two partial rulesets (same table ids) and how many objects of the new text were read. */

@@ -85,4 +85,19 @@ class NftBlocksTest {
         assertEquals(NftRuleset.parse(more.replace("goto ep-1", "goto ep-2")).tables().values().iterator().next().chains().get("svc-web")
                 .ruleTexts(), rules, "both spans read, in order, as the whole text reads them");
     }
+
+    /** The cut works on the UTF-8 bytes: text with multi-byte characters before an object keeps its spans and lines exact. */
+    @Test
+    void multiByteCharactersBeforeAnObjectKeepItsTextAndLine() throws Exception {
+        String wide = A.replace("dnat to 10.244.1.5:8080", "dnat to 10.244.1.5:8080 comment \"caf\u00e9 \u2026 \ud83d\ude80 {\"");
+        NftBlocks b = NftBlocks.split(wide).orElseThrow();
+        NftBlocks.Span api = b.objects().get("ip netc chain svc-api");
+        assertEquals(wide.lines().toList().indexOf("\tchain svc-api {") + 1, api.line());
+        assertTrue(b.text(api).startsWith("\tchain svc-api {") && b.text(api).endsWith("}"), b.text(api));
+        assertTrue(b.text(b.objects().get("ip netc chain svc-web")).contains("caf\u00e9 \u2026 \ud83d\ude80 {"));
+        NftBlocks.Pair p = NftBlocks.differing(NftBlocks.split(A).orElseThrow(), b).orElseThrow();
+        assertEquals(1, p.read(), "only the chain with the comment differs");
+        assertEquals(NftRuleset.parse(wide).tables().values().iterator().next().chains().get("svc-web").ruleTexts(),
+                p.to().tables().values().iterator().next().chains().get("svc-web").ruleTexts());
+    }
 }
