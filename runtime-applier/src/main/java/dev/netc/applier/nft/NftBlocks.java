@@ -243,6 +243,84 @@ public final class NftBlocks {
         return Optional.of(new Pair(from.read(a), to.read(b), read));
     }
 
+    static final String INDEX_FORMAT = "netc.dev/nft-blocks/v1";
+
+    /**
+     * This cut as text, for the state directory, so that the next apply need not cut this text again: the format,
+     * the sha256 and size of the text it cuts ({@code sha256}), the skeleton's lines, the tables, then each span in
+     * the order of the text (table, start, end, line, object). Empty when an object's header holds a newline (the
+     * format is one span a line).
+     */
+    public Optional<String> index(String sha256) {
+        List<Span> all = new ArrayList<>();
+        for (String key : objects.keySet()) all.addAll(spans(key));
+        all.sort(java.util.Comparator.comparingInt(Span::start));
+        List<TableId> ids = new ArrayList<>(tables);
+        StringBuilder b = new StringBuilder(64 * all.size() + skeleton.length() + 256);
+        String[] skel = skeleton.isEmpty() ? new String[0] : skeleton.split("\n", -1);
+        b.append(INDEX_FORMAT).append('\n').append(sha256).append(' ').append(text.length).append('\n');
+        b.append(skel.length).append('\n');
+        for (String l : skel) b.append(l).append('\n');
+        b.append(ids.size()).append('\n');
+        for (TableId id : ids) b.append(id.family()).append(' ').append(id.name()).append('\n');
+        for (Span sp : all) {
+            if (sp.object().indexOf('\n') >= 0 || sp.object().indexOf('\r') >= 0) return Optional.empty();
+            b.append(ids.indexOf(sp.table())).append(' ').append(sp.start()).append(' ').append(sp.end()).append(' ').append(sp.line())
+                    .append(' ').append(sp.object()).append('\n');
+        }
+        return Optional.of(b.toString());
+    }
+
+    /**
+     * The cut {@link #index} recorded for {@code text}, without cutting it again; empty when the index is not one
+     * of {@code text} (another sha256 or size), or does not read as one: the caller then cuts the text. Each span is
+     * checked to lie in the text, in order, and to end with the object's closing brace.
+     */
+    public static Optional<NftBlocks> fromIndex(byte[] text, String sha256, String index) {
+        try {
+            String[] lines = index.split("\n", -1);
+            int k = 0;
+            if (!lines[k++].equals(INDEX_FORMAT)) return Optional.empty();
+            if (!lines[k++].equals(sha256 + " " + text.length)) return Optional.empty();
+            int skelLines = Integer.parseInt(lines[k++]);
+            if (skelLines < 0 || skelLines > lines.length) return Optional.empty();
+            String skeleton = String.join("\n", java.util.Arrays.asList(lines).subList(k, k + skelLines));
+            k += skelLines;
+            int nTables = Integer.parseInt(lines[k++]);
+            if (nTables < 0 || nTables > lines.length) return Optional.empty();
+            List<TableId> ids = new ArrayList<>();
+            for (int t = 0; t < nTables; t++) {
+                String[] f = lines[k++].split(" ", -1);
+                if (f.length != 2) return Optional.empty();
+                ids.add(new TableId(f[0], f[1]));
+            }
+            Map<String, Span> objects = new LinkedHashMap<>();
+            Map<String, List<Span>> again = new LinkedHashMap<>();
+            int last = 0;
+            for (; k < lines.length - 1; k++) {
+                String l = lines[k];
+                int a = l.indexOf(' ');
+                int b = l.indexOf(' ', a + 1);
+                int c = l.indexOf(' ', b + 1);
+                int d = l.indexOf(' ', c + 1);
+                if (a < 0 || b < 0 || c < 0 || d < 0) return Optional.empty();
+                TableId id = ids.get(Integer.parseInt(l, 0, a, 10));
+                int start = Integer.parseInt(l, a + 1, b, 10);
+                int end = Integer.parseInt(l, b + 1, c, 10);
+                int line = Integer.parseInt(l, c + 1, d, 10);
+                if (start < last || end <= start || end > text.length || text[end - 1] != '}' || line < 1) return Optional.empty();
+                last = end;
+                Span sp = new Span(id, l.substring(d + 1), start, end, line);
+                String key = sp.key();
+                if (objects.putIfAbsent(key, sp) != null) again.computeIfAbsent(key, x -> new ArrayList<>()).add(sp);
+            }
+            if (k != lines.length - 1 || !lines[k].isEmpty()) return Optional.empty();
+            return Optional.of(new NftBlocks(text, skeleton, new TreeSet<>(ids), objects, again));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     private static String str(byte[] text, int from, int to) {
         return new String(text, from, to - from, StandardCharsets.UTF_8);
     }

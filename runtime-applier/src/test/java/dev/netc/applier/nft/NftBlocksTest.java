@@ -100,4 +100,31 @@ class NftBlocksTest {
         assertEquals(NftRuleset.parse(wide).tables().values().iterator().next().chains().get("svc-web").ruleTexts(),
                 p.to().tables().values().iterator().next().chains().get("svc-web").ruleTexts());
     }
+
+    /** The recorded cut reads back as the same cut, of that text only; a record that does not fit the text is not used. */
+    @Test
+    void theIndexOfACutReadsBackAsTheSameCutAndOnlyForItsText() throws Exception {
+        String more = A + "table ip netc {\n\tchain svc-web {\n\t\tgoto ep-1\n\t}\n}\n";
+        for (String t : List.of(A, more)) {
+            byte[] bytes = t.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String sha = dev.netc.applier.Artifact.sha256(bytes);
+            NftBlocks cut = NftBlocks.split(bytes).orElseThrow();
+            String ix = cut.index(sha).orElseThrow();
+            NftBlocks back = NftBlocks.fromIndex(bytes, sha, ix).orElseThrow();
+            assertEquals(cut.skeleton(), back.skeleton());
+            assertEquals(cut.tables(), back.tables());
+            assertEquals(cut.objects(), back.objects());
+            assertEquals(cut.probes(), back.probes());
+            assertEquals(0, NftBlocks.differing(back, cut).orElseThrow().read(), "every object the same, later spans included");
+            assertEquals(ix, back.index(sha).orElseThrow());
+            NftBlocks changed = NftBlocks.split(t.replace("dnat to 10.244.1.5:8080", "dnat to 10.244.1.7:8080")).orElseThrow();
+            assertEquals(NftBlocks.differing(cut, changed).orElseThrow().to().tables(), NftBlocks.differing(back, changed).orElseThrow().to().tables());
+            byte[] other = (t + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(Optional.empty(), NftBlocks.fromIndex(other, sha, ix), "another size");
+            assertEquals(Optional.empty(), NftBlocks.fromIndex(bytes, "0" + sha.substring(1), ix), "another sha256");
+            assertEquals(Optional.empty(), NftBlocks.fromIndex(bytes, sha, ix.replaceFirst("\n0 (\\d+) (\\d+)", "\n0 $1 1$2")), "a span past its object");
+            assertEquals(Optional.empty(), NftBlocks.fromIndex(bytes, sha, ix.substring(0, ix.length() - 3)), "cut short");
+            assertEquals(Optional.empty(), NftBlocks.fromIndex(bytes, sha, "garbage"));
+        }
+    }
 }
