@@ -274,7 +274,8 @@ public final class NftBlocks {
     /**
      * The cut {@link #index} recorded for {@code text}, without cutting it again; empty when the index is not one
      * of {@code text} (another sha256 or size), or does not read as one: the caller then cuts the text. Each span is
-     * checked to lie in the text, in order, and to end with the object's closing brace.
+     * checked to lie in the text, in order, to start with the header of the object it names and to end with a
+     * closing brace.
      */
     public static Optional<NftBlocks> fromIndex(byte[] text, String sha256, String index) {
         try {
@@ -310,7 +311,12 @@ public final class NftBlocks {
                 int line = Integer.parseInt(l, c + 1, d, 10);
                 if (start < last || end <= start || end > text.length || text[end - 1] != '}' || line < 1) return Optional.empty();
                 last = end;
-                Span sp = new Span(id, l.substring(d + 1), start, end, line);
+                String object = l.substring(d + 1);
+                // the object named is the one there: its header, up to its opening brace, reads as its name
+                int brace = start;
+                while (brace < end && text[brace] != '{' && text[brace] != '\n' && text[brace] != '"') brace++;
+                if (brace == end || text[brace] != '{' || !NftRuleset.norm(str(text, start, brace)).equals(object)) return Optional.empty();
+                Span sp = new Span(id, object, start, end, line);
                 String key = sp.key();
                 if (objects.putIfAbsent(key, sp) != null) again.computeIfAbsent(key, x -> new ArrayList<>()).add(sp);
             }
