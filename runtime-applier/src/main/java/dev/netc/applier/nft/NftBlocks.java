@@ -313,9 +313,7 @@ public final class NftBlocks {
                 last = end;
                 String object = l.substring(d + 1);
                 // the object named is the one there: its header, up to its opening brace, reads as its name
-                int brace = start;
-                while (brace < end && text[brace] != '{' && text[brace] != '\n' && text[brace] != '"') brace++;
-                if (brace == end || text[brace] != '{' || !NftRuleset.norm(str(text, start, brace)).equals(object)) return Optional.empty();
+                if (!namesHeader(text, start, end, object)) return Optional.empty();
                 Span sp = new Span(id, object, start, end, line);
                 String key = sp.key();
                 if (objects.putIfAbsent(key, sp) != null) again.computeIfAbsent(key, x -> new ArrayList<>()).add(sp);
@@ -325,6 +323,20 @@ public final class NftBlocks {
         } catch (RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** True when the object at {@code start} has the header {@code object} (as {@link #split} reads headers) before its brace. */
+    private static boolean namesHeader(byte[] text, int start, int end, String object) {
+        // netc writes "\tchain NAME {": compared as bytes; any other spacing is read as split reads it
+        int h = start;
+        while (h < end && (text[h] == ' ' || text[h] == '\t')) h++;
+        int n = object.length();
+        boolean ascii = h + n < end;
+        for (int j = 0; ascii && j < n; j++) ascii = object.charAt(j) < 0x80 && text[h + j] == object.charAt(j);
+        if (ascii && text[h + n] == ' ' && h + n + 1 < end && text[h + n + 1] == '{') return object.equals(NftRuleset.norm(object));
+        int brace = start;
+        while (brace < end && text[brace] != '{' && text[brace] != '\n' && text[brace] != '"') brace++;
+        return brace < end && text[brace] == '{' && NftRuleset.norm(str(text, start, brace)).equals(object);
     }
 
     private static String str(byte[] text, int from, int to) {

@@ -125,6 +125,7 @@ class NftBlocksTest {
             assertEquals(Optional.empty(), NftBlocks.fromIndex(bytes, sha, ix.replaceFirst("\n0 (\\d+) (\\d+)", "\n0 $1 1$2")), "a span past its object");
             assertEquals(Optional.empty(), NftBlocks.fromIndex(bytes, sha, ix.substring(0, ix.length() - 3)), "cut short");
             assertEquals(Optional.empty(), NftBlocks.fromIndex(bytes, sha, ix.replace(" chain svc-web\n", " chain svc-api\n")), "another object's name");
+            assertEquals(Optional.empty(), NftBlocks.fromIndex(bytes, sha, ix.replace(" chain svc-web\n", " chain  svc-web\n")), "a name split does not write");
             assertEquals(Optional.empty(), NftBlocks.fromIndex(bytes, sha, "garbage"));
         }
     }
