@@ -33,7 +33,9 @@ import java.util.stream.Stream;
  *                                     change is being committed
  * lock                                flock'ed by the running applier
  * applied/BACKEND/DIGEST/files/…      a copy of each applied bundle (rollback, incremental planning)
- * applied/BACKEND/DIGEST/*.listing    what the kernel listed right after it was applied (no-op and --check)
+ * applied/BACKEND/DIGEST/*.listing    what the kernel listed right after it was applied (no-op and --check);
+ *                                     for nftables also nftables-blocks.listing, the cut of the applied artifact
+ *                                     (its objects' spans), so that the next apply cuts only the new artifact
  * tmp/                                tools' input and output files
  * </pre>
  * Every file is written to a temporary name and renamed, so a crash leaves the old or the new file.
