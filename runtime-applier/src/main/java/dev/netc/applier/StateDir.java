@@ -33,7 +33,9 @@ import java.util.stream.Stream;
  *                                     change is being committed
  * lock                                flock'ed by the running applier
  * applied/BACKEND/DIGEST/files/…      a copy of each applied bundle (rollback, incremental planning)
- * applied/BACKEND/DIGEST/*.listing    what the kernel listed right after it was applied (no-op and --check)
+ * applied/BACKEND/DIGEST/*.listing    what the kernel listed right after it was applied (no-op and --check);
+ *                                     for nftables also nftables-blocks.listing, the cut of the applied artifact
+ *                                     (its objects' spans), so that the next apply cuts only the new artifact
  * tmp/                                tools' input and output files
  * </pre>
  * Every file is written to a temporary name and renamed, so a crash leaves the old or the new file.
@@ -178,8 +180,8 @@ public final class StateDir {
         for (Artifact a : bundle.artifacts()) {
             Path p = dir.resolve(a.path());
             try {
-                if (Files.exists(p) && Artifact.sha256(Files.readAllBytes(p)).equals(a.sha256())) continue;
-                writeAtomically(p, a.content());
+                if (Files.exists(p) && Files.size(p) == a.size() && Artifact.sha256(Files.readAllBytes(p)).equals(a.sha256())) continue;
+                writeAtomically(p, a::writeTo);
             } catch (IOException e) {
                 throw ApplyException.stateIo(p + ": " + e.getMessage(), e);
             }
@@ -244,13 +246,25 @@ public final class StateDir {
 
     /** Writes to a sibling temporary file, forces it to disk, then renames it over {@code p}. */
     static void writeAtomically(Path p, byte[] content) throws ApplyException {
+        writeAtomically(p, ch -> {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+            while (buf.hasRemaining()) ch.write(buf);
+        });
+    }
+
+    /** What writes a file's bytes to its channel. */
+    interface Writer {
+        void write(FileChannel ch) throws IOException;
+    }
+
+    /** Writes with {@code w} to a sibling temporary file, forces it to disk, then renames it over {@code p}. */
+    static void writeAtomically(Path p, Writer w) throws ApplyException {
         try {
             Files.createDirectories(p.getParent());
             Path tmp = Files.createTempFile(p.getParent(), "." + p.getFileName(), ".tmp");
             try {
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
-                    while (buf.hasRemaining()) ch.write(buf);
+                    w.write(ch);
                     ch.force(true);
                 }
                 try {

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 class ApplyBench {
     static final int SERVICES = Integer.getInteger("netc.bench.services", 10000);
     static final int RUNS = Integer.getInteger("netc.bench.rounds", 3);
+    /** The backends measured, comma-separated (default both). */
+    static final String[] BACKENDS = System.getProperty("netc.bench.backends", "nftables,iptables").split(",");
 
     @Test
     void fullVersusIncrementalApply() throws Exception {
@@ -42,7 +44,7 @@ class ApplyBench {
             System.out.printf("BENCH apply: %d Services x 3 endpoints; nftables.nft %d KB, iptables.rules %d KB%n", SERVICES,
                     dev.netc.e2e.lab.OutFiles.composed(a).get("nodes/n1/nftables.nft").length / 1024,
                     dev.netc.e2e.lab.OutFiles.composed(a).get("nodes/n1/iptables.rules").length / 1024);
-            for (String backend : new String[] {"nftables", "iptables"}) {
+            for (String backend : BACKENDS) {
                 // A namespace per backend: iptables-nft reads every table of its family, a large netc nft table
                 // left in the same namespace would slow iptables-save tenfold.
                 String ns = "netc-ab-" + backend.charAt(0) + "-" + id;

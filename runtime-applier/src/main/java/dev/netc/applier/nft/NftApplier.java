@@ -33,14 +33,18 @@ import java.util.regex.Pattern;
 public final class NftApplier implements BackendApplier {
     public static final String ARTIFACT = "nftables.nft";
     private static final String LISTING = "nftables";
+    /** The cut of the applied artifact ({@link NftBlocks#index}), kept so that the next apply does not cut it again. */
+    static final String BLOCKS = "nftables-blocks";
     private static final Pattern ERROR_POS = Pattern.compile("^[^:\\n]*:(\\d+):(\\d+)(?:-\\d+)?: (.*)$", Pattern.MULTILINE);
 
     @Override
     public Outcome apply(Context c) throws ApplyException {
         Artifact art = artifact(c.target());
         Optional<Artifact> prevArt = c.previous().flatMap(p -> p.find(ARTIFACT));
-        // The artifacts cut by their braces (no statement read): cheap, and what the incremental way compares.
-        Optional<NftBlocks> prevBlocks = prevArt.flatMap(p -> NftBlocks.split(p.text()));
+        // The artifacts cut by their braces (no statement read): what the incremental way compares. The previous
+        // one's cut was recorded when it was applied; it is cut again only when that record is missing.
+        Optional<NftBlocks> prevBlocks = prevArt.isEmpty() ? Optional.empty()
+                : recordedBlocks(c, prevArt.get()).or(() -> NftBlocks.split(prevArt.get().content()));
         try (Nft nft = Nft.open(false)) {
             boolean tablesPresent = prevBlocks.isPresent() && !c.sameAsPrevious() && !c.request().full() && tablesExist(nft, prevBlocks.get());
             NftPlan.Choice choice = NftPlan.choose(new NftPlan.Facts(c.sameAsPrevious(), c.request().full(), prevArt.isPresent(),
@@ -69,7 +73,8 @@ public final class NftApplier implements BackendApplier {
                     // The state says the kernel holds the previous bundle (its apply finished, none is pending):
                     // send only the difference, without listing the tables (listing 10k Services takes seconds).
                     // Drift made by hand is not seen here: --check finds it, a re-apply or --full repairs it.
-                    NftDelta.Result r = delta(art, prevArt.get(), prevBlocks);
+                    Optional<NftBlocks> blocks = prevBlocks.isPresent() ? NftBlocks.split(art.content()) : Optional.empty();
+                    NftDelta.Result r = delta(art, prevArt.get(), prevBlocks, blocks);
                     if (r.delta().isPresent()) {
                         NftDelta.Delta d = r.delta().get();
                         say(c, "incremental", d.changes());
@@ -78,7 +83,7 @@ public final class NftApplier implements BackendApplier {
                         long t0 = System.nanoTime();
                         Nft.Result res = nft.runScript(d.script().text(), c.state().tmp());
                         if (res.ok()) return Outcome.applied("incremental, " + d.changes().size() + " changes in a "
-                                + (System.nanoTime() - t0) / 1_000_000 + " ms transaction", Map.of());
+                                + (System.nanoTime() - t0) / 1_000_000 + " ms transaction", blocksListing(art, blocks));
                         c.say("nftables: the incremental change was refused (" + firstLine(res.errors())
                                 + "); the kernel is unchanged, installing the whole tables instead");
                     } else {
@@ -115,7 +120,9 @@ public final class NftApplier implements BackendApplier {
             Nft.Result res = nft.runScript(script.text(), c.state().tmp());
             if (!res.ok()) throw rejected(art, script, res);
             String mode = "full, a " + (System.nanoTime() - t0) / 1_000_000 + " ms transaction";
-            return Outcome.applied(mode, Map.of(LISTING, NftRuleset.canonical(list(nft, owned))));
+            Map<String, String> listings = new TreeMap<>(blocksListing(art, NftBlocks.split(art.content())));
+            listings.put(LISTING, NftRuleset.canonical(list(nft, owned)));
+            return Outcome.applied(mode, listings);
         }
     }
 
@@ -126,8 +133,11 @@ public final class NftApplier implements BackendApplier {
      * otherwise both are read whole.
      */
     static NftDelta.Result delta(Artifact art, Artifact prev, Optional<NftBlocks> prevBlocks) throws ApplyException {
-        Optional<NftBlocks> blocks = prevBlocks.isPresent() ? NftBlocks.split(art.text()) : Optional.empty();
-        if (blocks.isPresent()) {
+        return delta(art, prev, prevBlocks, prevBlocks.isPresent() ? NftBlocks.split(art.content()) : Optional.empty());
+    }
+
+    static NftDelta.Result delta(Artifact art, Artifact prev, Optional<NftBlocks> prevBlocks, Optional<NftBlocks> blocks) throws ApplyException {
+        if (prevBlocks.isPresent() && blocks.isPresent()) {
             Optional<NftBlocks.Pair> p;
             try {
                 p = NftBlocks.differing(prevBlocks.get(), blocks.get());
@@ -145,6 +155,22 @@ public final class NftApplier implements BackendApplier {
         } catch (RulesSyntaxException e) {
             return new NftDelta.Result(Optional.empty(), "the copy of the last artifact cannot be read");
         }
+    }
+
+    /** The cut recorded when {@code prev} (the artifact of the bundle applied last) was applied, if it is one of it. */
+    static Optional<NftBlocks> recordedBlocks(Context c, Artifact prev) {
+        try {
+            Optional<String> ix = c.listing(c.previous().get().digest(), BLOCKS);
+            return ix.flatMap(i -> NftBlocks.fromIndex(prev.content(), prev.sha256(), i));
+        } catch (ApplyException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The cut of the artifact just applied, to record for the next apply (none when it does not cut). */
+    static Map<String, String> blocksListing(Artifact art, Optional<NftBlocks> blocks) {
+        Optional<String> ix = blocks.flatMap(b -> b.index(art.sha256()));
+        return ix.isPresent() ? Map.of(BLOCKS, ix.get()) : Map.of();
     }
 
     private static void say(Context c, String mode, List<Change> changes) {

@@ -6,7 +6,9 @@ import dev.netc.applier.nft.NftRuleset.NSet;
 import dev.netc.applier.nft.NftRuleset.Other;
 import dev.netc.applier.nft.NftRuleset.Table;
 import dev.netc.applier.nft.NftRuleset.TableId;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,14 +41,15 @@ public final class NftBlocks {
         }
     }
 
-    private final String text;
+    /** The text as UTF-8: every byte the cut looks at is ASCII, which no byte of a multi-byte character is. */
+    private final byte[] text;
     private final String skeleton;
     private final Set<TableId> tables;
     private final Map<String, Span> objects;
     /** The later spans of the objects declared more than once, by key (the first is in {@link #objects}). */
     private final Map<String, List<Span>> again;
 
-    private NftBlocks(String text, String skeleton, Set<TableId> tables, Map<String, Span> objects, Map<String, List<Span>> again) {
+    private NftBlocks(byte[] text, String skeleton, Set<TableId> tables, Map<String, Span> objects, Map<String, List<Span>> again) {
         this.text = text;
         this.skeleton = skeleton;
         this.tables = Collections.unmodifiableSet(new TreeSet<>(tables));
@@ -97,13 +100,12 @@ public final class NftBlocks {
 
     /** The text of one object, as written. */
     public String text(Span s) {
-        return text.substring(s.start(), s.end());
+        return new String(text, s.start(), s.end() - s.start(), StandardCharsets.UTF_8);
     }
 
-    /** True when {@code a} in this text and {@code b} in {@code other} are the same characters. */
+    /** True when {@code a} in this text and {@code b} in {@code other} are the same bytes. */
     boolean same(Span a, NftBlocks other, Span b) {
-        int n = a.end() - a.start();
-        return n == b.end() - b.start() && text.regionMatches(a.start(), other.text, b.start(), n);
+        return Arrays.equals(text, a.start(), a.end(), other.text, b.start(), b.end());
     }
 
     /** True when the object of {@code key} has the same spans, with the same characters, here and in {@code other}. */
@@ -116,6 +118,15 @@ public final class NftBlocks {
     }
 
     public static Optional<NftBlocks> split(String text) {
+        return split(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The cut of UTF-8 text, {@code text} read as it is (the caller keeps it unchanged): the spans are byte offsets.
+     * Braces, quotes, {@code #}, {@code ;} and newlines are ASCII, and no byte of a multi-byte UTF-8 character is, so
+     * the bytes cut exactly where the characters would.
+     */
+    public static Optional<NftBlocks> split(byte[] text) {
         StringBuilder skel = new StringBuilder();
         Set<TableId> tables = new TreeSet<>();
         Map<String, Span> objects = new LinkedHashMap<>();
@@ -130,9 +141,9 @@ public final class NftBlocks {
         TableId table = null;
         int copied = 0; // text before this was copied to the skeleton or belongs to an object
         boolean quote = false;
-        int n = text.length();
+        int n = text.length;
         for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
+            byte c = text[i];
             if (quote) {
                 if (c == '"') quote = false;
                 else if (c == '\n') line++;
@@ -143,8 +154,8 @@ public final class NftBlocks {
                 case '#' -> {
                     // to the end of the line; outside objects, not part of the skeleton (a header cannot span it:
                     // the newline after it starts a new statement)
-                    if (depth < 2) skel.append(text, copied, i);
-                    while (i + 1 < n && text.charAt(i + 1) != '\n') i++;
+                    if (depth < 2) skel.append(str(text, copied, i));
+                    while (i + 1 < n && text[i + 1] != '\n') i++;
                     if (depth < 2) copied = i + 1;
                 }
                 case '\n' -> {
@@ -156,7 +167,7 @@ public final class NftBlocks {
                 }
                 case '{' -> {
                     if (depth == 0) {
-                        Matcher m = NftRuleset.TABLE_HEADER.matcher(NftRuleset.norm(text.substring(boundary, i)));
+                        Matcher m = NftRuleset.TABLE_HEADER.matcher(NftRuleset.norm(str(text, boundary, i)));
                         if (!m.matches()) return Optional.empty();
                         table = new TableId(m.group(1) == null ? "ip" : m.group(1), m.group(2));
                         tables.add(table);
@@ -164,10 +175,10 @@ public final class NftBlocks {
                         depth = 1;
                         boundary = i + 1;
                     } else if (depth == 1) {
-                        String header = NftRuleset.norm(text.substring(boundary, i));
+                        String header = NftRuleset.norm(str(text, boundary, i));
                         Matcher m = NftRuleset.OBJECT_HEADER.matcher(header);
                         if (!m.matches()) return Optional.empty();
-                        skel.append(text, copied, boundary);
+                        skel.append(str(text, copied, boundary));
                         objStart = boundary;
                         objLine = line;
                         objName = header;
@@ -181,9 +192,10 @@ public final class NftBlocks {
                     depth--;
                     if (depth == 1 && objStart >= 0) {
                         Span s = new Span(table, objName, objStart, i + 1, objLine);
+                        String key = s.key();
                         // twice in one block is left to the reader; again in a later block adds to the object
-                        if (!inBlock.add(s.key())) return Optional.empty();
-                        if (objects.putIfAbsent(s.key(), s) != null) again.computeIfAbsent(s.key(), k -> new ArrayList<>()).add(s);
+                        if (!inBlock.add(key)) return Optional.empty();
+                        if (objects.putIfAbsent(key, s) != null) again.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
                         copied = i + 1;
                         objStart = -1;
                         boundary = i + 1;
@@ -196,7 +208,7 @@ public final class NftBlocks {
             }
         }
         if (quote || depth != 0) return Optional.empty();
-        skel.append(text, copied, n);
+        skel.append(str(text, copied, n));
         List<String> lines = new ArrayList<>();
         for (String l : skel.toString().split("\n")) {
             String t = NftRuleset.norm(l);
@@ -214,17 +226,121 @@ public final class NftBlocks {
         if (!from.skeleton.equals(to.skeleton) || !from.tables.equals(to.tables)) return Optional.empty();
         List<Span> a = new ArrayList<>();
         List<Span> b = new ArrayList<>();
+        Set<String> differ = new java.util.HashSet<>();
         int read = 0;
         for (String key : from.objects.keySet()) {
-            if (!from.same(key, to)) a.addAll(from.spans(key));
+            if (!from.same(key, to)) {
+                a.addAll(from.spans(key));
+                differ.add(key);
+            }
         }
         for (String key : to.objects.keySet()) {
-            if (!from.same(key, to)) {
+            if (!from.objects.containsKey(key) || differ.contains(key)) {
                 b.addAll(to.spans(key));
                 read++;
             }
         }
         return Optional.of(new Pair(from.read(a), to.read(b), read));
+    }
+
+    static final String INDEX_FORMAT = "netc.dev/nft-blocks/v1";
+
+    /**
+     * This cut as text, for the state directory, so that the next apply need not cut this text again: the format,
+     * the sha256 and size of the text it cuts ({@code sha256}), the skeleton's lines, the tables, then each span in
+     * the order of the text (table, start, end, line, object). Empty when an object's header holds a newline (the
+     * format is one span a line).
+     */
+    public Optional<String> index(String sha256) {
+        List<Span> all = new ArrayList<>();
+        for (String key : objects.keySet()) all.addAll(spans(key));
+        all.sort(java.util.Comparator.comparingInt(Span::start));
+        List<TableId> ids = new ArrayList<>(tables);
+        StringBuilder b = new StringBuilder(64 * all.size() + skeleton.length() + 256);
+        String[] skel = skeleton.isEmpty() ? new String[0] : skeleton.split("\n", -1);
+        b.append(INDEX_FORMAT).append('\n').append(sha256).append(' ').append(text.length).append('\n');
+        b.append(skel.length).append('\n');
+        for (String l : skel) b.append(l).append('\n');
+        b.append(ids.size()).append('\n');
+        for (TableId id : ids) b.append(id.family()).append(' ').append(id.name()).append('\n');
+        for (Span sp : all) {
+            if (sp.object().indexOf('\n') >= 0 || sp.object().indexOf('\r') >= 0) return Optional.empty();
+            b.append(ids.indexOf(sp.table())).append(' ').append(sp.start()).append(' ').append(sp.end()).append(' ').append(sp.line())
+                    .append(' ').append(sp.object()).append('\n');
+        }
+        return Optional.of(b.toString());
+    }
+
+    /**
+     * The cut {@link #index} recorded for {@code text}, without cutting it again; empty when the index is not one
+     * of {@code text} (another sha256 or size), or does not read as one: the caller then cuts the text. Each span is
+     * checked to lie in the text, in order, to start with the header of the object it names and to end with a
+     * closing brace.
+     */
+    public static Optional<NftBlocks> fromIndex(byte[] text, String sha256, String index) {
+        try {
+            String[] lines = index.split("\n", -1);
+            int k = 0;
+            if (!lines[k++].equals(INDEX_FORMAT)) return Optional.empty();
+            if (!lines[k++].equals(sha256 + " " + text.length)) return Optional.empty();
+            int skelLines = Integer.parseInt(lines[k++]);
+            if (skelLines < 0 || skelLines > lines.length) return Optional.empty();
+            String skeleton = String.join("\n", java.util.Arrays.asList(lines).subList(k, k + skelLines));
+            k += skelLines;
+            int nTables = Integer.parseInt(lines[k++]);
+            if (nTables < 0 || nTables > lines.length) return Optional.empty();
+            List<TableId> ids = new ArrayList<>();
+            for (int t = 0; t < nTables; t++) {
+                String[] f = lines[k++].split(" ", -1);
+                if (f.length != 2) return Optional.empty();
+                ids.add(new TableId(f[0], f[1]));
+            }
+            Map<String, Span> objects = new LinkedHashMap<>();
+            Map<String, List<Span>> again = new LinkedHashMap<>();
+            int last = 0;
+            for (; k < lines.length - 1; k++) {
+                String l = lines[k];
+                int a = l.indexOf(' ');
+                int b = l.indexOf(' ', a + 1);
+                int c = l.indexOf(' ', b + 1);
+                int d = l.indexOf(' ', c + 1);
+                if (a < 0 || b < 0 || c < 0 || d < 0) return Optional.empty();
+                TableId id = ids.get(Integer.parseInt(l, 0, a, 10));
+                int start = Integer.parseInt(l, a + 1, b, 10);
+                int end = Integer.parseInt(l, b + 1, c, 10);
+                int line = Integer.parseInt(l, c + 1, d, 10);
+                if (start < last || end <= start || end > text.length || text[end - 1] != '}' || line < 1) return Optional.empty();
+                last = end;
+                String object = l.substring(d + 1);
+                // the object named is the one there: its header, up to its opening brace, reads as its name
+                if (!namesHeader(text, start, end, object)) return Optional.empty();
+                Span sp = new Span(id, object, start, end, line);
+                String key = sp.key();
+                if (objects.putIfAbsent(key, sp) != null) again.computeIfAbsent(key, x -> new ArrayList<>()).add(sp);
+            }
+            if (k != lines.length - 1 || !lines[k].isEmpty()) return Optional.empty();
+            return Optional.of(new NftBlocks(text, skeleton, new TreeSet<>(ids), objects, again));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** True when the object at {@code start} has the header {@code object} (as {@link #split} reads headers) before its brace. */
+    private static boolean namesHeader(byte[] text, int start, int end, String object) {
+        // netc writes "\tchain NAME {": compared as bytes; any other spacing is read as split reads it
+        int h = start;
+        while (h < end && (text[h] == ' ' || text[h] == '\t')) h++;
+        int n = object.length();
+        boolean ascii = h + n < end;
+        for (int j = 0; ascii && j < n; j++) ascii = object.charAt(j) < 0x80 && text[h + j] == object.charAt(j);
+        if (ascii && text[h + n] == ' ' && h + n + 1 < end && text[h + n + 1] == '{') return object.equals(NftRuleset.norm(object));
+        int brace = start;
+        while (brace < end && text[brace] != '{' && text[brace] != '\n' && text[brace] != '"') brace++;
+        return brace < end && text[brace] == '{' && NftRuleset.norm(str(text, start, brace)).equals(object);
+    }
+
+    private static String str(byte[] text, int from, int to) {
+        return new String(text, from, to - from, StandardCharsets.UTF_8);
     }
 
     /** The two partial rulesets (same table ids) and how many objects of the new text were read. */

@@ -85,4 +85,48 @@ class NftBlocksTest {
         assertEquals(NftRuleset.parse(more.replace("goto ep-1", "goto ep-2")).tables().values().iterator().next().chains().get("svc-web")
                 .ruleTexts(), rules, "both spans read, in order, as the whole text reads them");
     }
+
+    /** The cut works on the UTF-8 bytes: text with multi-byte characters before an object keeps its spans and lines exact. */
+    @Test
+    void multiByteCharactersBeforeAnObjectKeepItsTextAndLine() throws Exception {
+        String wide = A.replace("dnat to 10.244.1.5:8080", "dnat to 10.244.1.5:8080 comment \"caf\u00e9 \u2026 \ud83d\ude80 {\"");
+        NftBlocks b = NftBlocks.split(wide).orElseThrow();
+        NftBlocks.Span api = b.objects().get("ip netc chain svc-api");
+        assertEquals(wide.lines().toList().indexOf("\tchain svc-api {") + 1, api.line());
+        assertTrue(b.text(api).startsWith("\tchain svc-api {") && b.text(api).endsWith("}"), b.text(api));
+        assertTrue(b.text(b.objects().get("ip netc chain svc-web")).contains("caf\u00e9 \u2026 \ud83d\ude80 {"));
+        NftBlocks.Pair p = NftBlocks.differing(NftBlocks.split(A).orElseThrow(), b).orElseThrow();
+        assertEquals(1, p.read(), "only the chain with the comment differs");
+        assertEquals(NftRuleset.parse(wide).tables().values().iterator().next().chains().get("svc-web").ruleTexts(),
+                p.to().tables().values().iterator().next().chains().get("svc-web").ruleTexts());
+    }
+
+    /** The recorded cut reads back as the same cut, of that text only; a record that does not fit the text is not used. */
+    @Test
+    void theIndexOfACutReadsBackAsTheSameCutAndOnlyForItsText() throws Exception {
+        String more = A + "table ip netc {\n\tchain svc-web {\n\t\tgoto ep-1\n\t}\n}\n";
+        for (String t : List.of(A, more)) {
+            byte[] bytes = t.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String sha = dev.netc.applier.Artifact.sha256(bytes);
+            NftBlocks cut = NftBlocks.split(bytes).orElseThrow();
+            String ix = cut.index(sha).orElseThrow();
+            NftBlocks back = NftBlocks.fromIndex(bytes, sha, ix).orElseThrow();
+            assertEquals(cut.skeleton(), back.skeleton());
+            assertEquals(cut.tables(), back.tables());
+            assertEquals(cut.objects(), back.objects());
+            assertEquals(cut.probes(), back.probes());
+            assertEquals(0, NftBlocks.differing(back, cut).orElseThrow().read(), "every object the same, later spans included");
+            assertEquals(ix, back.index(sha).orElseThrow());
+            NftBlocks changed = NftBlocks.split(t.replace("dnat to 10.244.1.5:8080", "dnat to 10.244.1.7:8080")).orElseThrow();
+            assertEquals(NftBlocks.differing(cut, changed).orElseThrow().to().tables(), NftBlocks.differing(back, changed).orElseThrow().to().tables());
+            byte[] other = (t + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(Optional.empty(), NftBlocks.fromIndex(other, sha, ix), "another size");
+            assertEquals(Optional.empty(), NftBlocks.fromIndex(bytes, "0" + sha.substring(1), ix), "another sha256");
+            assertEquals(Optional.empty(), NftBlocks.fromIndex(bytes, sha, ix.replaceFirst("\n0 (\\d+) (\\d+)", "\n0 $1 1$2")), "a span past its object");
+            assertEquals(Optional.empty(), NftBlocks.fromIndex(bytes, sha, ix.substring(0, ix.length() - 3)), "cut short");
+            assertEquals(Optional.empty(), NftBlocks.fromIndex(bytes, sha, ix.replace(" chain svc-web\n", " chain svc-api\n")), "another object's name");
+            assertEquals(Optional.empty(), NftBlocks.fromIndex(bytes, sha, ix.replace(" chain svc-web\n", " chain  svc-web\n")), "a name split does not write");
+            assertEquals(Optional.empty(), NftBlocks.fromIndex(bytes, sha, "garbage"));
+        }
+    }
 }
