@@ -144,7 +144,7 @@ public final class Allocate implements Pass<Cluster, Cluster> {
                         .filter(s -> s.namespace().equals(p.meta().namespace()) && !s.selector().isEmpty()
                                 && LabelSelector.ofLabels(s.selector()).matches(p.labels()))
                         .min(dev.netc.ir.model.KubeObject.BY_ID);
-                if (selecting.isPresent() && ResolveNodes.isImplicit(cluster, onNode.get())) {
+                if (selecting.isPresent() && ResolveNodes.isImplicit(onNode.get())) {
                     // The input names no node (an install manifest compiled alone): netc's stand-in has no address,
                     // which says nothing about the user's cluster.
                     diagnostics.warning(DiagnosticCode.NETC042, p.meta().pos(), "host-network pod "

@@ -57,7 +57,7 @@ public final class ResolveNodes implements Pass<Cluster, Cluster> {
      * Whether {@code n} is a node this pass stands in when the input names none (documented as having no
      * address), so that checks about addresses can tell the user's nodes from netc's stand-ins.
      */
-    public static boolean isImplicit(Cluster c, Node n) {
+    public static boolean isImplicit(Node n) {
         return "true".equals(n.meta().annotations().get(STAND_IN));
     }
 

@@ -185,7 +185,7 @@ public final class Validate implements Pass<Cluster, Cluster> {
                 d.error(DiagnosticCode.NETC042, pos, "node " + n.name() + " has no address, and nodePortAddresses ("
                         + cidrList(narrowed) + ") opens node ports only on node addresses: " + services
                         + " is not served on it");
-            } else if (!ResolveNodes.isImplicit(c, n)) {
+            } else if (!ResolveNodes.isImplicit(n)) {
                 d.warning(DiagnosticCode.NETC042, pos, "node " + n.name() + " has no address: the IPVS backend"
                         + " binds node ports to node addresses and serves " + services + " on none of this node's"
                         + " (iptables and nftables serve it on every local address)");
