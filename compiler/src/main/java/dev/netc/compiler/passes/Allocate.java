@@ -18,7 +18,6 @@ import dev.netc.ir.model.Workload;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -113,8 +112,7 @@ public final class Allocate implements Pass<Cluster, Cluster> {
         List<Pod> pods = new ArrayList<>();
         // Bare pods (no node, no IP: a manifest's Pod) are scheduled as the scheduler would: on a node that fits.
         for (Pod p : cluster.pods()) pods.add(isBare(p) ? scheduleBare(cluster, p, diagnostics) : p);
-        Map<String, List<Pod>> podsByNamespace = new HashMap<>();
-        for (Pod p : cluster.pods()) podsByNamespace.computeIfAbsent(p.meta().namespace(), k -> new ArrayList<>()).add(p);
+        Map<String, List<Pod>> podsByNamespace = dev.netc.ir.model.KubeObject.byNamespace(cluster.pods());
         for (Workload w : cluster.workloads()) {
             // a workload's live pods are in its namespace: look there only (not all pods per workload)
             boolean hasLivePods = podsByNamespace.getOrDefault(w.meta().namespace(), List.of()).stream()

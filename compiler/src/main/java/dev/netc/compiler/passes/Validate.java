@@ -401,10 +401,8 @@ public final class Validate implements Pass<Cluster, Cluster> {
     private static void namedTargetPorts(Cluster c, Diagnostics d) {
         // Only Services with a named target port look at pods, and only at their namespace's (not every pod
         // for every Service: 10k Services x 100k pods at scale).
-        Map<String, List<Pod>> podsByNamespace = new HashMap<>();
-        for (Pod p : c.pods()) podsByNamespace.computeIfAbsent(p.meta().namespace(), k -> new ArrayList<>()).add(p);
-        Map<String, List<Workload>> workloadsByNamespace = new HashMap<>();
-        for (Workload w : c.workloads()) workloadsByNamespace.computeIfAbsent(w.meta().namespace(), k -> new ArrayList<>()).add(w);
+        Map<String, List<Pod>> podsByNamespace = KubeObject.byNamespace(c.pods());
+        Map<String, List<Workload>> workloadsByNamespace = KubeObject.byNamespace(c.workloads());
         for (Service s : c.services()) {
             if (s.selector().isEmpty()) continue;
             if (s.ports().stream().noneMatch(port -> port.targetPort() instanceof PortRef.Name)) continue;

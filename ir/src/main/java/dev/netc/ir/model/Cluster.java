@@ -63,10 +63,6 @@ public record Cluster(ClusterProfile profile, List<Namespace> namespaces, List<N
         return items.stream().filter(i -> keyOf.apply(i).equals(key)).findFirst();
     }
 
-    public List<Pod> podsInNamespace(String ns) {
-        return pods.stream().filter(p -> p.meta().namespace().equals(ns)).toList();
-    }
-
     public Cluster withPods(List<Pod> newPods) {
         return new Cluster(profile, namespaces, nodes, newPods, workloads, services, endpointSlices,
                 networkPolicies, ingresses, ingressClasses, secrets, adminNetworkPolicies);

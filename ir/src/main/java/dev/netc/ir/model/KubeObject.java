@@ -1,6 +1,10 @@
 package dev.netc.ir.model;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /** Anything read from input that has an identity. */
 public sealed interface KubeObject
@@ -11,4 +15,11 @@ public sealed interface KubeObject
             .thenComparing(o -> o.meta().name());
 
     ObjectMeta meta();
+
+    /** {@code objects} by namespace, each list in input order: one pass, for lookups within a namespace. */
+    static <T extends KubeObject> Map<String, List<T>> byNamespace(List<T> objects) {
+        Map<String, List<T>> out = new HashMap<>();
+        for (T o : objects) out.computeIfAbsent(o.meta().namespace(), k -> new ArrayList<>()).add(o);
+        return out;
+    }
 }
