@@ -164,7 +164,7 @@ final class CompileCommand implements Callable<Integer> {
                 for (Output.Composed c : o.composed()) composed.add(new Manifest.ComposedEntry(b.name(), c, o.bytes(c)));
             }
         }
-        String modelDigest = timer.time("digest", () -> Manifest.sha256(new PlanDumpBackend().emit(plan, Set.of()).get(0).content()));
+        String modelDigest = timer.time("digest", () -> Manifest.sha256(wholePlanDump(plan, selected, artifacts)));
         List<String> nodeNames = selected.isEmpty() ? List.copyOf(known) : List.copyOf(selected);
         List<Artifact> files = new ArrayList<>(artifacts.stream().map(Map.Entry::getValue).toList());
         Artifact manifest = timer.time("manifest", () -> Manifest.build(sources, modelDigest, nodeNames, artifacts, composed));
@@ -185,5 +185,19 @@ final class CompileCommand implements Callable<Integer> {
             err.println("netc: wrote " + files.size() + " files to " + Text.escape(out.toString()));
         }
         return Netc.EXIT_OK;
+    }
+
+    /**
+     * The bytes of the whole plan dump, which the model digest is of: the plan backend's plan.txt when this compile
+     * rendered it for every node (rendering it again cost a second full dump), else a dump made for the digest.
+     */
+    private static byte[] wholePlanDump(NetworkPlan plan, Set<String> selected, List<Map.Entry<String, Artifact>> artifacts) {
+        PlanDumpBackend dump = new PlanDumpBackend();
+        if (selected.isEmpty()) {
+            for (Map.Entry<String, Artifact> e : artifacts) {
+                if (e.getKey().equals(dump.name()) && e.getValue().path().equals("plan.txt")) return e.getValue().content();
+            }
+        }
+        return dump.emit(plan, Set.of()).get(0).content();
     }
 }
