@@ -95,31 +95,16 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         TreeReader reader = new TreeReader(limits);
         Collected objects = new Collected();
         for (InputSource source : inputs) {
-            // Each document is decoded as soon as it is read, so no more than one tree is alive at a time; the
-            // documents before the first that looks like an object wait, since a file with none is skipped whole.
-            List<YamlNode> waiting = new ArrayList<>();
-            boolean[] objectSeen = {false};
-            Consumer<YamlNode> decode = doc -> {
-                if (!objectSeen[0] && !looksLikeObject(doc)) {
-                    waiting.add(doc);
-                    return;
-                }
-                if (!objectSeen[0]) {
-                    objectSeen[0] = true;
-                    for (YamlNode w : waiting) document(w, diagnostics, objects, 0);
-                    waiting.clear();
-                }
-                document(doc, diagnostics, objects, 0);
-            };
+            FileDecoder decode = new FileDecoder(diagnostics, objects);
             if (DslReader.isDsl(source.path())) DslReader.read(source, diagnostics).forEach(decode);
             else reader.read(source, diagnostics, decode);
-            if (!objectSeen[0] && !waiting.isEmpty()) {
+            if (decode.noObject()) {
                 if (source.found()) {
                     // Chart.yaml, values.yaml, package.json, a CI workflow beside the manifests: not for netc.
                     diagnostics.note(DiagnosticCode.NETC081, new SourcePos(source.path(), 0, 0), "not a Kubernetes"
                             + " object (no apiVersion and kind): file skipped");
                 } else {
-                    for (YamlNode w : waiting) document(w, diagnostics, objects, 0);
+                    decode.flush();
                 }
             }
         }
@@ -140,6 +125,44 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
     public static List<YamlNode> trees(InputSource source, Diagnostics diagnostics) {
         return DslReader.isDsl(source.path()) ? DslReader.read(source, diagnostics)
                 : new TreeReader(Limits.DEFAULT).read(source, diagnostics);
+    }
+
+    /**
+     * Decodes one file's documents as they are read, so no more than one tree is alive at a time. The documents
+     * before the first that looks like an object wait: a file with none is skipped whole.
+     */
+    private final class FileDecoder implements Consumer<YamlNode> {
+        private final Diagnostics diagnostics;
+        private final Collected objects;
+        private List<YamlNode> waiting = new ArrayList<>(); // null once a document looked like an object
+
+        FileDecoder(Diagnostics diagnostics, Collected objects) {
+            this.diagnostics = diagnostics;
+            this.objects = objects;
+        }
+
+        @Override
+        public void accept(YamlNode doc) {
+            if (waiting != null && !looksLikeObject(doc)) {
+                waiting.add(doc);
+                return;
+            }
+            flush();
+            document(doc, diagnostics, objects, 0);
+        }
+
+        /** Decodes the waiting documents; from then on each document is decoded as it comes. */
+        void flush() {
+            if (waiting == null) return;
+            List<YamlNode> docs = waiting;
+            waiting = null;
+            for (YamlNode w : docs) document(w, diagnostics, objects, 0);
+        }
+
+        /** Whether the file had documents and none looked like an object. */
+        boolean noObject() {
+            return waiting != null && !waiting.isEmpty();
+        }
     }
 
     /** A mapping with both apiVersion and kind: a Kubernetes object, well-formed or not. */
