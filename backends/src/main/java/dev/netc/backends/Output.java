@@ -35,10 +35,13 @@ public record Output(List<Artifact> files, List<Composed> composed) {
         return "shared/" + backend + "/" + ContentHash.hex(text, 8) + ext;
     }
 
-    /** The bytes of one composed file. */
-    public byte[] bytes(Composed c) {
+    /**
+     * Each composed file with its bytes, one at a time (the parts looked up through one index, and no more than one
+     * composed file held at once: a whole compile of many nodes would otherwise index all files once per node).
+     */
+    public void forEachComposed(java.util.function.BiConsumer<Composed, byte[]> sink) {
         Map<String, Artifact> byPath = index();
-        return concat(c, byPath);
+        for (Composed c : composed) sink.accept(c, concat(c, byPath));
     }
 
     /**

@@ -161,7 +161,7 @@ final class CompileCommand implements Callable<Integer> {
             List<Artifact> files = selected.isEmpty() ? o.files() : o.composedFiles();
             for (Artifact a : files) artifacts.add(new AbstractMap.SimpleImmutableEntry<>(b.name(), a));
             if (selected.isEmpty()) {
-                for (Output.Composed c : o.composed()) composed.add(new Manifest.ComposedEntry(b.name(), c, o.bytes(c)));
+                o.forEachComposed((c, bytes) -> composed.add(new Manifest.ComposedEntry(b.name(), c, bytes)));
             }
         }
         String modelDigest = timer.time("digest", () -> Manifest.sha256(wholePlanDump(plan, selected, artifacts)));
