@@ -53,7 +53,15 @@ public final class PlanDumpBackend implements Backend {
         for (EndpointSlice s : plan.endpointSlices()) slice(b, s);
         // the Service decisions once for the cluster, then what each node has of its own
         for (ServicePortPlan s : plan.services()) servicePlan(b, s);
-        for (NodePlan n : Backend.selected(plan, nodes)) nodePlan(b, plan, n);
+        List<NodePlan> chosen = Backend.selected(plan, nodes);
+        // the address sets the nodes' policy names, once: a set's name is its content's hash, so nodes that use one
+        // set share its name and every node-plan below only names it
+        java.util.TreeMap<String, AddressSet> sets = new java.util.TreeMap<>();
+        for (NodePlan n : chosen) for (AddressSet s : n.policy().addressSets()) sets.putIfAbsent(s.name(), s);
+        for (AddressSet s : sets.values()) {
+            b.append("\npolicy-set ").append(t(s.name())).append(' ').append(list(s.cidrs())).append('\n');
+        }
+        for (NodePlan n : chosen) nodePlan(b, plan, n);
         return List.of(Artifact.text("plan.txt", "", b.toString()));
     }
 
@@ -235,9 +243,6 @@ public final class PlanDumpBackend implements Backend {
             for (PolicyAllow a : p.egress()) allow(b, "egress to", a);
             for (TierRule t : p.baselineIngress()) tier(b, "baseline ingress from", t);
             for (TierRule t : p.baselineEgress()) tier(b, "baseline egress to", t);
-        }
-        for (AddressSet s : n.policy().addressSets()) {
-            b.append("  set ").append(t(s.name())).append(' ').append(list(s.cidrs())).append('\n');
         }
     }
 
