@@ -22,6 +22,11 @@ public record Artifact(String path, byte[] content, String node, boolean secret)
         return content.clone();
     }
 
+    /** Adds these bytes to a running digest (without a copy of them). */
+    public void hashInto(dev.netc.ir.ContentHash.Running digest) {
+        digest.update(content);
+    }
+
     public String text() {
         return new String(content, StandardCharsets.UTF_8);
     }

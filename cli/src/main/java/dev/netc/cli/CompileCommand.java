@@ -161,7 +161,10 @@ final class CompileCommand implements Callable<Integer> {
             List<Artifact> files = selected.isEmpty() ? o.files() : o.composedFiles();
             for (Artifact a : files) artifacts.add(new AbstractMap.SimpleImmutableEntry<>(b.name(), a));
             if (selected.isEmpty()) {
-                o.forEachComposed((c, bytes) -> composed.add(new Manifest.ComposedEntry(b.name(), c, bytes)));
+                timer.time("composed digests " + b.name(), () -> {
+                    o.forEachComposedDigest((c, digest) -> composed.add(new Manifest.ComposedEntry(b.name(), c, digest)));
+                    return null;
+                });
             }
         }
         String modelDigest = timer.time("digest", () -> Manifest.sha256(wholePlanDump(plan, selected, artifacts)));

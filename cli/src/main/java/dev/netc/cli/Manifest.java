@@ -23,8 +23,8 @@ final class Manifest {
 
     /** A node file composed of parts (listed among the artifacts), with the digest and size of its composed bytes. */
     record ComposedEntry(String backend, Output.Composed file, String sha256, long size) {
-        ComposedEntry(String backend, Output.Composed file, byte[] bytes) {
-            this(backend, file, Manifest.sha256(bytes), bytes.length);
+        ComposedEntry(String backend, Output.Composed file, dev.netc.ir.ContentHash.Running digest) {
+            this(backend, file, digest.hex(), digest.size());
         }
     }
 

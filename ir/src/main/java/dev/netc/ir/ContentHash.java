@@ -19,10 +19,57 @@ public final class ContentHash {
 
     /** The SHA-256 of {@code data}. */
     public static byte[] sha256(byte[] data) {
+        return newDigest().digest(data);
+    }
+
+    private static MessageDigest newDigest() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
+    }
+
+    /**
+     * The SHA-256 of bytes given in pieces, with their count; {@link #fork} copies the state, so files that start with
+     * one part hash that part once ({@code Running.start().update(a).update(b).hex()} is {@code hex(a ++ b)}).
+     */
+    public static final class Running {
+        private final MessageDigest digest;
+        private long size;
+
+        private Running(MessageDigest digest, long size) {
+            this.digest = digest;
+            this.size = size;
+        }
+
+        public static Running start() {
+            return new Running(newDigest(), 0);
+        }
+
+        public Running update(byte[] data) {
+            digest.update(data);
+            size += data.length;
+            return this;
+        }
+
+        /** A copy that goes on from here; this one is unchanged. */
+        public Running fork() {
+            try {
+                return new Running((MessageDigest) digest.clone(), size);
+            } catch (CloneNotSupportedException e) {
+                throw new IllegalStateException("the platform's SHA-256 can be cloned", e);
+            }
+        }
+
+        /** The bytes given so far. */
+        public long size() {
+            return size;
+        }
+
+        /** The digest in lower-case hex, as {@link ContentHash#hex(byte[])}; this one is used up. */
+        public String hex() {
+            return HexFormat.of().formatHex(digest.digest());
         }
     }
 
