@@ -90,10 +90,10 @@ public final class IptablesBackend implements Backend {
                             List.of(new Output.Composed(dir + file, n.name(), List.of(dir + stem + ".node.rules"))));
                 }
                 String[] parts = shared.nodeParts(n);
-                return new Output(List.of(Artifact.text(dir + stem + ".node-filter.rules", n.name(), parts[0]),
-                        Artifact.text(dir + stem + ".node-nat.rules", n.name(), parts[1])),
-                        List.of(new Output.Composed(dir + file, n.name(), List.of(sharedParts.get(0), dir + stem + ".node-filter.rules",
-                                sharedParts.get(1), dir + stem + ".node-nat.rules"))));
+                return new Output(List.of(Artifact.text(dir + stem + ".node-nat.rules", n.name(), parts[0]),
+                        Artifact.text(dir + stem + ".node-filter.rules", n.name(), parts[1])),
+                        List.of(new Output.Composed(dir + file, n.name(), List.of(sharedParts.get(0), dir + stem + ".node-nat.rules",
+                                sharedParts.get(1), dir + stem + ".node-filter.rules"))));
             });
             for (Output o : own) {
                 files.addAll(o.files());
@@ -121,10 +121,12 @@ public final class IptablesBackend implements Backend {
     }
 
     /**
-     * One family's shared parts and what each node adds to them. A node file is four parts: the filter table's
-     * shared head and rules, the node's filter rules and COMMIT, the nat table's shared head and rules, the node's
-     * nat rules (its Local endpoints, the node-port dispatch, which must be the last rule of KUBE-SERVICES) and COMMIT.
-     * iptables-restore takes a chain declaration after rules, so each part declares the chains it fills first.
+     * One family's shared parts and what each node adds to them. A node file is four parts: the nat table's shared
+     * head and rules, the node's nat rules (its Local endpoints, the node-port dispatch, which must be the last rule of
+     * KUBE-SERVICES) and COMMIT, the filter table's shared head and rules, the node's filter rules and COMMIT. The nat
+     * table comes first because its shared part is the big one (every Service's chains): the manifest's digest of a
+     * node file hashes its first part once for all nodes. iptables-restore takes a chain declaration after rules, so
+     * each part declares the chains it fills first.
      */
     private static final class Shared {
         private final NetworkPlan plan;
@@ -186,10 +188,10 @@ public final class IptablesBackend implements Backend {
             StringBuilder head = new StringBuilder();
             head.append("# netc ").append(f.apiName()).append(" rules: iptables-restore input in kube-proxy's layout; the parts every")
                     .append(" node shares, each followed by the node's own\n");
-            filter.writeOpen(head);
-            StringBuilder natPart = new StringBuilder();
-            nat.writeOpen(natPart);
-            return new String[] {head.toString(), natPart.toString()};
+            nat.writeOpen(head);
+            StringBuilder filterPart = new StringBuilder();
+            filter.writeOpen(filterPart);
+            return new String[] {head.toString(), filterPart.toString()};
         }
 
         String[] nodeParts(NodePlan n) {
@@ -205,11 +207,11 @@ public final class IptablesBackend implements Backend {
             nat.rules(w.chainRules);
             nodePortDispatch(nat, n.nodePortAddresses(f), f);
             filter.rules(IptablesPolicyRenderer.rules(n.policy(), f));
-            StringBuilder filterPart = new StringBuilder("# node ").append(n.name()).append('\n');
-            filter.writeClose(filterPart);
             StringBuilder natPart = new StringBuilder("# node ").append(n.name()).append('\n');
             nat.writeClose(natPart);
-            return new String[] {filterPart.toString(), natPart.toString()};
+            StringBuilder filterPart = new StringBuilder("# node ").append(n.name()).append('\n');
+            filter.writeClose(filterPart);
+            return new String[] {natPart.toString(), filterPart.toString()};
         }
 
         private List<Cidr> podRanges() {
@@ -298,7 +300,7 @@ public final class IptablesBackend implements Backend {
         StringBuilder b = new StringBuilder();
         b.append("# netc ").append(f.apiName()).append(" rules: iptables-restore input in kube-proxy's layout; the parts every")
                 .append(" node shares, each followed by the node's own\n");
-        filter.writeOpen(b);
+        nat.writeOpen(b);
         RestoreTable nodeNat = new RestoreTable("nat");
         RestoreTable nodeFilter = new RestoreTable("filter");
         IptablesPolicyRenderer.chainDeclarations(n.policy(), f).forEach(d -> ownChain(nodeFilter, d));
@@ -308,10 +310,10 @@ public final class IptablesBackend implements Backend {
         nodePortDispatch(nodeNat, n.nodePortAddresses(f), f);
         nodeFilter.rules(IptablesPolicyRenderer.rules(n.policy(), f));
         b.append("# node ").append(n.name()).append('\n');
-        nodeFilter.writeClose(b);
-        nat.writeOpen(b);
-        b.append("# node ").append(n.name()).append('\n');
         nodeNat.writeClose(b);
+        filter.writeOpen(b);
+        b.append("# node ").append(n.name()).append('\n');
+        nodeFilter.writeClose(b);
         return b.toString();
     }
 

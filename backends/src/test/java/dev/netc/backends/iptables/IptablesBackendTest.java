@@ -291,7 +291,7 @@ class IptablesBackendTest {
                 + linesOf(out, "KUBE-FW-").size() + linesOf(out, "KUBE-SVL-").size());
         assertTrue(out.stream().noneMatch(l -> l.contains("ns6/svc6") && l.startsWith("-A KUBE-S") && !l.contains("REJECT")));
         // the node-port dispatch is the last rule of nat KUBE-SERVICES
-        List<String> services = out.subList(out.indexOf("*nat"), out.size()).stream().filter(l -> l.startsWith("-A KUBE-SERVICES ")).toList();
+        List<String> services = out.subList(out.indexOf("*nat"), out.indexOf("*filter")).stream().filter(l -> l.startsWith("-A KUBE-SERVICES ")).toList();
         assertTrue(services.get(services.size() - 1).endsWith("-j KUBE-NODEPORTS"));
     }
 
@@ -312,9 +312,9 @@ class IptablesBackendTest {
                 "-A FORWARD -m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible service portals\" -j KUBE-EXTERNAL-SERVICES"),
                 linesOf(out, "FORWARD "));
         assertEquals(List.of(
+                "-A OUTPUT -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES", // nat, the first table
                 "-A OUTPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL",
-                "-A OUTPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
-                "-A OUTPUT -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"), linesOf(out, "OUTPUT "));
+                "-A OUTPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"), linesOf(out, "OUTPUT "));
         assertEquals(List.of("-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"), linesOf(out, "PREROUTING "));
         assertEquals(1, out.stream().filter(l -> l.equals("*filter")).count());
         assertEquals(1, out.stream().filter(l -> l.equals("*nat")).count());
@@ -648,8 +648,8 @@ class IptablesBackendTest {
             String svc1 = ChainNames.service("KUBE-SVC-", "ns1/svc1:p80", "tcp");
             assertTrue(saved.contains(":" + svc1), saved);
             assertEquals(1, saved.lines().filter(l -> l.startsWith("-A PREROUTING")).count(), saved);
-            assertEquals(rules(v4.substring(v4.indexOf("*nat"))), rules(saved), "every nat rule loaded, once");
-            assertEquals(rules(v4.substring(0, v4.indexOf("*nat"))), rules(ns.run(null, "iptables-save", "-t", "filter").output()));
+            assertEquals(rules(v4.substring(v4.indexOf("*nat"), v4.indexOf("*filter"))), rules(saved), "every nat rule loaded, once");
+            assertEquals(rules(v4.substring(v4.indexOf("*filter"))), rules(ns.run(null, "iptables-save", "-t", "filter").output()));
             String saved6 = ns.run(null, "ip6tables-save", "-t", "filter").output();
             assertTrue(saved6.contains("icmp6-port-unreachable"), saved6);
         }
