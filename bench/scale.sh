@@ -2,7 +2,7 @@
 # Compile-scale benchmark (issue 14). For each scale factor S (default 0.1 0.25 0.5 1; S=1 is 1000 nodes,
 # 100 namespaces, 10k Services, 100k pods, 5k NetworkPolicies, 2k Ingresses) and each form (live, gitops):
 # generates the cluster (bench/gen-cluster), reads it with jackson-dataformat-yaml alone (the parse baseline),
-# then runs `netc compile --timings` with -Xmx2g (all backends unless -b). Prints per run: input bytes,
+# then runs `netc compile --timings` with bin/jvm.options (all backends unless -b). Prints per run: input bytes,
 # parse CPU, compile CPU (user+sys of the whole process), wall, peak RSS, peak heap (largest heap before a GC,
 # from -Xlog:gc), output bytes, compile CPU / parse CPU, OUT / input; the per-step times netc prints
 # (`timing:` lines); and at the end the log-log slope of compile CPU against S. A step that runs longer than
@@ -43,7 +43,7 @@ cp -r "$root/cli/target/netc-cli.jar" "$root/cli/target/lib" "$work/tools/"
 mkdir -p "$work/tools/bench"; cp -r "$root/bench/target/netc-bench.jar" "$root/bench/target/lib" "$work/tools/bench/"
 netc_jar="$work/tools/netc-cli.jar" bench_jar="$work/tools/bench/netc-bench.jar"
 report="$work/report.md"
-jvm=(-Xmx2g -XX:+ExitOnOutOfMemoryError)
+jvm=(@"$root/bin/jvm.options" -XX:+ExitOnOutOfMemoryError) # the launcher's options (bin/netc), for netc and the baseline alike
 
 # run NAME CMD...: runs CMD under the timeout, measured by /usr/bin/time; sets st (OK|TIMEOUT|OOM|FAILED rc),
 # cpu_s, wall_s, rss_mb. stdout and stderr go to $work/NAME.out/.err
@@ -67,7 +67,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.1f", a/b; else pr
   echo "# netc scale benchmark"
   echo
   echo "$(date -u +%FT%TZ) · $(nproc) cores · $(java -version 2>&1 | head -1) · netc $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
-  echo "timeout ${timeout_s}s per step · compile: java ${jvm[*]} · backends: ${backends:-all}"
+  echo "timeout ${timeout_s}s per step · compile: java $(tr '\n' ' ' <"$root/bin/jvm.options")${jvm[*]:1} · backends: ${backends:-all}"
   echo
   echo "| form | S | nodes | input MB | parse CPU s | compile CPU s | wall s | ÷ parse | peak RSS MB | peak heap MB | OUT MB | OUT ÷ input | status |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
