@@ -4,7 +4,8 @@
 # generates the cluster (bench/gen-cluster), reads it with jackson-dataformat-yaml alone (the parse baseline),
 # then runs `netc compile --timings` with bin/jvm.options (all backends unless -b). Prints per run: input bytes,
 # parse CPU, compile CPU (user+sys of the whole process), wall, peak RSS, peak heap (largest heap before a GC,
-# from -Xlog:gc), output bytes, compile CPU / parse CPU, OUT / input; the per-step times netc prints
+# from -Xlog:gc), output bytes, compile CPU / parse CPU, OUT / input, OUT / the live form's input at the same S (for
+# gitops: the cluster written out whole, pods and endpoints, which OUT must name); the per-step times netc prints
 # (`timing:` lines); and at the end the log-log slope of compile CPU against S. A step that runs longer than
 # the timeout is reported as TIMEOUT, one that runs out of heap as OOM.
 #
@@ -69,20 +70,30 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.1f", a/b; else pr
   echo "$(date -u +%FT%TZ) · $(nproc) cores · $(java -version 2>&1 | head -1) · netc $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
   echo "timeout ${timeout_s}s per step · compile: java $(tr '\n' ' ' <"$root/bin/jvm.options")${jvm[*]:1} · backends: ${backends:-all}"
   echo
-  echo "| form | S | nodes | input MB | parse CPU s | compile CPU s | wall s | ÷ parse | peak RSS MB | peak heap MB | OUT MB | OUT ÷ input | status |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| form | S | nodes | input MB | parse CPU s | compile CPU s | wall s | ÷ parse | peak RSS MB | peak heap MB | OUT MB | OUT ÷ input | OUT ÷ live input | status |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } | tee "$report"
 
-declare -A slope_x slope_y
+declare -A slope_x slope_y live_in
+# The live form's bytes at S: the cluster written out whole (every pod, every endpoint). A gitops repository holds
+# workloads, not pods, so OUT (which must name every endpoint) is also compared with the live form of the same cluster.
+live_bytes() {
+  if [ -z "${live_in[$1]:-}" ]; then
+    java -cp "$bench_jar" dev.netc.bench.GenCluster "$1" live "$work/live-size" 2>/dev/null
+    live_in[$1]=$(du -sb "$work/live-size" | cut -f1); rm -rf "$work/live-size"
+  fi
+  echo "${live_in[$1]}"
+}
 for form in $forms; do
   for s in "${scales[@]}"; do
     id="$form-$s" in="$work/in-$form-$s" out="$work/out-$form-$s"
     run "gen-$id" java -cp "$bench_jar" dev.netc.bench.GenCluster "$s" "$form" "$in"
     if [ "$st" != OK ]; then
-      echo "| $form | $s | | | | | | | | | | | gen $st |" | tee -a "$report"; continue
+      echo "| $form | $s | | | | | | | | | | | | gen $st |" | tee -a "$report"; continue
     fi
     nodes=$(sed -n 's/.*: \([0-9]*\) nodes,.*/\1/p' "$work/gen-$id.err")
     in_bytes=$(du -sb "$in" | cut -f1)
+    [ "$form" = live ] && live_in[$s]=$in_bytes
     run "parse-$id" java "${jvm[@]}" -cp "$bench_jar" dev.netc.bench.ParseBaseline "$in"
     parse_st=$st parse_cpu=$cpu_s
     extra=()
@@ -91,14 +102,15 @@ for form in $forms; do
     run "compile-$id" java "${jvm[@]}" "-Xlog:gc:file=$work/compile-$id.gc" "${extra[@]}" -jar "$netc_jar" \
       compile "$in" -o "$out" --timings "${bargs[@]}"
     heap=$(grep -o '[0-9]*M->[0-9]*M' "$work/compile-$id.gc" 2>/dev/null | cut -dM -f1 | sort -n | tail -1 || true)
-    out_mb=- out_ratio=-
+    out_mb=- out_ratio=- out_live=-
     if [ "$st" = OK ] && [ -d "$out" ]; then
       out_bytes=$(du -sb "$out" | cut -f1); out_mb=$(mb "$out_bytes"); out_ratio=$(ratio "$out_bytes" "$in_bytes")
+      out_live=$(ratio "$out_bytes" "$(live_bytes "$s")")
     fi
     [ "$parse_st" = OK ] || parse_cpu="$parse_st"
     # a run that did not finish: its CPU and wall are what it used until it was stopped (a lower bound)
     [ "$st" = OK ] || cpu_s=">$cpu_s"
-    echo "| $form | $s | $nodes | $(mb "$in_bytes") | $parse_cpu | $cpu_s | $wall_s | $(ratio "${cpu_s#>}" "$parse_cpu") | $rss_mb | ${heap:-?} | $out_mb | $out_ratio | $st |" | tee -a "$report"
+    echo "| $form | $s | $nodes | $(mb "$in_bytes") | $parse_cpu | $cpu_s | $wall_s | $(ratio "${cpu_s#>}" "$parse_cpu") | $rss_mb | ${heap:-?} | $out_mb | $out_ratio | $out_live | $st |" | tee -a "$report"
     if [ "$st" = OK ]; then
       slope_x[$form]+="$s "; slope_y[$form]+="$cpu_s "
       rm -rf "$out"   # keep the disk free for the next S; du above measured it
