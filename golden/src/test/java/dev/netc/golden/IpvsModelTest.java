@@ -28,7 +28,8 @@ import org.junit.jupiter.api.TestFactory;
  * The kernel here has no IPVS, so the IPVS backend is judged by a model: its {@code ipvsadm -R} input is
  * parsed back into virtual servers and real servers, and every frontend of every node of every sample must
  * schedule to exactly the endpoints the Service behaviour table ({@link ServiceOracle}) expects — no frontend
- * missing, none extra, persistence equal to the ClientIP affinity timeout.
+ * missing, none extra, persistence equal to the ClientIP affinity timeout. The file judged is the node's composed one
+ * (the shared virtual servers, then the node's own), the same whether the node is compiled alone or with all.
  */
 class IpvsModelTest {
     /** A virtual server as parsed back: its real servers and persistence. */
@@ -76,10 +77,14 @@ class IpvsModelTest {
             Compiler.Result r = new Compiler().compile(in);
             NetworkPlan plan = r.plan().orElseThrow(() -> new AssertionError(sample + ": " + r.diagnostics()));
             ServiceOracle oracle = new ServiceOracle(plan.cluster());
+            // the node files of a whole compile, each composed of the shared part and the node's own
+            Map<String, String> whole = new TreeMap<>();
+            new IpvsBackend().render(plan, Set.of()).composedFiles().forEach(a -> whole.put(a.path(), a.text()));
             for (NodeView n : plan.views()) {
                 tests.add(DynamicTest.dynamicTest(sample + "/" + n.name(), () -> {
                     List<Artifact> arts = new IpvsBackend().emit(plan, Set.of(n.name()));
                     String rules = arts.stream().filter(a -> a.path().endsWith("ipvsadm.rules")).findFirst().orElseThrow().text();
+                    assertEquals(whole.get("nodes/" + n.name() + "/ipvs/ipvsadm.rules"), rules, "--node is the composition");
                     Map<String, Parsed> parsed = parse(rules);
                     Map<String, Parsed> expected = new TreeMap<>();
                     oracle.table(n.name()).forEach((f, b) -> expected.put(f.protocol() + " " + hostPort(f),

@@ -149,28 +149,30 @@ class SplitLayoutTest {
         return out;
     }
 
-    int changedFiles(int nodes) throws IOException {
+    /** The extensions of the files of OUT that one endpoint more changes (the manifest left out), sorted. */
+    List<String> changedFiles(int nodes, String backend) throws IOException {
         Path inA = tmp.resolve("a" + nodes + ".yaml");
         Path inB = tmp.resolve("b" + nodes + ".yaml");
         Files.writeString(inA, cluster(nodes, null));
         Files.writeString(inB, cluster(nodes, "10.244.0.250"));
-        Path a = tmp.resolve("out-a" + nodes);
-        Path b = tmp.resolve("out-b" + nodes);
-        compile(a, inA.toString(), "--backend", "nftables");
-        compile(b, inB.toString(), "--backend", "nftables");
+        Path a = tmp.resolve("out-a" + nodes + backend);
+        Path b = tmp.resolve("out-b" + nodes + backend);
+        compile(a, inA.toString(), "--backend", backend);
+        compile(b, inB.toString(), "--backend", backend);
         TreeSet<String> changed = changed(a, b);
-        assertTrue(changed.contains("netc-manifest.json"), changed.toString());
-        assertTrue(changed.stream().noneMatch(f -> f.startsWith("nodes/")), "no node's own part changes: " + changed);
-        return changed.size();
+        assertTrue(changed.remove("netc-manifest.json"), changed.toString());
+        assertTrue(changed.stream().allMatch(f -> f.startsWith("shared/" + backend + "/")), "no node's own part changes: " + changed);
+        return changed.stream().map(f -> f.substring(f.lastIndexOf('.'))).sorted().toList();
     }
 
     @Test
     void oneEndpointMoreChangesOneSharedPartWhateverTheNodeCount() throws IOException {
-        int few = changedFiles(3);
-        int many = changedFiles(12);
-        // the manifest, the old shared part gone, the new one in
-        assertEquals(3, few);
-        assertEquals(few, many, "the same files change with 3 and with 12 nodes");
+        // the old shared part gone, the new one in (and the manifest)
+        assertEquals(List.of(".nft", ".nft"), changedFiles(3, "nftables"));
+        assertEquals(changedFiles(3, "nftables"), changedFiles(12, "nftables"), "the same files change with 3 and with 12 nodes");
+        // ipvs: the virtual servers (a real server more) and the sets (a loop-back member more)
+        assertEquals(List.of(".ipset", ".ipset", ".ipvsadm", ".ipvsadm"), changedFiles(3, "ipvs"));
+        assertEquals(changedFiles(3, "ipvs"), changedFiles(12, "ipvs"), "the same ipvs files change with 3 and with 12 nodes");
     }
 
     @Test
@@ -208,11 +210,14 @@ class SplitLayoutTest {
         assertEquals(2, parts.get("nodes/n0/nftables.nft").size(), "n0 (192.168.7.10) opens node ports: shared + own");
         assertEquals(List.of("nodes/n3/nftables.node.nft"), parts.get("nodes/n3/nftables.nft"), "n3 opens none: all its own");
         assertEquals(List.of("nodes/n3/iptables.node.rules"), parts.get("nodes/n3/iptables.rules"));
+        assertEquals(2, parts.get("nodes/n0/ipvs/ipvsadm.rules").size(), "ipvs: n0 shared + own");
+        assertEquals(List.of("nodes/n3/ipvs/ipvsadm.node.rules"), parts.get("nodes/n3/ipvs/ipvsadm.rules"), "ipvs: n3 all its own");
         Map<String, byte[]> composed = nodeFiles(whole);
         for (String n : List.of("n0", "n3")) {
             Path single = tmp.resolve("closed-" + n);
             compile(single, input.toString(), "--node", n);
-            for (String f : List.of("nftables.nft", "iptables.rules")) {
+            for (String f : List.of("nftables.nft", "iptables.rules", "ipvs/ipvsadm.rules", "ipvs/ipset.rules", "ipvs/iptables.rules",
+                    "ipvs/kube-ipvs0.addresses")) {
                 assertArrayEquals(composed.get("nodes/" + n + "/" + f), Files.readAllBytes(single.resolve("nodes/" + n + "/" + f)), n + "/" + f);
             }
         }

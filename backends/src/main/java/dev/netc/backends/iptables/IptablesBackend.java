@@ -4,7 +4,6 @@ import dev.netc.backends.Artifact;
 import dev.netc.backends.Backend;
 import dev.netc.backends.NodeParallel;
 import dev.netc.backends.Output;
-import dev.netc.backends.policy.PolicyChains;
 import dev.netc.backends.policy.IptablesPolicyRenderer;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -62,8 +60,8 @@ public final class IptablesBackend implements Backend {
         List<Artifact> files = new ArrayList<>();
         List<Output.Composed> composed = new ArrayList<>();
         List<NodePlan> chosen = Backend.selected(plan, nodes);
-        Map<String, List<Cidr>> v4Sets = clusterSets(plan, Family.IPV4);
-        Map<String, List<Cidr>> v6Sets = clusterSets(plan, Family.IPV6);
+        Map<String, List<Cidr>> v4Sets = IptablesPolicyRenderer.clusterSets(plan, Family.IPV4);
+        Map<String, List<Cidr>> v6Sets = IptablesPolicyRenderer.clusterSets(plan, Family.IPV6);
         String sets = IptablesPolicyRenderer.ipsets(v4Sets, Family.IPV4) + IptablesPolicyRenderer.ipsets(v6Sets, Family.IPV6);
         String setsPath = sets.isEmpty() ? "" : Output.sharedPath(name(), sets, ".ipset");
         if (!sets.isEmpty()) files.add(Artifact.text(setsPath, "", sets));
@@ -109,15 +107,6 @@ public final class IptablesBackend implements Backend {
     /** The pod ranges every node has (the cluster profile's; the nodes' own in a hand-made plan). */
     public static List<Cidr> clusterCIDRs(NetworkPlan plan) {
         return plan.nodes().isEmpty() ? plan.cluster().profile().clusterCIDRs() : plan.nodes().get(0).clusterCIDRs();
-    }
-
-    /** Every policy address set of the family that some node's pods use, by name (a name is its content). */
-    private static Map<String, List<Cidr>> clusterSets(NetworkPlan plan, Family f) {
-        Map<String, List<Cidr>> out = new TreeMap<>();
-        for (NodePlan n : plan.nodes()) {
-            if (!IptablesPolicyRenderer.isEmpty(n.policy(), f)) out.putAll(PolicyChains.usedSets(n.policy(), f));
-        }
-        return out;
     }
 
     /**

@@ -2,19 +2,26 @@ package dev.netc.backends.ipvs;
 
 import dev.netc.backends.Artifact;
 import dev.netc.backends.Backend;
+import dev.netc.backends.NodeParallel;
+import dev.netc.backends.Output;
+import dev.netc.backends.iptables.IptablesBackend;
 import dev.netc.backends.policy.IptablesPolicyRenderer;
+import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
-import dev.netc.ir.Protocol;
+import dev.netc.ir.model.Node;
+import dev.netc.ir.plan.LocalEndpoints;
 import dev.netc.ir.plan.NetworkPlan;
+import dev.netc.ir.plan.NodePlan;
 import dev.netc.ir.plan.NodeView;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * kube-proxy's IPVS mode: per node, {@code ipvs/ipvsadm.rules} ({@code ipvsadm -R} input: a virtual server per
@@ -22,8 +29,15 @@ import java.util.TreeSet;
  * {@code ipvs/iptables.rules} (masquerade, node ports, load-balancer source ranges, NetworkPolicy) and
  * {@code ipvs/kube-ipvs0.addresses} (the addresses to bind on the dummy interface so the node accepts them).
  *
+ * <p>Each is composed of a part every node shares ({@code shared/ipvs/<hash>.ipvsadm|.ipset|.rules|.addresses},
+ * computed once from the shared Service table) and the node's own ({@code ipvs/ipvsadm.node.rules}: its node-port
+ * virtual servers and those whose real servers are its Local endpoints, {@link IpvsVirtualServers}; the set members
+ * only it has, {@link IpvsSets}; its pods' policy chains, {@link IpvsIptables}), left out when empty. The addresses
+ * file is the shared one unless the node's differ. A node that sees the Service table otherwise gets whole files of
+ * its own, from its view.
+ *
  * <p>IPv6 goes to {@code ip6tables.rules} and to sets named {@code KUBE6-…}; each family's files are written only
- * for a node that has the family, so every set a file matches is created by {@code ipset.rules}.
+ * when the cluster has the family, so every set a file matches is created by {@code ipset.rules}.
  */
 public final class IpvsBackend implements Backend {
     private final String scheduler;
@@ -41,112 +55,178 @@ public final class IpvsBackend implements Backend {
         return "ipvs";
     }
 
-    /** One virtual server: protocol, address, port, persistence, real servers. */
-    record VirtualServer(Protocol protocol, IpAddress address, int port, int persistence, List<PlanEndpoint> reals,
-                         String comment) implements Comparable<VirtualServer> {
-        String service() {
-            String flag = switch (protocol) {
-                case TCP -> "-t";
-                case UDP -> "-u";
-                case SCTP -> "--sctp-service";
-            };
-            return flag + " " + hostPort(address, port);
+    /** What every node's files depend on beyond the Service table: the cluster's pod ranges and masquerade setting. */
+    private record Context(List<Cidr> clusterCIDRs, boolean masqueradeAll, Map<Family, Map<String, List<Cidr>>> policySets) {
+        List<Cidr> clusterCIDRs(Family f) {
+            return clusterCIDRs.stream().filter(c -> c.family() == f).toList();
         }
 
-        @Override
-        public int compareTo(VirtualServer o) {
-            int c = address.compareTo(o.address);
-            if (c != 0) return c;
-            c = protocol.compareTo(o.protocol);
-            return c != 0 ? c : Integer.compare(port, o.port);
+        /** A family's files are written when it has Services or pod ranges. */
+        boolean has(List<ServicePortPlan> services, Family f) {
+            return services.stream().anyMatch(s -> s.family() == f) || !clusterCIDRs(f).isEmpty();
         }
     }
 
-    static String hostPort(IpAddress a, int port) {
-        return a.family() == Family.IPV4 ? a.text() + ":" + port : "[" + a.text() + "]:" + port;
+    /** The shared parts of one compile, each with its path (named by its content). */
+    private record Part(String path, String text) {
     }
 
     @Override
-    public List<Artifact> emit(NetworkPlan plan, Set<String> nodes) {
-        List<Artifact> out = new ArrayList<>();
-        for (NodeView n : Backend.selected(plan, nodes).stream().map(plan::view).toList()) {
+    public Output render(NetworkPlan plan, Set<String> nodes, int threads) {
+        List<NodePlan> chosen = Backend.selected(plan, nodes);
+        List<ServicePortPlan> services = plan.services();
+        boolean masqueradeAll = plan.nodes().isEmpty() ? plan.cluster().profile().proxy().masqueradeAll() : plan.nodes().get(0).masqueradeAll();
+        Context ctx = new Context(IptablesBackend.clusterCIDRs(plan), masqueradeAll, Map.of(
+                Family.IPV4, IptablesPolicyRenderer.clusterSets(plan, Family.IPV4), Family.IPV6, IptablesPolicyRenderer.clusterSets(plan, Family.IPV6)));
+        IpvsVirtualServers vss = new IpvsVirtualServers(services, scheduler);
+        Map<Family, IpvsSets.Shared> sets = new EnumMap<>(Family.class);
+        Map<Family, Part> rules = new EnumMap<>(Family.class);
+        StringBuilder setsText = new StringBuilder();
+        for (Family f : Family.values()) {
+            boolean present = ctx.has(services, f);
+            sets.put(f, IpvsSets.shared(services, f, present, ctx.policySets().get(f)));
+            setsText.append(sets.get(f).text());
+            if (present) {
+                String text = IpvsIptables.shared(f, ctx.clusterCIDRs(f), ctx.masqueradeAll());
+                rules.put(f, new Part(Output.sharedPath(name(), text, ".rules"), text));
+            }
+        }
+        java.util.SortedSet<IpAddress> addresses = vss.addresses();
+        Set<Family> nodePortFamilies = java.util.EnumSet.noneOf(Family.class);
+        for (ServicePortPlan s : services) if (s.nodePort() != 0) nodePortFamilies.add(s.family());
+        Part ipvsadm = part(vss.sharedText(), ".ipvsadm");
+        Part ipset = part(setsText.toString(), ".ipset");
+        Part addrs = part(addressLines(addresses), ".addresses");
+        List<Output> own = NodeParallel.map(chosen, threads, n -> {
             String dir = "nodes/" + n.name() + "/ipvs/";
-            List<VirtualServer> vss = virtualServers(n);
-            out.add(Artifact.text(dir + "ipvsadm.rules", n.name(), ipvsadm(vss)));
-            StringBuilder sets = new StringBuilder();
-            StringBuilder addrs = new StringBuilder();
-            for (Family f : Family.values()) {
-                sets.append(IpvsSets.render(n, f));
-                sets.append(IptablesPolicyRenderer.ipsets(n.policy(), f));
+            List<Artifact> files = new ArrayList<>();
+            List<Output.Composed> composed = new ArrayList<>();
+            String nodeAddrs = nodeAddresses(n, nodePortFamilies, addresses);
+            if (nodeAddrs == null) {
+                composed.add(new Output.Composed(dir + ADDRESSES, n.name(), List.of(addrs.path())));
+            } else {
+                own(files, composed, dir, ADDRESSES, n.name(), List.of(), nodeAddrs);
             }
-            new TreeSet<>(vss.stream().filter(v -> !isNodeAddress(n, v.address())).map(VirtualServer::address).toList())
-                    .forEach(a -> addrs.append(a.asCidr().text()).append('\n'));
-            out.add(Artifact.text(dir + "ipset.rules", n.name(), sets.toString()));
-            // A family's rules match that family's sets, which exist only when the node has the family: an
-            // IPv6-only node gets no IPv4 file (it would name KUBE-* sets that are never created), and the reverse.
-            if (hasFamily(n, Family.IPV4)) {
-                out.add(Artifact.text(dir + "iptables.rules", n.name(), IpvsIptables.render(n, Family.IPV4)));
-            }
-            if (hasFamily(n, Family.IPV6)) {
-                out.add(Artifact.text(dir + "ip6tables.rules", n.name(), IpvsIptables.render(n, Family.IPV6)));
-            }
-            out.add(Artifact.text(dir + "kube-ipvs0.addresses", n.name(), addrs.toString()));
-        }
-        return out;
-    }
-
-    static boolean hasFamily(NodeView n, Family f) {
-        return !n.services(f).isEmpty() || !n.clusterCIDRs(f).isEmpty();
-    }
-
-    private static boolean isNodeAddress(NodeView n, IpAddress a) {
-        return n.node().addresses().contains(a);
-    }
-
-    /** Every frontend of every Service port on this node, with the endpoints it schedules to. */
-    static List<VirtualServer> virtualServers(NodeView n) {
-        TreeMap<VirtualServer, VirtualServer> out = new TreeMap<>();
-        for (ServicePortPlan s : n.services()) {
-            String c = s.servicePortName();
-            s.clusterIP().ifPresent(ip -> add(out, new VirtualServer(s.protocol(), ip, s.port(), s.affinitySeconds(),
-                    s.internalEndpoints(), c + " cluster IP")));
-            if (s.nodePort() != 0) {
-                for (IpAddress a : nodePortAddresses(n, s.family())) {
-                    add(out, new VirtualServer(s.protocol(), a, s.nodePort(), s.affinitySeconds(), s.externalEndpoints(),
-                            c + " node port"));
+            if (deviates(plan, n, ctx, vss)) {
+                // this node sees some Service otherwise than the shared table (node ports closed in a family, its own copy
+                // of a duplicated endpoint, a node port before a shared frontend): its whole files are its own parts
+                NodeView view = plan.view(n);
+                List<ServicePortPlan> seen = view.services();
+                Map<Integer, List<PlanEndpoint>> mine = new HashMap<>();
+                for (int i = 0; i < seen.size(); i++) if (!seen.get(i).localEndpoints().isEmpty()) mine.put(i, seen.get(i).localEndpoints());
+                own(files, composed, dir, IPVSADM, n.name(), List.of(), vss.wholeText(view));
+                StringBuilder mySets = new StringBuilder();
+                StringBuilder myAdds = new StringBuilder();
+                for (Family f : Family.values()) {
+                    IpvsSets.Shared sh = IpvsSets.shared(seen, f, has(view, f), ctx.policySets().get(f));
+                    mySets.append(sh.text());
+                    myAdds.append(IpvsSets.node(sh, seen, mine, n));
                 }
+                own(files, composed, dir, IPSET, n.name(), List.of(), mySets.append(myAdds).toString());
+                for (Family f : Family.values()) {
+                    if (!has(view, f)) continue;
+                    own(files, composed, dir, rulesFile(f), n.name(), List.of(),
+                            IpvsIptables.shared(f, n.clusterCIDRs(f), n.masqueradeAll()) + IpvsIptables.node(n.name(), n.policy(), f));
+                }
+                return new Output(files, composed);
             }
-            for (IpAddress a : s.externalIPs()) {
-                add(out, new VirtualServer(s.protocol(), a, s.port(), s.affinitySeconds(), s.externalEndpoints(), c + " external IP"));
+            Map<Integer, List<PlanEndpoint>> mine = new HashMap<>();
+            for (LocalEndpoints l : n.local()) mine.put(l.service(), l.endpoints());
+            own(files, composed, dir, IPVSADM, n.name(), List.of(ipvsadm.path()), vss.nodeText(n));
+            StringBuilder adds = new StringBuilder();
+            for (Family f : Family.values()) adds.append(IpvsSets.node(sets.get(f), services, mine, n));
+            own(files, composed, dir, IPSET, n.name(), List.of(ipset.path()), adds.toString());
+            for (Family f : Family.values()) {
+                Part r = rules.get(f);
+                if (r != null) own(files, composed, dir, rulesFile(f), n.name(), List.of(r.path()), IpvsIptables.node(n.name(), n.policy(), f));
             }
-            for (IpAddress a : s.loadBalancerIPs()) {
-                add(out, new VirtualServer(s.protocol(), a, s.port(), s.affinitySeconds(), s.externalEndpoints(), c + " load balancer IP"));
-            }
+            return new Output(files, composed);
+        });
+        // the shared parts some node's file is made of, then the nodes' own parts
+        Set<String> used = new java.util.HashSet<>();
+        for (Output o : own) for (Output.Composed c : o.composed()) used.addAll(c.parts());
+        Map<String, Artifact> files = new java.util.LinkedHashMap<>();
+        List<Part> shared = new ArrayList<>(List.of(ipvsadm, ipset));
+        shared.addAll(rules.values());
+        shared.add(addrs);
+        for (Part p : shared) if (used.contains(p.path())) files.putIfAbsent(p.path(), Artifact.text(p.path(), "", p.text()));
+        List<Output.Composed> composed = new ArrayList<>();
+        for (Output o : own) {
+            o.files().forEach(a -> files.put(a.path(), a));
+            composed.addAll(o.composed());
         }
-        return List.copyOf(out.values());
+        return new Output(List.copyOf(files.values()), composed);
     }
 
-    private static void add(TreeMap<VirtualServer, VirtualServer> out, VirtualServer v) {
-        out.putIfAbsent(v, v); // the first Service port to claim a frontend keeps it, as with iptables rule order
+    static final String IPVSADM = "ipvsadm.rules";
+    static final String IPSET = "ipset.rules";
+    static final String ADDRESSES = "kube-ipvs0.addresses";
+
+    private static String rulesFile(Family f) {
+        return f == Family.IPV4 ? "iptables.rules" : "ip6tables.rules";
     }
 
-    /** kube-proxy binds node ports on every node address unless nodePortAddresses narrows them. */
-    static List<IpAddress> nodePortAddresses(NodeView n, Family f) {
-        List<IpAddress> chosen = n.nodePortAddresses(f);
-        return chosen.isEmpty() ? n.node().addresses().stream().filter(a -> a.family() == f).toList() : chosen;
+    private Part part(String text, String ext) {
+        return new Part(Output.sharedPath(name(), text, ext), text);
     }
 
-    private String ipvsadm(List<VirtualServer> vss) {
+    /**
+     * A node file of {@code shared} parts and the node's own (left out when empty; the file is then the shared parts,
+     * or, when there are none, the node's part alone). The node's part is {@code ipvsadm.node.rules} for
+     * {@code ipvsadm.rules}.
+     */
+    private static void own(List<Artifact> files, List<Output.Composed> composed, String dir, String file, String node,
+                            List<String> shared, String text) {
+        List<String> parts = new ArrayList<>(shared);
+        if (!text.isEmpty() || shared.isEmpty()) {
+            int dot = file.lastIndexOf('.');
+            String path = dir + file.substring(0, dot) + ".node" + file.substring(dot);
+            files.add(Artifact.text(path, node, text));
+            parts.add(path);
+        }
+        composed.add(new Output.Composed(dir + file, node, parts));
+    }
+
+    /**
+     * A node whose files are not the shared parts and its own: it sees some Service otherwise than the shared table,
+     * its pod ranges or masquerade setting differ from the cluster's, or one of its node ports claims a frontend
+     * before a shared one.
+     */
+    private static boolean deviates(NetworkPlan plan, NodePlan n, Context ctx, IpvsVirtualServers vss) {
+        for (Family f : Family.values()) if (n.deviates(f, plan.services())) return true;
+        return !n.clusterCIDRs().equals(ctx.clusterCIDRs()) || n.masqueradeAll() != ctx.masqueradeAll() || vss.displaces(n);
+    }
+
+    /**
+     * The addresses node {@code n} binds on kube-ipvs0 when they are not the shared ones (every frontend's address but
+     * its own addresses: a frontend on one of them, or a node-port address that is not one), else null.
+     */
+    private static String nodeAddresses(NodePlan n, Set<Family> nodePortFamilies, java.util.SortedSet<IpAddress> shared) {
+        java.util.TreeSet<IpAddress> extra = new java.util.TreeSet<>();
+        for (Family f : nodePortFamilies) {
+            if (!n.nodePortsClosed().contains(f)) extra.addAll(n.nodePortAddresses(f)); // none: its own addresses
+        }
+        n.node().addresses().forEach(extra::remove);
+        boolean overlap = n.node().addresses().stream().anyMatch(shared::contains);
+        if (extra.isEmpty() && !overlap) return null;
+        java.util.TreeSet<IpAddress> all = new java.util.TreeSet<>(shared);
+        all.addAll(extra);
+        n.node().addresses().forEach(all::remove);
+        return addressLines(all);
+    }
+
+    private static String addressLines(java.util.SortedSet<IpAddress> addresses) {
         StringBuilder b = new StringBuilder();
-        for (VirtualServer v : vss) {
-            b.append("-A ").append(v.service()).append(" -s ").append(scheduler);
-            if (v.persistence() > 0) b.append(" -p ").append(v.persistence());
-            b.append('\n');
-            for (PlanEndpoint e : v.reals()) {
-                b.append("-a ").append(v.service()).append(" -r ").append(e.hostPort()).append(" -m -w 1\n");
-            }
-        }
+        addresses.forEach(a -> b.append(a.asCidr().text()).append('\n'));
         return b.toString();
     }
 
+    static boolean has(NodeView n, Family f) {
+        return !n.services(f).isEmpty() || !n.clusterCIDRs(f).isEmpty();
+    }
+
+    /** kube-proxy binds node ports on every node address unless nodePortAddresses narrows them. */
+    static List<IpAddress> nodePortAddresses(Node node, List<IpAddress> chosen, Family f) {
+        return chosen.isEmpty() ? node.addresses().stream().filter(a -> a.family() == f).toList() : chosen;
+    }
 }

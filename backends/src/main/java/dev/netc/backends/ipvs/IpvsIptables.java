@@ -3,20 +3,25 @@ package dev.netc.backends.ipvs;
 import dev.netc.backends.policy.IptablesPolicyRenderer;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
-import dev.netc.ir.plan.NodeView;
+import dev.netc.ir.plan.PolicyPlan;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The iptables rules kube-proxy's IPVS mode keeps beside the virtual servers: masquerade for traffic from
  * outside the cluster CIDRs and for hairpin connections, node-port and load-balancer marking (not for
- * externalTrafficPolicy Local), the load-balancer source-range firewall, and NetworkPolicy.
+ * externalTrafficPolicy Local), the load-balancer source-range firewall, and NetworkPolicy. All but the node's
+ * pods' policy chains is the same on every node: a shared part, then the node's, which closes the filter table.
  */
 final class IpvsIptables {
     private IpvsIptables() {
     }
 
-    static String render(NodeView n, Family f) {
+    /**
+     * The part every node shares: the nat table whole, then the filter table's fixed chains and rules, with the policy
+     * chain declared and jumped to from FORWARD first (empty on a node whose pods no policy restricts), left open.
+     */
+    static String shared(Family f, List<Cidr> pods, boolean masqueradeAll) {
         List<String> nat = new ArrayList<>();
         nat.add("*nat");
         for (String c : List.of("KUBE-SERVICES", "KUBE-POSTROUTING", "KUBE-NODE-PORT", "KUBE-LOAD-BALANCER",
@@ -33,8 +38,7 @@ final class IpvsIptables {
         nat.add("-A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE --random-fully");
         nat.add("-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000");
         String clusterIp = IpvsSets.name("KUBE-CLUSTER-IP", f);
-        List<Cidr> pods = n.clusterCIDRs(f);
-        if (n.masqueradeAll() || pods.isEmpty()) {
+        if (masqueradeAll || pods.isEmpty()) {
             nat.add("-A KUBE-SERVICES -m comment --comment \"Kubernetes service cluster ip + port for masquerade purpose\" -m set --match-set "
                     + clusterIp + " dst,dst -j KUBE-MARK-MASQ");
         } else {
@@ -71,8 +75,8 @@ final class IpvsIptables {
         for (String c : List.of("KUBE-FORWARD", "KUBE-PROXY-FIREWALL", "KUBE-SOURCE-RANGES-FIREWALL")) {
             filter.add(":" + c + " - [0:0]");
         }
-        filter.addAll(IptablesPolicyRenderer.chainDeclarations(n.policy(), f));
-        filter.addAll(IptablesPolicyRenderer.forwardJump(n.policy(), f)); // before anything that accepts
+        filter.add(":" + IptablesPolicyRenderer.POLICY_CHAIN + " - [0:0]");
+        filter.add(IptablesPolicyRenderer.FORWARD_JUMP); // before anything that accepts
         filter.add("-A INPUT -m comment --comment \"kube-proxy firewall rules\" -j KUBE-PROXY-FIREWALL");
         filter.add("-A FORWARD -m comment --comment \"kube-proxy firewall rules\" -j KUBE-PROXY-FIREWALL");
         filter.add("-A FORWARD -m comment --comment \"kubernetes forwarding rules\" -j KUBE-FORWARD");
@@ -85,11 +89,21 @@ final class IpvsIptables {
         filter.add("-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP");
         filter.add("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding rules\" -m mark --mark 0x4000/0x4000 -j ACCEPT");
         filter.add("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding conntrack rule\" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
-        filter.addAll(IptablesPolicyRenderer.rules(n.policy(), f));
-        filter.add("COMMIT");
         StringBuilder b = new StringBuilder();
         nat.forEach(l -> b.append(l).append('\n'));
         filter.forEach(l -> b.append(l).append('\n'));
         return b.toString();
+    }
+
+    /**
+     * One node's part: its pods' policy chains (declared here: iptables-restore takes a declaration after rules) and
+     * their rules, then the filter table's COMMIT.
+     */
+    static String node(String node, PolicyPlan policy, Family f) {
+        StringBuilder b = new StringBuilder("# node ").append(node).append('\n');
+        String policyChain = ":" + IptablesPolicyRenderer.POLICY_CHAIN + " ";
+        for (String d : IptablesPolicyRenderer.chainDeclarations(policy, f)) if (!d.startsWith(policyChain)) b.append(d).append('\n');
+        for (String r : IptablesPolicyRenderer.rules(policy, f)) b.append(r).append('\n');
+        return b.append("COMMIT\n").toString();
     }
 }

@@ -1,19 +1,25 @@
 package dev.netc.backends.ipvs;
 
+import dev.netc.backends.policy.IptablesPolicyRenderer;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
 import dev.netc.ir.Protocol;
-import dev.netc.ir.plan.NodeView;
+import dev.netc.ir.plan.NodePlan;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.ServicePortPlan;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * The ipsets kube-proxy's IPVS mode keeps, as {@code ipset restore} input. Sets are created with
- * {@code -exist} and flushed before they are filled, so the file can be restored again over an older one.
+ * {@code -exist} and flushed before they are filled, so the file can be restored again over an older one. The
+ * shared part creates and fills every set; a node's part, after it, only adds members ({@code create} precedes
+ * every {@code add} of a set).
  */
 public final class IpvsSets {
     /** The sets' prefix (kube-proxy's), and the one of their IPv6 twins. */
@@ -54,14 +60,29 @@ public final class IpvsSets {
         return PREFIX6 + base.substring(PREFIX.length());
     }
 
-    static String render(NodeView n, Family f) {
+    /**
+     * One family's sets as every node has them: each KUBE set created and flushed, with the members every node shares
+     * (all but the node's own loop-back entries and its SCTP node-port addresses), then the cluster's NetworkPolicy
+     * peer sets. Empty when the family is not {@code present} (the same test decides whether its rules are written).
+     */
+    record Shared(Family family, String text, Set<String> loopBack, List<Integer> sctpNodePorts) {
+        Shared {
+            loopBack = Set.copyOf(loopBack);
+            sctpNodePorts = List.copyOf(sctpNodePorts);
+        }
+    }
+
+    static Shared shared(List<ServicePortPlan> services, Family f, boolean present, Map<String, List<Cidr>> policySets) {
         Map<String, TreeSet<String>> members = new LinkedHashMap<>();
         TYPES.keySet().forEach(k -> members.put(k, new TreeSet<>()));
-        for (ServicePortPlan s : n.services(f)) {
+        List<Integer> sctp = new ArrayList<>();
+        for (int i = 0; i < services.size(); i++) {
+            ServicePortPlan s = services.get(i);
+            if (s.family() != f) continue;
             String proto = s.protocol().lower();
             s.clusterIP().ifPresent(ip -> members.get("KUBE-CLUSTER-IP").add(ip.text() + "," + proto + ":" + s.port()));
-            for (PlanEndpoint e : s.reachableEndpoints()) {
-                members.get("KUBE-LOOP-BACK").add(e.ip().text() + "," + proto + ":" + e.port() + "," + e.ip().text());
+            if (s.usesClusterEndpoints()) {
+                for (PlanEndpoint e : s.clusterEndpoints()) members.get("KUBE-LOOP-BACK").add(loopBack(e, proto));
             }
             for (IpAddress a : s.externalIPs()) {
                 members.get("KUBE-EXTERNAL-IP").add(a.text() + "," + proto + ":" + s.port());
@@ -80,11 +101,7 @@ public final class IpvsSets {
             }
             if (s.nodePort() != 0) {
                 if (s.protocol() == Protocol.SCTP) {
-                    for (IpAddress a : IpvsBackend.nodePortAddresses(n, f)) {
-                        String entry = a.text() + ",sctp:" + s.nodePort();
-                        members.get("KUBE-NODE-PORT-SCTP-HASH").add(entry);
-                        if (s.externalLocal()) members.get("KUBE-NODE-PORT-LOCAL-SCTP-HASH").add(entry);
-                    }
+                    sctp.add(i); // by node address: each node's
                 } else {
                     String p = s.protocol().name();
                     members.get("KUBE-NODE-PORT-" + p).add(Integer.toString(s.nodePort()));
@@ -92,7 +109,7 @@ public final class IpvsSets {
                 }
             }
         }
-        if (!IpvsBackend.hasFamily(n, f)) return ""; // the same test decides whether the family's rules are written
+        if (!present) return new Shared(f, "", Set.of(), List.of());
         String family = f == Family.IPV4 ? "inet" : "inet6";
         StringBuilder b = new StringBuilder();
         members.forEach((base, entries) -> {
@@ -105,7 +122,46 @@ public final class IpvsSets {
             // numeric order for ports, text order otherwise: both stable
             entries.stream().sorted(IpvsSets::compareEntries).forEach(e -> b.append("add ").append(set).append(' ').append(e).append('\n'));
         });
+        b.append(IptablesPolicyRenderer.ipsets(policySets, f));
+        return new Shared(f, b.toString(), members.get("KUBE-LOOP-BACK"), sctp);
+    }
+
+    /**
+     * What node {@code n} adds to the shared sets of the family: the loop-back entries of its own endpoints that the
+     * shared part lacks (Local policies), and its addresses in the SCTP node-port sets. {@code services} is the
+     * Service table the shared part was made from, {@code own} the node's endpoints of its Service ports by index.
+     */
+    static String node(Shared shared, List<ServicePortPlan> services, Map<Integer, List<PlanEndpoint>> own, NodePlan n) {
+        if (shared.text().isEmpty()) return "";
+        Family f = shared.family();
+        Map<String, TreeSet<String>> members = new LinkedHashMap<>();
+        for (String k : List.of("KUBE-LOOP-BACK", "KUBE-NODE-PORT-SCTP-HASH", "KUBE-NODE-PORT-LOCAL-SCTP-HASH")) members.put(k, new TreeSet<>());
+        own.forEach((i, endpoints) -> {
+            ServicePortPlan s = services.get(i);
+            if (s.family() != f || !s.usesLocalEndpoints()) return;
+            for (PlanEndpoint e : endpoints) {
+                String m = loopBack(e, s.protocol().lower());
+                if (!shared.loopBack().contains(m)) members.get("KUBE-LOOP-BACK").add(m);
+            }
+        });
+        for (int i : shared.sctpNodePorts()) {
+            ServicePortPlan s = services.get(i);
+            for (IpAddress a : IpvsBackend.nodePortAddresses(n.node(), n.nodePortAddresses(f), f)) {
+                String entry = a.text() + ",sctp:" + s.nodePort();
+                members.get("KUBE-NODE-PORT-SCTP-HASH").add(entry);
+                if (s.externalLocal()) members.get("KUBE-NODE-PORT-LOCAL-SCTP-HASH").add(entry);
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        members.forEach((base, entries) -> {
+            String set = name(base, f);
+            entries.forEach(e -> b.append("add ").append(set).append(' ').append(e).append('\n'));
+        });
         return b.toString();
+    }
+
+    private static String loopBack(PlanEndpoint e, String proto) {
+        return e.ip().text() + "," + proto + ":" + e.port() + "," + e.ip().text();
     }
 
     private static int compareEntries(String a, String b) {

@@ -4,12 +4,15 @@ import dev.netc.backends.Names;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.Protocol;
+import dev.netc.ir.plan.NetworkPlan;
+import dev.netc.ir.plan.NodePlan;
 import dev.netc.ir.plan.PodPolicy;
 import dev.netc.ir.plan.PolicyPlan;
 import dev.netc.ir.plan.PortRange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -160,6 +163,15 @@ public final class IptablesPolicyRenderer {
     public static String ipsets(PolicyPlan plan, Family f) {
         if (isEmpty(plan, f)) return "";
         return ipsets(PolicyChains.usedSets(plan, f), f);
+    }
+
+    /** Every policy address set of the family that some node's pods use, by name (a name is its content). */
+    public static Map<String, List<Cidr>> clusterSets(NetworkPlan plan, Family f) {
+        Map<String, List<Cidr>> out = new TreeMap<>();
+        for (NodePlan n : plan.nodes()) {
+            if (!isEmpty(n.policy(), f)) out.putAll(PolicyChains.usedSets(n.policy(), f));
+        }
+        return out;
     }
 
     /** {@code ipset restore} input for these sets, by name. */

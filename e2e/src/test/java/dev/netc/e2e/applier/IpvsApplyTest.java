@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netc.e2e.lab.Lab;
+import dev.netc.e2e.lab.OutFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +86,8 @@ class IpvsApplyTest {
             assertTrue(lines.indexOf("-E -t 10.99.180.51:7000 -s rr -p 600") < lines.indexOf("-d -t 10.96.123.26:443 -r 192.168.50.99:443"));
 
             String addrs = lab.sh("ip", "-o", "addr", "show", "dev", "kube-ipvs0");
-            for (String want : ApplyLab.read(a.resolve("nodes/n1/ipvs/kube-ipvs0.addresses")).strip().split("\n")) {
+            String wanted = new String(OutFiles.composed(a).get("nodes/n1/ipvs/kube-ipvs0.addresses"), StandardCharsets.UTF_8);
+            for (String want : wanted.strip().split("\n")) {
                 assertTrue(addrs.contains(" " + want.strip() + " "), want + " on kube-ipvs0: " + addrs);
             }
             assertTrue(lab.sh("ipset", "list", "-n").contains("KUBE-CLUSTER-IP"));
