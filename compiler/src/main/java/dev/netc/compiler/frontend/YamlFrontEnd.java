@@ -186,8 +186,19 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         final List<AdminNetworkPolicy> adminPolicies = new ArrayList<>();
         /** Documents that are Kubernetes objects (List wrappers not counted), read or skipped. */
         int read;
-        /** The canonical content of each object read, and where it was first written. */
-        final Map<String, SourcePos> seen = new java.util.HashMap<>();
+        /**
+         * The digest of each object read (its kind and content), and where it was first written. A digest rather
+         * than the content itself: the content of every object, kept to the end, was a second copy of the input
+         * in memory.
+         */
+        final Map<ContentDigest.Key, SourcePos> seen = new java.util.HashMap<>();
+        private final ContentDigest digest = new ContentDigest();
+        final FieldPaths paths = new FieldPaths();
+
+        /** Where an object of the same kind and content was read before, or null (and this one is recorded). */
+        SourcePos firstSeen(String kind, Mapping m) {
+            return seen.putIfAbsent(digest.of(kind, m), m.pos());
+        }
 
         Cluster cluster(Diagnostics diagnostics) {
             // The first profile by position wins, so the choice does not depend on argument order.
@@ -234,7 +245,7 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
                     + " mapping with apiVersion and kind, got " + doc.describe() + ")");
             return;
         }
-        Decoding dc = new Decoding(diagnostics);
+        Decoding dc = new Decoding(diagnostics, out.paths);
         MapVal obj = MapVal.root(dc, m);
         Optional<Val> kindVal = obj.get("kind");
         Optional<Val> versionVal = obj.get("apiVersion");
@@ -264,8 +275,7 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         if (!kind.get().equals("List")) {
             // The same object twice (one manifest in two files, a chart rendered twice): one object and a note.
             // Objects that differ in anything but layout keep NETC013.
-            String content = kind.get() + "\u0000" + Common.canonical(m);
-            SourcePos first = out.seen.putIfAbsent(content, m.pos());
+            SourcePos first = out.firstSeen(kind.get(), m);
             if (first != null) {
                 diagnostics.note(DiagnosticCode.NETC077, m.pos(), kind.get() + " identical to the one at " + first
                         + ": read once");
@@ -356,7 +366,7 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         if (!kind.endsWith("List") || listDepth > 0) return false;
         String element = kind.substring(0, kind.length() - "List".length());
         if (element.equals("List") || !version.equals(API_VERSIONS.get(element))) return false;
-        MapVal obj = MapVal.root(new Decoding(diagnostics), m);
+        MapVal obj = MapVal.root(new Decoding(diagnostics, out.paths), m);
         for (Val item : obj.list("items")) {
             YamlNode node = item.node;
             if (node instanceof Mapping im && im.entry("kind").isEmpty() && im.entry("apiVersion").isEmpty()) {
