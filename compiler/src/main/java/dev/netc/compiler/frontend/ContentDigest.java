@@ -25,10 +25,9 @@ final class ContentDigest {
     private byte[] buf = new byte[8192];
     private int len;
 
-    /** The digest of {@code kind} and the content of {@code node}. */
-    Key of(String kind, YamlNode node) {
+    /** The digest of the content of {@code node}. */
+    Key of(YamlNode node) {
         len = 0;
-        string(kind);
         value(node);
         sha256.update(buf, 0, len);
         byte[] d = sha256.digest();

@@ -48,11 +48,10 @@ final class Decoding {
     }
 
     /**
-     * The decoder looked at {@code key} of {@code m}: it is a field netc knows there. Only keys present in the
-     * mapping are kept, since only those are checked.
+     * The decoder looked at {@code key} of {@code m}, a key {@code m} has: it is a field netc knows there. (Keys
+     * the mapping does not have are never checked, so they need not be marked.)
      */
     void read(YamlNode.Mapping m, String key) {
-        if (m.get(key) == null) return;
         Set<String> keys = check.read.get(m);
         if (keys == null) {
             keys = new HashSet<>();

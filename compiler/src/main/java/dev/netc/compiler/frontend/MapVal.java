@@ -71,9 +71,10 @@ final class MapVal {
 
     /** Where the key was written, for messages about a whole entry. */
     SourcePos keyPos(String key) {
-        dc.read(node, key);
         Entry e = node.get(key);
-        return e != null ? e.keyPos() : anchor;
+        if (e == null) return anchor;
+        dc.read(node, key);
+        return e.keyPos();
     }
 
     /** True when the key is absent, null, or an empty list (the API treats all three alike). */

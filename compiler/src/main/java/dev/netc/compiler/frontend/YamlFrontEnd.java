@@ -93,7 +93,7 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
     @Override
     public Cluster apply(List<InputSource> inputs, Diagnostics diagnostics) {
         TreeReader reader = new TreeReader(limits);
-        Collected objects = new Collected();
+        Collected objects = new Collected(new SameObjects(inputs, this::treesOf));
         for (InputSource source : inputs) {
             FileDecoder decode = new FileDecoder(diagnostics, objects);
             if (DslReader.isDsl(source.path())) DslReader.read(source, diagnostics).forEach(decode);
@@ -125,6 +125,34 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
     public static List<YamlNode> trees(InputSource source, Diagnostics diagnostics) {
         return DslReader.isDsl(source.path()) ? DslReader.read(source, diagnostics)
                 : new TreeReader(Limits.DEFAULT).read(source, diagnostics);
+    }
+
+    /** The documents of {@code source} as {@link #apply} reads them (for {@link SameObjects}, which reads again). */
+    private List<YamlNode> treesOf(InputSource source, Diagnostics diagnostics) {
+        return DslReader.isDsl(source.path()) ? DslReader.read(source, diagnostics)
+                : new TreeReader(limits).read(source, diagnostics);
+    }
+
+    /**
+     * The element kind of an API list kind ({@code Pod} of {@code PodList} at {@code v1}), whose items leave kind
+     * and apiVersion out; null when {@code kind} at {@code version} is not one.
+     */
+    static String typedListElement(String kind, String version) {
+        if (!kind.endsWith("List")) return null;
+        String element = kind.substring(0, kind.length() - "List".length());
+        return element.equals("List") || !version.equals(API_VERSIONS.get(element)) ? null : element;
+    }
+
+    /** An item of an API list, as the object it stands for: with the list's apiVersion and element kind. */
+    static YamlNode typedListItem(YamlNode item, String version, String element, SourcePos at) {
+        if (!(item instanceof Mapping im) || im.get("kind") != null || im.get("apiVersion") != null) return item;
+        List<YamlNode.Entry> entries = new ArrayList<>();
+        entries.add(new YamlNode.Entry("apiVersion", at, new YamlNode.Scalar(YamlNode.ScalarType.STRING,
+                version, null, at)));
+        entries.add(new YamlNode.Entry("kind", at, new YamlNode.Scalar(YamlNode.ScalarType.STRING,
+                element, null, at)));
+        entries.addAll(im.entries());
+        return new Mapping(entries, im.pos());
     }
 
     /**
@@ -186,18 +214,11 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         final List<AdminNetworkPolicy> adminPolicies = new ArrayList<>();
         /** Documents that are Kubernetes objects (List wrappers not counted), read or skipped. */
         int read;
-        /**
-         * The digest of each object read (its kind and content), and where it was first written. A digest rather
-         * than the content itself: the content of every object, kept to the end, was a second copy of the input
-         * in memory.
-         */
-        final Map<ContentDigest.Key, SourcePos> seen = new java.util.HashMap<>();
-        private final ContentDigest digest = new ContentDigest();
         final FieldPaths paths = new FieldPaths();
+        private final SameObjects same;
 
-        /** Where an object of the same kind and content was read before, or null (and this one is recorded). */
-        SourcePos firstSeen(String kind, Mapping m) {
-            return seen.putIfAbsent(digest.of(kind, m), m.pos());
+        Collected(SameObjects same) {
+            this.same = same;
         }
 
         Cluster cluster(Diagnostics diagnostics) {
@@ -275,7 +296,7 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         if (!kind.get().equals("List")) {
             // The same object twice (one manifest in two files, a chart rendered twice): one object and a note.
             // Objects that differ in anything but layout keep NETC013.
-            SourcePos first = out.firstSeen(kind.get(), m);
+            SourcePos first = out.same.firstSeen(kind.get(), m);
             if (first != null) {
                 diagnostics.note(DiagnosticCode.NETC077, m.pos(), kind.get() + " identical to the one at " + first
                         + ": read once");
@@ -363,24 +384,11 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
      */
     private boolean typedList(Mapping m, String kind, String version, Val kindVal, Diagnostics diagnostics,
                               Collected out, int listDepth) {
-        if (!kind.endsWith("List") || listDepth > 0) return false;
-        String element = kind.substring(0, kind.length() - "List".length());
-        if (element.equals("List") || !version.equals(API_VERSIONS.get(element))) return false;
+        String element = listDepth > 0 ? null : typedListElement(kind, version);
+        if (element == null) return false;
         MapVal obj = MapVal.root(new Decoding(diagnostics, out.paths), m);
-        for (Val item : obj.list("items")) {
-            YamlNode node = item.node;
-            if (node instanceof Mapping im && im.entry("kind").isEmpty() && im.entry("apiVersion").isEmpty()) {
-                List<YamlNode.Entry> entries = new ArrayList<>();
-                SourcePos at = kindVal.pos();
-                entries.add(new YamlNode.Entry("apiVersion", at, new YamlNode.Scalar(YamlNode.ScalarType.STRING,
-                        version, null, at)));
-                entries.add(new YamlNode.Entry("kind", at, new YamlNode.Scalar(YamlNode.ScalarType.STRING,
-                        element, null, at)));
-                entries.addAll(im.entries());
-                node = new Mapping(entries, im.pos());
-            }
-            document(node, diagnostics, out, listDepth + 1);
-        }
+        for (Val item : obj.list("items"))
+            document(typedListItem(item.node, version, element, kindVal.pos()), diagnostics, out, listDepth + 1);
         return true;
     }
 
