@@ -21,7 +21,8 @@ final class ContentDigest {
     private static final Comparator<Entry> BY_KEY = (x, y) -> x.key().compareTo(y.key());
     private static final int KEEP = 1 << 20;
 
-    private final MessageDigest sha256 = Common.newSha256();
+    /** Made on first use: looking the algorithm up costs tens of milliseconds, and most compiles need none. */
+    private MessageDigest sha256;
     private byte[] buf = new byte[8192];
     private int len;
 
@@ -29,6 +30,7 @@ final class ContentDigest {
     Key of(YamlNode node) {
         len = 0;
         value(node);
+        if (sha256 == null) sha256 = Common.newSha256();
         sha256.update(buf, 0, len);
         byte[] d = sha256.digest();
         if (buf.length > KEEP) buf = new byte[8192]; // one large object does not keep its buffer
