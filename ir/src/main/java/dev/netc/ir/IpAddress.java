@@ -3,6 +3,7 @@ package dev.netc.ir;
 import inet.ipaddr.AddressStringException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
+import inet.ipaddr.ipv4.IPv4Address;
 import java.math.BigInteger;
 import java.util.Optional;
 
@@ -17,6 +18,8 @@ public record IpAddress(IPAddress value) implements Comparable<IpAddress> {
     public static Optional<IpAddress> tryParse(String text) {
         if (text == null || text.isEmpty() || text.indexOf('/') >= 0 || text.indexOf('%') >= 0)
             return Optional.empty();
+        int v4 = canonicalIpv4(text);
+        if (v4 != -1 || text.equals("255.255.255.255")) return Optional.of(new IpAddress(new IPv4Address(v4)));
         try {
             IPAddress a = new IPAddressString(text).toAddress();
             if (a.isMultiple() || a.isPrefixed()) return Optional.empty();
@@ -26,6 +29,33 @@ public record IpAddress(IPAddress value) implements Comparable<IpAddress> {
             return Optional.of(new IpAddress(a.withoutPrefixLength()));
         } catch (AddressStringException | RuntimeException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The value of {@code text} when it is an IPv4 address in canonical form (four decimal parts 0-255, no leading
+     * zeros), else -1 (also the value of 255.255.255.255, which the caller tells apart). Most addresses of an input
+     * are such; they skip the general parser, which costs a tenth of the front end at scale.
+     */
+    private static int canonicalIpv4(String text) {
+        int n = text.length();
+        if (n < 7 || n > 15) return -1;
+        int value = 0;
+        int parts = 0;
+        int i = 0;
+        while (true) {
+            int start = i;
+            int part = 0;
+            while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+                part = part * 10 + (text.charAt(i) - '0');
+                i++;
+                if (i - start > 3) return -1;
+            }
+            if (i == start || part > 255 || (text.charAt(start) == '0' && i - start > 1)) return -1;
+            value = (value << 8) | part;
+            if (++parts == 4) return i == n ? value : -1;
+            if (i == n || text.charAt(i) != '.') return -1;
+            i++;
         }
     }
 

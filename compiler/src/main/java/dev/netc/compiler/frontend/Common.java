@@ -82,15 +82,20 @@ final class Common {
         return b.toString();
     }
 
+    private static final java.util.Comparator<Entry> BY_KEY = (x, y) -> x.key().compareTo(y.key());
+
     private static void canonical(YamlNode node, StringBuilder b) {
         if (node instanceof YamlNode.Mapping m) {
             b.append('{');
-            m.entries().stream().sorted(java.util.Comparator.comparing(Entry::key)).forEach(e -> {
+            List<Entry> entries = m.entries();
+            Entry[] sorted = entries.toArray(new Entry[0]);
+            if (sorted.length > 1) Arrays.sort(sorted, BY_KEY);
+            for (Entry e : sorted) {
                 quoted(e.key(), b);
                 b.append(':');
                 canonical(e.value(), b);
                 b.append(',');
-            });
+            }
             b.append('}');
         } else if (node instanceof YamlNode.Sequence s) {
             b.append('[');
@@ -110,8 +115,12 @@ final class Common {
     }
 
     static byte[] sha256(String s) {
+        return newSha256().digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    static java.security.MessageDigest newSha256() {
         try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.security.MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

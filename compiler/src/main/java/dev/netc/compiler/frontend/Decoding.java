@@ -4,12 +4,14 @@ import dev.netc.ir.DiagnosticCode;
 import dev.netc.ir.Diagnostics;
 import dev.netc.ir.SourcePos;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -18,18 +20,22 @@ import java.util.TreeSet;
  */
 final class Decoding {
     private final Diagnostics diagnostics;
-    private final Map<String, SourcePos> fields = new TreeMap<>();
+    /** The field paths of the compile, shared by all its decodings. */
+    final FieldPaths paths;
+    /** Sorted when the object is built (ObjectMeta keeps a sorted copy). */
+    private final Map<String, SourcePos> fields = new HashMap<>();
     private final Decoding parent;
     /** Shared with child decodings: the parts of one object are checked together. */
     private final FieldCheck check;
     private boolean failed;
 
-    Decoding(Diagnostics diagnostics) {
-        this(diagnostics, null);
+    Decoding(Diagnostics diagnostics, FieldPaths paths) {
+        this(diagnostics, paths, null);
     }
 
-    private Decoding(Diagnostics diagnostics, Decoding parent) {
+    private Decoding(Diagnostics diagnostics, FieldPaths paths, Decoding parent) {
         this.diagnostics = diagnostics;
+        this.paths = paths;
         this.parent = parent;
         this.check = parent != null ? parent.check : new FieldCheck();
     }
@@ -41,14 +47,25 @@ final class Decoding {
         final Map<YamlNode.Mapping, Boolean> seen = new IdentityHashMap<>();
     }
 
-    /** The decoder looked at {@code key} of {@code m}: it is a field netc knows there, present or not. */
+    /**
+     * The decoder looked at {@code key} of {@code m}, a key {@code m} has: it is a field netc knows there. (Keys
+     * the mapping does not have are never checked, so they need not be marked.)
+     */
     void read(YamlNode.Mapping m, String key) {
-        check.read.computeIfAbsent(m, x -> new TreeSet<>()).add(key);
+        Set<String> keys = check.read.get(m);
+        if (keys == null) {
+            keys = new HashSet<>();
+            check.read.put(m, keys);
+        }
+        keys.add(key);
     }
 
     /** {@code level} has an API type: its keys are checked by {@link #checkFields()}. */
     void checkLevel(MapVal level) {
-        if (check.seen.put(level.node, Boolean.TRUE) == null) check.levels.add(level);
+        if (check.seen.put(level.node, Boolean.TRUE) == null) {
+            check.levels.add(level);
+            level.checked = true;
+        }
     }
 
     /**
@@ -78,15 +95,16 @@ final class Decoding {
 
     /** A decoding for a part that becomes an object of its own (a node of the cluster profile). */
     Decoding child() {
-        return new Decoding(diagnostics, this);
+        return new Decoding(diagnostics, paths, this);
     }
 
     void record(String path, SourcePos pos) {
         if (!path.isEmpty()) fields.putIfAbsent(path, pos);
     }
 
+    /** A view, read when the object is built (ObjectMeta copies it). */
     Map<String, SourcePos> fields() {
-        return new TreeMap<>(fields);
+        return Collections.unmodifiableMap(fields);
     }
 
     void error(DiagnosticCode code, SourcePos pos, String message) {

@@ -26,6 +26,10 @@ final class KnownFields {
         Optional<Type> child(String key) {
             return Optional.ofNullable(children.get(key));
         }
+
+        Type childOrNull(String key) {
+            return children.get(key);
+        }
     }
 
     private KnownFields() {

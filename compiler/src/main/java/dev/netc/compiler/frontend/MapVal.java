@@ -16,6 +16,11 @@ final class MapVal {
     private final SourcePos anchor;
     /** The API type of this level when netc checks it for unknown fields, else null. */
     final KnownFields.Type type;
+    /**
+     * This is the level {@link Decoding#checkFields} checks for its mapping with {@code type} (not another reading
+     * of the same mapping, through an alias, with another type).
+     */
+    boolean checked;
 
     MapVal(Decoding dc, String path, Mapping node, SourcePos anchor) {
         this(dc, path, node, anchor, null);
@@ -46,16 +51,18 @@ final class MapVal {
     }
 
     String child(String key) {
-        return path.isEmpty() ? key : path + "." + key;
+        return dc.paths.child(path, key);
     }
 
     /** The entry's value; absent when missing or null (the API reads null as "not set"). */
     Optional<Val> get(String key) {
-        dc.read(node, key);
-        Optional<Entry> e = node.entry(key);
-        if (e.isEmpty() || (e.get().value() instanceof Scalar s && s.isNull())) return Optional.empty();
-        KnownFields.Type below = type == null ? null : type.child(key).orElse(null);
-        return Optional.of(new Val(dc, child(key), e.get().value(), e.get().keyPos(), below));
+        Entry e = node.get(key);
+        if (e == null) return Optional.empty();
+        // A field the API defines at a checked level is never unknown: only other keys need to be marked read.
+        if (!checked || !type.fields().contains(key)) dc.read(node, key);
+        if (e.value() instanceof Scalar s && s.isNull()) return Optional.empty();
+        KnownFields.Type below = type == null ? null : type.childOrNull(key);
+        return Optional.of(new Val(dc, child(key), e.value(), e.keyPos(), below));
     }
 
     boolean has(String key) {
@@ -64,8 +71,10 @@ final class MapVal {
 
     /** Where the key was written, for messages about a whole entry. */
     SourcePos keyPos(String key) {
+        Entry e = node.get(key);
+        if (e == null) return anchor;
         dc.read(node, key);
-        return node.entry(key).map(Entry::keyPos).orElse(anchor);
+        return e.keyPos();
     }
 
     /** True when the key is absent, null, or an empty list (the API treats all three alike). */

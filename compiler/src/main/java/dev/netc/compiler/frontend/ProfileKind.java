@@ -124,7 +124,7 @@ final class ProfileKind {
         Map<String, String> labels = nm.get("labels").map(Common::labels).orElse(Map.of());
         if (dc.failed()) return Optional.empty();
         Map<String, SourcePos> fields = new TreeMap<>();
-        dc.fields().forEach((path, pos) -> fields.put(nodePath(path), pos));
+        new TreeMap<>(dc.fields()).forEach((path, pos) -> fields.put(nodePath(path), pos));
         ObjectMeta meta = new ObjectMeta("Node", "", name, labels, Map.of(), v.pos(), fields);
         return Optional.of(new Node(meta, addresses, podCIDRs));
     }

@@ -182,52 +182,69 @@ final class TreeReader {
         StringBuilder out = null;
         int copied = 0;
         int line = 1;
-        int lineStart = 0;
         int pieceStart = 0;
         int pieceLine = 1;
-        int runStart = 0;
         SourcePos longRun = null;
-        for (int i = 0; ; i++) {
-            boolean end = i == text.length();
-            if (!end && i > 0 && text.charAt(i - 1) == '\n') {
+        // Line by line: a run has no line break in it, so only a line at least as long as the bound is scanned for
+        // one; the others cost a search for the next line break.
+        for (int lineStart = 0; ; ) {
+            boolean end = lineStart == text.length();
+            int nl = end ? -1 : text.indexOf('\n', lineStart);
+            int lineEnd = nl < 0 ? text.length() : nl;
+            boolean marker = !end && isMarker(text, lineStart);
+            if (end || marker) {
+                int[] content = contentSpan(text, pieceStart, lineStart);
+                String problem = null;
+                SourcePos at = null;
+                if (content[1] - content[0] > limits.maxDocumentChars()) {
+                    problem = "document is larger than " + limits.maxDocumentChars() + " characters";
+                    at = positionOf(file, text, pieceStart, pieceLine, content[0]);
+                } else if (longRun != null) {
+                    problem = "value longer than " + limits.maxScalarChars() + " characters without a blank or line"
+                            + " break: document not read";
+                    at = longRun;
+                }
+                if (problem != null) {
+                    diagnostics.error(DiagnosticCode.NETC004, at, problem);
+                    if (out == null) out = new StringBuilder();
+                    out.append(text, copied, pieceStart);
+                    for (int k = pieceStart; k < lineStart; k++) if (text.charAt(k) == '\n') out.append('\n');
+                    copied = lineStart;
+                }
+                if (end) break;
+                pieceStart = lineStart + 3;
+                pieceLine = line;
+                longRun = null;
+            }
+            if (longRun == null && lineEnd - lineStart > limits.maxScalarChars()) {
+                // The marker's own three characters belong to no piece, but they never start a long run: a run
+                // that includes them has a blank or line break right after them.
+                longRun = longRun(file, text, line, lineStart, marker ? lineStart + 3 : lineStart, lineEnd);
+            }
+            if (nl < 0) {
+                lineStart = text.length();
+            } else {
+                lineStart = nl + 1;
                 line++;
-                lineStart = i;
             }
-            char c = end ? '\n' : text.charAt(i);
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-                runStart = i + 1;
-            } else if (longRun == null && i - runStart >= limits.maxScalarChars()) {
-                // The run started on this line: a run has no line break in it.
-                longRun = new SourcePos(file, line, runStart - lineStart + 1);
-            }
-            boolean marker = !end && i == lineStart && isMarker(text, i);
-            if (!end && !marker) continue;
-            int[] content = contentSpan(text, pieceStart, i);
-            String problem = null;
-            SourcePos at = null;
-            if (content[1] - content[0] > limits.maxDocumentChars()) {
-                problem = "document is larger than " + limits.maxDocumentChars() + " characters";
-                at = positionOf(file, text, pieceStart, pieceLine, content[0]);
-            } else if (longRun != null) {
-                problem = "value longer than " + limits.maxScalarChars() + " characters without a blank or line"
-                        + " break: document not read";
-                at = longRun;
-            }
-            if (problem != null) {
-                diagnostics.error(DiagnosticCode.NETC004, at, problem);
-                if (out == null) out = new StringBuilder();
-                out.append(text, copied, pieceStart);
-                for (int k = pieceStart; k < i; k++) if (text.charAt(k) == '\n') out.append('\n');
-                copied = i;
-            }
-            if (end) break;
-            pieceStart = i + 3;
-            pieceLine = line;
-            longRun = null;
         }
         if (out == null) return text;
         out.append(text, copied, text.length());
         return out.toString();
+    }
+
+    /** Where the first run longer than the bound in {@code text[from, to)} starts, on the line at {@code lineStart}. */
+    private SourcePos longRun(String file, String text, int line, int lineStart, int from, int to) {
+        int runStart = from;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\r') {
+                runStart = i + 1;
+            } else if (i - runStart >= limits.maxScalarChars()) {
+                return new SourcePos(file, line, runStart - lineStart + 1);
+            }
+        }
+        return null;
     }
 
     /** {@code ---} or {@code ...} at {@code i}, followed by a blank, a line break or the end. */
@@ -299,9 +316,12 @@ final class TreeReader {
         doc.deepest = Math.max(doc.deepest, depth);
         switch (t) {
             case START_OBJECT: {
-                List<Entry> explicit = new ArrayList<>();
-                List<Entry> merged = new ArrayList<>();
-                Map<String, SourcePos> seen = new HashMap<>();
+                List<Entry> entries = new ArrayList<>();
+                List<Entry> merged = null;
+                // The mapping's index, built as it is read once it has more entries than are scanned: it finds
+                // duplicate keys too.
+                Map<String, Entry> index = null;
+                SourcePos mergeAt = null; // where a merge key stood, which a second one (or a "<<" key) repeats
                 for (JsonToken k = next(p, doc); k != JsonToken.END_OBJECT; k = next(p, doc)) {
                     if (k != JsonToken.FIELD_NAME)
                         throw new Rejected(DiagnosticCode.NETC001, position(doc.file, p), "mapping key expected");
@@ -309,27 +329,31 @@ final class TreeReader {
                     SourcePos keyPos = position(doc.file, p);
                     Event keyEvent = p instanceof EventYamlFactory.EventParser ep ? ep.event() : null;
                     checkTag(keyEvent, keyPos);
-                    SourcePos first = seen.putIfAbsent(key, keyPos);
+                    Entry same = find(entries, index, key);
+                    SourcePos first = same != null ? same.keyPos() : key.equals("<<") ? mergeAt : null;
                     if (first != null)
                         throw new Rejected(DiagnosticCode.NETC003, keyPos, "duplicate key " + Messages.quote(key)
                                 + " (first at line " + first.line() + ")");
                     YamlNode v = value(p, next(p, doc), depth + 1, doc);
                     if (key.equals("<<") && keyEvent instanceof ScalarEvent se
                             && se.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN) {
+                        if (merged == null) merged = new ArrayList<>();
                         merge(v, keyPos, merged);
+                        mergeAt = keyPos;
                     } else {
-                        explicit.add(new Entry(key, keyPos, v));
+                        index = add(entries, index, new Entry(key, keyPos, v));
                     }
                 }
-                if (merged.isEmpty()) return new Mapping(explicit, pos);
-                // As go-yaml v3 (kubectl): keys written in the mapping win over merged ones, wherever the merge
-                // key stands; of the merged mappings, the first that has a key wins. Merged entries follow the
-                // written ones and keep the positions where they were written (under the anchor).
-                List<Entry> entries = new ArrayList<>(explicit);
-                for (Entry e : merged) {
-                    if (seen.putIfAbsent(e.key(), e.keyPos()) == null) entries.add(e);
+                if (merged != null) {
+                    // As go-yaml v3 (kubectl): keys written in the mapping win over merged ones, wherever the merge
+                    // key stands; of the merged mappings, the first that has a key wins. Merged entries follow the
+                    // written ones and keep the positions where they were written (under the anchor).
+                    for (Entry e : merged) {
+                        if (!e.key().equals("<<") && find(entries, index, e.key()) == null)
+                            index = add(entries, index, e);
+                    }
                 }
-                return new Mapping(entries, pos);
+                return new Mapping(entries, pos, index == null ? Map.of() : index);
             }
             case START_ARRAY: {
                 List<YamlNode> items = new ArrayList<>();
@@ -365,6 +389,27 @@ final class TreeReader {
             default:
                 throw new Rejected(DiagnosticCode.NETC001, pos, "unexpected " + t.asString() + " value");
         }
+    }
+
+    /** The entry of {@code key} among those read so far: scanned while few, else looked up in the index. */
+    private static Entry find(List<Entry> entries, Map<String, Entry> index, String key) {
+        if (index != null) return index.get(key);
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).key().equals(key)) return entries.get(i);
+        }
+        return null;
+    }
+
+    /** Adds {@code e} (its key is new); the index is made when the entries outgrow a scan. Returns the index. */
+    private static Map<String, Entry> add(List<Entry> entries, Map<String, Entry> index, Entry e) {
+        entries.add(e);
+        if (index != null) {
+            index.put(e.key(), e);
+        } else if (entries.size() > Mapping.SCANNED) {
+            index = new HashMap<>();
+            for (Entry x : entries) index.put(x.key(), x);
+        }
+        return index;
     }
 
     private static JsonToken next(JsonParser p, Document doc) throws IOException, Rejected {
@@ -414,6 +459,11 @@ final class TreeReader {
     }
 
     private static SourcePos position(String file, JsonParser p) {
+        if (p instanceof EventYamlFactory.EventParser ep) {
+            // The event's mark is what Jackson's location is made of; read directly, it costs no object.
+            Mark m = ep.event() == null ? null : ep.event().getStartMark();
+            if (m != null) return new SourcePos(file, Math.max(1, m.getLine() + 1), Math.max(1, m.getColumn() + 1));
+        }
         JsonLocation l = p.currentTokenLocation();
         return new SourcePos(file, Math.max(1, l.getLineNr()), Math.max(1, l.getColumnNr()));
     }
@@ -488,6 +538,10 @@ final class TreeReader {
 
     /** Strict UTF-8 (the encoding of every Kubernetes manifest); a leading byte-order mark is dropped. */
     private static String decodeUtf8(String file, byte[] bytes, Diagnostics diagnostics) {
+        // The JDK's own decoding is several times faster than a CharsetDecoder; it replaces what is not UTF-8 by
+        // U+FFFD, so only a text that holds one (rare, and then possibly written so) is decoded again strictly.
+        String fast = new String(bytes, StandardCharsets.UTF_8);
+        if (fast.indexOf('\uFFFD') < 0) return fast.startsWith("\uFEFF") ? fast.substring(1) : fast;
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -570,7 +624,7 @@ final class TreeReader {
             if (++nodes > limits.maxNodes())
                 throw new Rejected(DiagnosticCode.NETC004, start, "document has more than " + limits.maxNodes()
                         + " values");
-            long end = p.currentLocation().getCharOffset();
+            long end = p instanceof EventYamlFactory.EventParser ep ? ep.endIndex() : p.currentLocation().getCharOffset();
             if (end - startOffset > limits.maxDocumentChars())
                 throw new Rejected(DiagnosticCode.NETC004, start, "document is larger than "
                         + limits.maxDocumentChars() + " characters");

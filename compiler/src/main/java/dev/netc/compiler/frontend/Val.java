@@ -98,7 +98,7 @@ final class Val {
             for (int i = 0; i < s.items().size(); i++) {
                 YamlNode item = s.items().get(i);
                 if (item instanceof Scalar sc && sc.isNull()) continue; // "- " alone: nothing, as in the API
-                out.add(new Val(dc, path + "[" + i + "]", item, null, type));
+                out.add(new Val(dc, dc.paths.item(path, i), item, null, type));
             }
             return Optional.of(out);
         }

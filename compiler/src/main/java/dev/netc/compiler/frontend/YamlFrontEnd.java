@@ -93,7 +93,7 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
     @Override
     public Cluster apply(List<InputSource> inputs, Diagnostics diagnostics) {
         TreeReader reader = new TreeReader(limits);
-        Collected objects = new Collected();
+        Collected objects = new Collected(new SameObjects(inputs, this::treesOf));
         for (InputSource source : inputs) {
             FileDecoder decode = new FileDecoder(diagnostics, objects);
             if (DslReader.isDsl(source.path())) DslReader.read(source, diagnostics).forEach(decode);
@@ -125,6 +125,34 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
     public static List<YamlNode> trees(InputSource source, Diagnostics diagnostics) {
         return DslReader.isDsl(source.path()) ? DslReader.read(source, diagnostics)
                 : new TreeReader(Limits.DEFAULT).read(source, diagnostics);
+    }
+
+    /** The documents of {@code source} as {@link #apply} reads them (for {@link SameObjects}, which reads again). */
+    private List<YamlNode> treesOf(InputSource source, Diagnostics diagnostics) {
+        return DslReader.isDsl(source.path()) ? DslReader.read(source, diagnostics)
+                : new TreeReader(limits).read(source, diagnostics);
+    }
+
+    /**
+     * The element kind of an API list kind ({@code Pod} of {@code PodList} at {@code v1}), whose items leave kind
+     * and apiVersion out; null when {@code kind} at {@code version} is not one.
+     */
+    static String typedListElement(String kind, String version) {
+        if (!kind.endsWith("List")) return null;
+        String element = kind.substring(0, kind.length() - "List".length());
+        return element.equals("List") || !version.equals(API_VERSIONS.get(element)) ? null : element;
+    }
+
+    /** An item of an API list, as the object it stands for: with the list's apiVersion and element kind. */
+    static YamlNode typedListItem(YamlNode item, String version, String element, SourcePos at) {
+        if (!(item instanceof Mapping im) || im.get("kind") != null || im.get("apiVersion") != null) return item;
+        List<YamlNode.Entry> entries = new ArrayList<>();
+        entries.add(new YamlNode.Entry("apiVersion", at, new YamlNode.Scalar(YamlNode.ScalarType.STRING,
+                version, null, at)));
+        entries.add(new YamlNode.Entry("kind", at, new YamlNode.Scalar(YamlNode.ScalarType.STRING,
+                element, null, at)));
+        entries.addAll(im.entries());
+        return new Mapping(entries, im.pos());
     }
 
     /**
@@ -186,8 +214,12 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         final List<AdminNetworkPolicy> adminPolicies = new ArrayList<>();
         /** Documents that are Kubernetes objects (List wrappers not counted), read or skipped. */
         int read;
-        /** The canonical content of each object read, and where it was first written. */
-        final Map<String, SourcePos> seen = new java.util.HashMap<>();
+        final FieldPaths paths = new FieldPaths();
+        private final SameObjects same;
+
+        Collected(SameObjects same) {
+            this.same = same;
+        }
 
         Cluster cluster(Diagnostics diagnostics) {
             // The first profile by position wins, so the choice does not depend on argument order.
@@ -234,7 +266,7 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
                     + " mapping with apiVersion and kind, got " + doc.describe() + ")");
             return;
         }
-        Decoding dc = new Decoding(diagnostics);
+        Decoding dc = new Decoding(diagnostics, out.paths);
         MapVal obj = MapVal.root(dc, m);
         Optional<Val> kindVal = obj.get("kind");
         Optional<Val> versionVal = obj.get("apiVersion");
@@ -264,8 +296,7 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
         if (!kind.get().equals("List")) {
             // The same object twice (one manifest in two files, a chart rendered twice): one object and a note.
             // Objects that differ in anything but layout keep NETC013.
-            String content = kind.get() + "\u0000" + Common.canonical(m);
-            SourcePos first = out.seen.putIfAbsent(content, m.pos());
+            SourcePos first = out.same.firstSeen(kind.get(), m);
             if (first != null) {
                 diagnostics.note(DiagnosticCode.NETC077, m.pos(), kind.get() + " identical to the one at " + first
                         + ": read once");
@@ -353,24 +384,11 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
      */
     private boolean typedList(Mapping m, String kind, String version, Val kindVal, Diagnostics diagnostics,
                               Collected out, int listDepth) {
-        if (!kind.endsWith("List") || listDepth > 0) return false;
-        String element = kind.substring(0, kind.length() - "List".length());
-        if (element.equals("List") || !version.equals(API_VERSIONS.get(element))) return false;
-        MapVal obj = MapVal.root(new Decoding(diagnostics), m);
-        for (Val item : obj.list("items")) {
-            YamlNode node = item.node;
-            if (node instanceof Mapping im && im.entry("kind").isEmpty() && im.entry("apiVersion").isEmpty()) {
-                List<YamlNode.Entry> entries = new ArrayList<>();
-                SourcePos at = kindVal.pos();
-                entries.add(new YamlNode.Entry("apiVersion", at, new YamlNode.Scalar(YamlNode.ScalarType.STRING,
-                        version, null, at)));
-                entries.add(new YamlNode.Entry("kind", at, new YamlNode.Scalar(YamlNode.ScalarType.STRING,
-                        element, null, at)));
-                entries.addAll(im.entries());
-                node = new Mapping(entries, im.pos());
-            }
-            document(node, diagnostics, out, listDepth + 1);
-        }
+        String element = listDepth > 0 ? null : typedListElement(kind, version);
+        if (element == null) return false;
+        MapVal obj = MapVal.root(new Decoding(diagnostics, out.paths), m);
+        for (Val item : obj.list("items"))
+            document(typedListItem(item.node, version, element, kindVal.pos()), diagnostics, out, listDepth + 1);
         return true;
     }
 

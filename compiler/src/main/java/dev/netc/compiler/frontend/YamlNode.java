@@ -22,19 +22,23 @@ public sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, Ya
     }
 
     /**
-     * Entries in document order; keys are unique (the reader rejects duplicates). {@code index} finds an entry by
+     * Entries in document order; keys are unique (the reader rejects duplicates). {@code entry} finds an entry by
      * its key (the first, should a tree built by hand repeat one) in constant time: a decoder that looks up every
      * key of a mapping stays linear in its size (20k annotations took 6 s, 40k 40 s, when each lookup scanned).
-     * It is for lookups only; output never iterates it.
+     * A mapping of at most {@link #SCANNED} entries (nearly all of them) is scanned, which is faster than a hash
+     * lookup at that size, and has no index ({@code index} is empty); a larger one looks its keys up in
+     * {@code index}. It is for lookups only; output never iterates it.
      */
     record Mapping(List<Entry> entries, SourcePos pos, Map<String, Entry> index) implements YamlNode {
+        static final int SCANNED = 8;
+
         public Mapping {
             entries = List.copyOf(entries);
-            index = Map.copyOf(index);
+            index = entries.size() <= SCANNED ? Map.of() : Map.copyOf(index);
         }
 
         public Mapping(List<Entry> entries, SourcePos pos) {
-            this(entries, pos, indexOf(entries));
+            this(entries, pos, entries.size() <= SCANNED ? Map.of() : indexOf(entries));
         }
 
         private static Map<String, Entry> indexOf(List<Entry> entries) {
@@ -44,7 +48,17 @@ public sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, Ya
         }
 
         Optional<Entry> entry(String key) {
-            return Optional.ofNullable(index.get(key));
+            return Optional.ofNullable(get(key));
+        }
+
+        /** The entry of {@code key}, or null. */
+        Entry get(String key) {
+            if (entries.size() > SCANNED) return index.get(key);
+            for (int i = 0; i < entries.size(); i++) {
+                Entry e = entries.get(i);
+                if (e.key().equals(key)) return e;
+            }
+            return null;
         }
 
         @Override

@@ -474,4 +474,51 @@ class YamlFrontEndTest {
         assertSame(resolved, new Validate().apply(resolved, d2), "Validate returns the cluster unchanged");
         assertEquals(List.of(), d2.sorted());
     }
+    @Test
+    void theSameObjectIsReadOnceWhateverItsLayoutFileOrListAndOthersOfItsNameAreKept() {
+        // kubectl's List, a second file in another layout (flow, other key order, an alias) and an API list.
+        InputSource list = new InputSource("a.yaml", """
+                apiVersion: v1
+                kind: List
+                items:
+                - apiVersion: v1
+                  kind: Service
+                  metadata: {name: web, namespace: shop}
+                  spec: {selector: {app: web}, ports: [{port: 80}]}
+                - apiVersion: v1
+                  kind: Service
+                  metadata: {name: db, namespace: shop}
+                  spec: {selector: {app: db}, ports: [{port: 5432}]}
+                """.getBytes(StandardCharsets.UTF_8));
+        InputSource other = new InputSource("b.yaml", """
+                kind: Service
+                spec:
+                  ports: [{port: 80}]
+                  selector: &s {app: web}
+                metadata: {namespace: shop, name: web}
+                apiVersion: v1
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: db, namespace: shop}
+                spec: {selector: {app: db}, ports: [{port: 5433}]}
+                """.getBytes(StandardCharsets.UTF_8));
+        InputSource api = new InputSource("c.json", """
+                {"apiVersion": "v1", "kind": "ServiceList", "items": [
+                  {"metadata": {"name": "db", "namespace": "shop"},
+                   "spec": {"selector": {"app": "db"}, "ports": [{"port": 5433}]}},
+                  {"metadata": {"name": "web", "namespace": "shop"},
+                   "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}}]}
+                """.getBytes(StandardCharsets.UTF_8));
+        Diagnostics d = new Diagnostics();
+        Cluster c = read(d, list, other, api);
+        assertEquals(List.of(
+                "b.yaml:1:1: note[NETC077]: Service identical to the one at a.yaml:4:3: read once",
+                "c.json:2:3: note[NETC077]: Service identical to the one at b.yaml:8:1: read once",
+                "c.json:4:3: note[NETC077]: Service identical to the one at a.yaml:4:3: read once"),
+                d.sorted().stream().map(Diagnostic::toString).toList());
+        // Two Services shop/db that differ are both kept (Validate reports them, NETC013).
+        assertEquals(List.of("shop/db", "shop/db", "shop/web"),
+                c.services().stream().map(x -> x.meta().qualifiedName()).sorted().toList());
+    }
 }
