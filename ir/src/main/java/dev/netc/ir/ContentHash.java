@@ -48,8 +48,13 @@ public final class ContentHash {
         }
 
         public Running update(byte[] data) {
-            digest.update(data);
-            size += data.length;
+            return update(data, 0, data.length);
+        }
+
+        /** Adds {@code length} bytes of {@code data} from {@code offset}. */
+        public Running update(byte[] data, int offset, int length) {
+            digest.update(data, offset, length);
+            size += length;
             return this;
         }
 
@@ -69,7 +74,12 @@ public final class ContentHash {
 
         /** The digest in lower-case hex, as {@link ContentHash#hex(byte[])}; this one is used up. */
         public String hex() {
-            return HexFormat.of().formatHex(digest.digest());
+            return HexFormat.of().formatHex(digest());
+        }
+
+        /** The digest, as {@link ContentHash#sha256(byte[])}; this one is used up. */
+        public byte[] digest() {
+            return digest.digest();
         }
     }
 

@@ -69,7 +69,7 @@ final class Common {
 
     /** Five characters of {@link #SUFFIX_ALPHABET} from a hash of the object's content (positions left out). */
     static String generatedSuffix(YamlNode object) {
-        byte[] digest = sha256(canonical(object));
+        byte[] digest = dev.netc.ir.ContentHash.sha256(canonical(object));
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < 5; i++) b.append(SUFFIX_ALPHABET.charAt((digest[i] & 0xff) % SUFFIX_ALPHABET.length()));
         return b.toString();
@@ -112,18 +112,6 @@ final class Common {
 
     private static void quoted(String s, StringBuilder b) {
         b.append(s.length()).append('"').append(s);
-    }
-
-    static byte[] sha256(String s) {
-        return newSha256().digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    static java.security.MessageDigest newSha256() {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 
     static Meta meta(MapVal obj, String kind, boolean namespaced, NameRule rule) {

@@ -6,7 +6,6 @@ import dev.netc.compiler.frontend.YamlNode.Scalar;
 import dev.netc.compiler.frontend.YamlNode.ScalarType;
 import dev.netc.compiler.frontend.YamlNode.Sequence;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -21,8 +20,6 @@ final class ContentDigest {
     private static final Comparator<Entry> BY_KEY = (x, y) -> x.key().compareTo(y.key());
     private static final int KEEP = 1 << 20;
 
-    /** Made on first use: looking the algorithm up costs tens of milliseconds, and most compiles need none. */
-    private MessageDigest sha256;
     private byte[] buf = new byte[8192];
     private int len;
 
@@ -30,9 +27,9 @@ final class ContentDigest {
     Key of(YamlNode node) {
         len = 0;
         value(node);
-        if (sha256 == null) sha256 = Common.newSha256();
-        sha256.update(buf, 0, len);
-        byte[] d = sha256.digest();
+        // netc's one content hash; made on use: looking the algorithm up costs tens of milliseconds the first time, and
+        // most compiles digest no object
+        byte[] d = dev.netc.ir.ContentHash.Running.start().update(buf, 0, len).digest();
         if (buf.length > KEEP) buf = new byte[8192]; // one large object does not keep its buffer
         return new Key(longAt(d, 0), longAt(d, 8), longAt(d, 16), longAt(d, 24));
     }
