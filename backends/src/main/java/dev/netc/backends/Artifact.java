@@ -1,5 +1,8 @@
 package dev.netc.backends;
 
+import dev.netc.ir.ContentHash;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -17,9 +20,23 @@ public record Artifact(String path, byte[] content, String node, boolean secret)
         return new Artifact(path, text.getBytes(StandardCharsets.UTF_8), node, false);
     }
 
+    /** A copy of the bytes; {@link #size}, {@link #sha256} and {@link #writeTo} read them without one. */
     @Override
     public byte[] content() {
         return content.clone();
+    }
+
+    public int size() {
+        return content.length;
+    }
+
+    /** The SHA-256 of the bytes in lower-case hex (what the manifest lists). */
+    public String sha256() {
+        return ContentHash.hex(content);
+    }
+
+    public void writeTo(OutputStream out) throws IOException {
+        out.write(content);
     }
 
     public String text() {

@@ -30,6 +30,41 @@ public record Output(List<Artifact> files, List<Composed> composed) {
         return new Output(files, List.of());
     }
 
+    /**
+     * Where a backend puts its files as it renders them ({@link Backend#render(dev.netc.ir.plan.NetworkPlan,
+     * java.util.Set, int, Sink)}): a whole compile writes each one to its staging folder as it comes, so no more than
+     * a few nodes' files are held at once. A composed file comes after the files it is made of.
+     */
+    public interface Sink {
+        void file(Artifact a);
+
+        void composed(Composed c);
+
+        /** Every file of {@code o}, then every composed file, in order. */
+        default void add(Output o) {
+            o.files().forEach(this::file);
+            o.composed().forEach(this::composed);
+        }
+    }
+
+    /** What a streaming render puts into its sink, gathered into one output in the same order. */
+    public static Output collect(java.util.function.Consumer<Sink> render) {
+        List<Artifact> files = new ArrayList<>();
+        List<Composed> composed = new ArrayList<>();
+        render.accept(new Sink() {
+            @Override
+            public void file(Artifact a) {
+                files.add(a);
+            }
+
+            @Override
+            public void composed(Composed c) {
+                composed.add(c);
+            }
+        });
+        return new Output(files, composed);
+    }
+
     /** The path of a shared part: named by its content, so equal parts are one file and a change is a new name. */
     public static String sharedPath(String backend, String text, String ext) {
         return "shared/" + backend + "/" + ContentHash.hex(text, 8) + ext;
