@@ -129,8 +129,13 @@ final class CompileCommand implements Callable<Integer> {
             printer.print(loadDiagnostics.sorted(), outw, err);
             return Netc.EXIT_INPUT_ERRORS;
         }
+        // The manifest needs only each input's path and digest: the inputs' bytes (the size of the whole input) are
+        // let go once the front end has read them, before the passes run.
         List<Manifest.Input> inputDigests = sources.stream().map(Manifest.Input::of).toList();
-        Compiler.Result result = new Compiler().compile(sources, timer);
+        Compiler compiler = new Compiler();
+        Compiler.Read read = compiler.read(sources, timer);
+        sources = null;
+        Compiler.Result result = compiler.compile(read, timer);
         List<Diagnostic> all = new ArrayList<>(loadDiagnostics.sorted());
         all.addAll(promote(result.diagnostics()));
         printer.print(all, outw, err);
