@@ -89,7 +89,7 @@ public record Output(List<Artifact> files, List<Composed> composed) {
         composed.forEach(c -> parts.addAll(c.parts()));
         List<Artifact> out = new ArrayList<>();
         for (Artifact a : files) if (!parts.contains(a.path())) out.add(a);
-        for (Composed c : composed) out.add(new Artifact(c.path(), concat(c, byPath), c.node(), false));
+        for (Composed c : composed) out.add(new Artifact(c.path(), c.node(), false, concat(c, byPath)));
         return out;
     }
 
