@@ -132,12 +132,15 @@ final class OutputWriter implements AutoCloseable {
 
     /**
      * One backend's files. A composed file's digest is of its parts' bytes one after the other: the leading parts that
-     * every node shares are hashed once (the digest state after them is kept and copied for each node), a node's own
-     * parts come from the files it was just given, anything else is read back from the staging folder.
+     * every node shares are hashed once (the digest state after them is kept and copied for each node); the parts every
+     * node shares are kept while the backend renders (they are once per cluster), a node's own parts are the files it
+     * was just given; anything else is read back from the staging folder.
      */
     private final class BackendSink implements Output.Sink {
         private final String backend;
         private final Map<String, Written> files = new HashMap<>();
+        /** The files of no node (shared parts, cluster-wide files). */
+        private final Map<String, Artifact> shared = new HashMap<>();
         /** The files of the node that came last: a node's composed files follow its own parts. */
         private final Map<String, Artifact> recent = new HashMap<>();
         private String recentNode;
@@ -158,7 +161,8 @@ final class OutputWriter implements AutoCloseable {
                 recent.clear();
                 recentNode = a.node();
             }
-            if (!a.node().isEmpty()) recent.put(a.path(), a);
+            if (a.node().isEmpty()) shared.put(a.path(), a);
+            else recent.put(a.path(), a);
         }
 
         @Override
@@ -195,7 +199,7 @@ final class OutputWriter implements AutoCloseable {
 
         /** Adds the bytes of {@code part} to {@code md}; returns their number. */
         private long feed(MessageDigest md, String part) throws IOException {
-            Artifact a = recent.get(part);
+            Artifact a = shared.containsKey(part) ? shared.get(part) : recent.get(part);
             try (OutputStream o = new DigestOutputStream(OutputStream.nullOutputStream(), md)) {
                 if (a != null) {
                     a.writeTo(o);
