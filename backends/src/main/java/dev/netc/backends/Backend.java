@@ -26,6 +26,15 @@ public interface Backend {
         return Output.whole(emit(plan, nodes));
     }
 
+    /**
+     * {@link #render(NetworkPlan, java.util.Set, int)} put into {@code sink} file by file, in the same order. A backend
+     * that renders nodes one by one overrides this (and gathers it for the method above, {@link Output#collect}), so
+     * that a whole compile holds no more than a few nodes' files at once ({@link NodeParallel#forEach}).
+     */
+    default void render(NetworkPlan plan, java.util.Set<String> nodes, int threads, Output.Sink sink) {
+        sink.add(render(plan, nodes, threads));
+    }
+
     /** The plan's nodes that {@code only} selects (all of them when it is empty), in plan order. */
     static List<dev.netc.ir.plan.NodePlan> selected(NetworkPlan plan, java.util.Set<String> only) {
         return plan.nodes().stream().filter(n -> only.isEmpty() || only.contains(n.name())).toList();

@@ -30,32 +30,44 @@ public record Output(List<Artifact> files, List<Composed> composed) {
         return new Output(files, List.of());
     }
 
+    /**
+     * Where a backend puts its files as it renders them ({@link Backend#render(dev.netc.ir.plan.NetworkPlan,
+     * java.util.Set, int, Sink)}): a whole compile writes each one to its staging folder as it comes, so no more than
+     * a few nodes' files are held at once. A composed file comes after the files it is made of.
+     */
+    public interface Sink {
+        void file(Artifact a);
+
+        void composed(Composed c);
+
+        /** Every file of {@code o}, then every composed file, in order. */
+        default void add(Output o) {
+            o.files().forEach(this::file);
+            o.composed().forEach(this::composed);
+        }
+    }
+
+    /** What a streaming render puts into its sink, gathered into one output in the same order. */
+    public static Output collect(java.util.function.Consumer<Sink> render) {
+        List<Artifact> files = new ArrayList<>();
+        List<Composed> composed = new ArrayList<>();
+        render.accept(new Sink() {
+            @Override
+            public void file(Artifact a) {
+                files.add(a);
+            }
+
+            @Override
+            public void composed(Composed c) {
+                composed.add(c);
+            }
+        });
+        return new Output(files, composed);
+    }
+
     /** The path of a shared part: named by its content, so equal parts are one file and a change is a new name. */
     public static String sharedPath(String backend, String text, String ext) {
         return "shared/" + backend + "/" + ContentHash.hex(text, 8) + ext;
-    }
-
-    /**
-     * Each composed file's sha256 and size, without composing it: the digest state after a first part is kept and
-     * forked, so a part every node starts with is hashed once, not once per node (at 100 nodes and a 4.5 MB shared
-     * part, concatenating each node's file to hash it copied 450 MB).
-     */
-    public void forEachComposedDigest(java.util.function.BiConsumer<Composed, ContentHash.Running> sink) {
-        Map<String, Artifact> byPath = index();
-        Map<String, ContentHash.Running> afterFirst = new HashMap<>();
-        for (Composed c : composed) {
-            if (c.parts().isEmpty()) {
-                sink.accept(c, ContentHash.Running.start());
-                continue;
-            }
-            ContentHash.Running d = afterFirst.computeIfAbsent(c.parts().get(0), p -> {
-                ContentHash.Running r = ContentHash.Running.start();
-                part(c, p, byPath).hashInto(r);
-                return r;
-            }).fork();
-            for (String p : c.parts().subList(1, c.parts().size())) part(c, p, byPath).hashInto(d);
-            sink.accept(c, d);
-        }
     }
 
     /**
@@ -68,7 +80,7 @@ public record Output(List<Artifact> files, List<Composed> composed) {
         composed.forEach(c -> parts.addAll(c.parts()));
         List<Artifact> out = new ArrayList<>();
         for (Artifact a : files) if (!parts.contains(a.path())) out.add(a);
-        for (Composed c : composed) out.add(new Artifact(c.path(), concat(c, byPath), c.node(), false));
+        for (Composed c : composed) out.add(new Artifact(c.path(), c.node(), false, concat(c, byPath)));
         return out;
     }
 

@@ -2,7 +2,6 @@ package dev.netc.cli;
 
 import dev.netc.backends.Artifact;
 import dev.netc.backends.Backend;
-import dev.netc.backends.Output;
 import dev.netc.backends.plan.PlanDumpBackend;
 import dev.netc.compiler.Compiler;
 import dev.netc.compiler.InputLoader;
@@ -17,11 +16,9 @@ import dev.netc.ir.plan.NetworkPlan;
 import dev.netc.ir.plan.NodePlan;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -132,7 +129,13 @@ final class CompileCommand implements Callable<Integer> {
             printer.print(loadDiagnostics.sorted(), outw, err);
             return Netc.EXIT_INPUT_ERRORS;
         }
-        Compiler.Result result = new Compiler().compile(sources, timer);
+        // The manifest needs only each input's path and digest: the inputs' bytes (the size of the whole input) are
+        // let go once the front end has read them, before the passes run.
+        List<Manifest.Input> inputDigests = sources.stream().map(Manifest.Input::of).toList();
+        Compiler compiler = new Compiler();
+        Compiler.Read read = compiler.read(sources, timer);
+        sources = null;
+        Compiler.Result result = compiler.compile(read, timer);
         List<Diagnostic> all = new ArrayList<>(loadDiagnostics.sorted());
         all.addAll(promote(result.diagnostics()));
         printer.print(all, outw, err);
@@ -151,56 +154,57 @@ final class CompileCommand implements Callable<Integer> {
             }
         }
 
-        // A whole compile writes what every node shares once and each node's own part; with --node, each chosen
-        // node's files whole (the same bytes the parts compose to), for a reviewer to read.
-        List<Map.Entry<String, Artifact>> artifacts = new ArrayList<>();
-        List<Manifest.ComposedEntry> composed = new ArrayList<>();
-        for (Backend b : chosen) {
-            Output o = timer.time("render " + b.name(), () -> b.render(plan, selected,
-                    threads == null ? dev.netc.backends.NodeParallel.defaultThreads() : Math.max(1, threads)));
-            List<Artifact> files = selected.isEmpty() ? o.files() : o.composedFiles();
-            for (Artifact a : files) artifacts.add(new AbstractMap.SimpleImmutableEntry<>(b.name(), a));
-            if (selected.isEmpty()) {
-                timer.time("composed digests " + b.name(), () -> {
-                    o.forEachComposedDigest((c, digest) -> composed.add(new Manifest.ComposedEntry(b.name(), c, digest)));
+        // A whole compile writes what every node shares once and each node's own part, each file to the staging folder
+        // as it is rendered; with --node, each chosen node's files whole (the same bytes the parts compose to), for a
+        // reviewer to read. OUT is replaced only once everything is written.
+        int renderThreads = threads == null ? dev.netc.backends.NodeParallel.defaultThreads() : Math.max(1, threads);
+        List<String> nodeNames = selected.isEmpty() ? List.copyOf(known) : List.copyOf(selected);
+        java.security.PrivateKey signWith = key;
+        int written;
+        try (OutputWriter w = new OutputWriter(out)) {
+            for (Backend b : chosen) {
+                timer.timeChecked("render " + b.name(), () -> {
+                    if (selected.isEmpty()) {
+                        b.render(plan, selected, renderThreads, w.sink(b.name()));
+                    } else {
+                        for (Artifact a : b.render(plan, selected, renderThreads).composedFiles()) w.write(b.name(), a);
+                    }
                     return null;
                 });
             }
-        }
-        String modelDigest = timer.time("digest", () -> Manifest.sha256(wholePlanDump(plan, selected, artifacts)));
-        List<String> nodeNames = selected.isEmpty() ? List.copyOf(known) : List.copyOf(selected);
-        List<Artifact> files = new ArrayList<>(artifacts.stream().map(Map.Entry::getValue).toList());
-        Artifact manifest = timer.time("manifest", () -> Manifest.build(sources, modelDigest, nodeNames, artifacts, composed));
-        files.add(manifest);
-        // The signature is not listed in the manifest it signs; without --sign, OUT is exactly as before.
-        if (key != null) files.add(new Artifact(dev.netc.applier.ManifestSignature.FILE,
-                dev.netc.applier.ManifestSignature.sign(key, manifest.content()), "", false));
-        try {
+            String modelDigest = timer.time("digest", () -> modelDigest(plan, selected, w.written()));
+            Artifact manifest = timer.time("manifest", () -> Manifest.build(inputDigests, modelDigest, nodeNames, w.written(), w.composed()));
             timer.timeChecked("write", () -> {
-                new OutputWriter().write(out, files);
+                w.writeUnlisted(manifest);
+                // The signature is not listed in the manifest it signs; without --sign, OUT is exactly as before.
+                if (signWith != null) w.writeUnlisted(new Artifact(dev.netc.applier.ManifestSignature.FILE,
+                        dev.netc.applier.ManifestSignature.sign(signWith, manifest.content()), "", false));
+                w.commit();
                 return null;
             });
-        } catch (IOException e) {
-            err.println("netc: cannot write " + Text.escape(out.toString()) + ": " + Text.sanitize(String.valueOf(e.getMessage())));
+            written = w.count();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            String why = e instanceof java.io.UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
+            err.println("netc: cannot write " + Text.escape(out.toString()) + ": " + Text.sanitize(String.valueOf(why)));
             return Netc.EXIT_OUTPUT;
         }
         if (format == DiagnosticPrinter.Format.text) {
-            err.println("netc: wrote " + files.size() + " files to " + Text.escape(out.toString()));
+            err.println("netc: wrote " + written + " files to " + Text.escape(out.toString()));
         }
         return Netc.EXIT_OK;
     }
 
     /**
-     * The bytes of the whole plan dump, which the model digest is of: the plan backend's plan.txt when this compile
-     * rendered it for every node (rendering it again cost a second full dump), else a dump made for the digest.
+     * The model digest: the sha256 of the whole plan dump, which is the plan backend's plan.txt when this compile wrote
+     * it for every node (rendering it again cost a second full dump), else a dump made for the digest.
      */
-    private static byte[] wholePlanDump(NetworkPlan plan, Set<String> selected, List<Map.Entry<String, Artifact>> artifacts) {
+    private static String modelDigest(NetworkPlan plan, Set<String> selected, List<OutputWriter.Written> written) {
         PlanDumpBackend dump = new PlanDumpBackend();
         if (selected.isEmpty()) {
-            for (Map.Entry<String, Artifact> e : artifacts) {
-                if (e.getKey().equals(dump.name()) && e.getValue().path().equals("plan.txt")) return e.getValue().content();
+            for (OutputWriter.Written f : written) {
+                if (f.backend().equals(dump.name()) && f.path().equals("plan.txt")) return f.sha256();
             }
         }
-        return dump.emit(plan, Set.of()).get(0).content();
+        return dump.emit(plan, Set.of()).get(0).sha256();
     }
 }

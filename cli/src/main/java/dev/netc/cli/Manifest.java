@@ -10,7 +10,6 @@ import dev.netc.ir.ContentHash;
 import java.util.Comparator;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code netc-manifest.json}: what went in (each input's digest, and the digest of the resolved model, which
@@ -23,47 +22,45 @@ final class Manifest {
 
     /** A node file composed of parts (listed among the artifacts), with the digest and size of its composed bytes. */
     record ComposedEntry(String backend, Output.Composed file, String sha256, long size) {
-        ComposedEntry(String backend, Output.Composed file, dev.netc.ir.ContentHash.Running digest) {
-            this(backend, file, digest.hex(), digest.size());
+    }
+
+    /** An input file as the manifest lists it. */
+    record Input(String path, String sha256) {
+        static Input of(InputSource s) {
+            return new Input(s.path(), Manifest.sha256(s.content()));
         }
     }
 
-    /** A manifest without composed files. */
-    static Artifact build(List<InputSource> inputs, String modelDigest, List<String> nodes,
-                          List<Map.Entry<String, Artifact>> artifacts) {
-        return build(inputs, modelDigest, nodes, artifacts, List.of());
-    }
-
     /**
-     * @param artifacts each artifact with the name of the backend that wrote it
+     * @param artifacts the files written, each with the name of the backend that wrote it, its sha256 and size
      * @param composed  the node files that are compositions of artifacts: {@code composed} in the manifest, each with
      *                  its parts in order and the sha256 and size of the composed bytes (what the applier checks
      *                  before it loads them)
      */
-    static Artifact build(List<InputSource> inputs, String modelDigest, List<String> nodes,
-                          List<Map.Entry<String, Artifact>> artifacts, List<ComposedEntry> composed) {
+    static Artifact build(List<Input> inputs, String modelDigest, List<String> nodes,
+                          List<OutputWriter.Written> artifacts, List<ComposedEntry> composed) {
         // Input paths are user text: non-ASCII as JSON escapes, so a person reading the file sees nothing raw.
         ObjectMapper m = com.fasterxml.jackson.databind.json.JsonMapper.builder()
                 .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII).build();
         ObjectNode root = m.createObjectNode();
         root.put("format", FORMAT);
         ArrayNode in = root.putArray("inputs");
-        inputs.stream().sorted(Comparator.comparing(InputSource::path)).forEach(i -> {
+        inputs.stream().sorted(Comparator.comparing(Input::path)).forEach(i -> {
             ObjectNode o = in.addObject();
             o.put("path", i.path());
-            o.put("sha256", sha256(i.content()));
+            o.put("sha256", i.sha256());
         });
         root.put("model", modelDigest);
         ArrayNode ns = root.putArray("nodes");
         nodes.stream().sorted().forEach(ns::add);
         ArrayNode arts = root.putArray("artifacts");
-        artifacts.stream().sorted(Comparator.comparing(e -> e.getValue().path())).forEach(e -> {
+        artifacts.stream().sorted(Comparator.comparing(OutputWriter.Written::path)).forEach(e -> {
             ObjectNode o = arts.addObject();
-            o.put("path", e.getValue().path());
-            o.put("backend", e.getKey());
-            if (!e.getValue().node().isEmpty()) o.put("node", e.getValue().node());
-            o.put("sha256", sha256(e.getValue().content()));
-            o.put("size", e.getValue().content().length);
+            o.put("path", e.path());
+            o.put("backend", e.backend());
+            if (!e.node().isEmpty()) o.put("node", e.node());
+            o.put("sha256", e.sha256());
+            o.put("size", e.size());
         });
         if (!composed.isEmpty()) {
             ArrayNode comp = root.putArray("composed");

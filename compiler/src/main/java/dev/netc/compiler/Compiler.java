@@ -2,6 +2,7 @@ package dev.netc.compiler;
 
 import dev.netc.ir.Diagnostic;
 import dev.netc.ir.Diagnostics;
+import dev.netc.ir.model.Cluster;
 import dev.netc.ir.plan.NetworkPlan;
 import java.util.List;
 import java.util.Optional;
@@ -20,15 +21,45 @@ public final class Compiler {
 
     /** As {@link #compile(List)}, each pass measured into {@code timings}. */
     public Result compile(List<InputSource> inputs, Timings timings) {
+        return compile(read(inputs, timings), timings);
+    }
+
+    /**
+     * The inputs as the front end read them, before the passes: what {@link #compile(Read, Timings)} goes on from. A
+     * caller that holds no reference to the inputs past this point lets their bytes go before the passes run.
+     */
+    public static final class Read {
+        private final Diagnostics diagnostics;
+        private Cluster cluster;
+
+        private Read(Cluster cluster, Diagnostics diagnostics) {
+            this.cluster = cluster;
+            this.diagnostics = diagnostics;
+        }
+    }
+
+    /** The front end alone ({@link Read}). */
+    public Read read(List<InputSource> inputs, Timings timings) {
         Diagnostics d = new Diagnostics();
-        Optional<NetworkPlan> plan;
         try {
-            plan = new Pipeline().run(inputs, d, timings);
+            return new Read(new Pipeline().read(inputs, d, timings).orElse(null), d);
+        } catch (RuntimeException e) {
+            throw new InternalCompilerError(e);
+        }
+    }
+
+    /** The passes on what {@link #read} gave (once: the read model is handed on, not kept). */
+    public Result compile(Read read, Timings timings) {
+        Cluster cluster = read.cluster;
+        read.cluster = null;
+        Optional<NetworkPlan> plan = Optional.empty();
+        try {
+            if (cluster != null) plan = new Pipeline().plan(cluster, read.diagnostics, timings);
         } catch (RuntimeException e) {
             // A bug in netc, not a mistake in the input: say so plainly, still without a stack trace on stdout.
             throw new InternalCompilerError(e);
         }
-        return new Result(d.hasErrors() ? Optional.empty() : plan, d.sorted());
+        return new Result(read.diagnostics.hasErrors() ? Optional.empty() : plan, read.diagnostics.sorted());
     }
 
     /** Thrown only for netc's own bugs; the CLI prints it as an internal error with exit code 70. */

@@ -42,8 +42,22 @@ public final class Pipeline {
 
     /** As {@link #run(List, Diagnostics)}, each pass timed under its class's simple name. */
     public Optional<NetworkPlan> run(List<InputSource> inputs, Diagnostics diagnostics, Timings timings) {
+        Optional<Cluster> cluster = read(inputs, diagnostics, timings);
+        return cluster.isEmpty() ? Optional.empty() : plan(cluster.get(), diagnostics, timings);
+    }
+
+    /**
+     * The front end alone: the inputs read into the model, empty when it reported an error. The caller can let go of
+     * the inputs' bytes before the passes run ({@link #plan}).
+     */
+    public Optional<Cluster> read(List<InputSource> inputs, Diagnostics diagnostics, Timings timings) {
         Cluster cluster = timed(frontEnd, inputs, diagnostics, timings);
-        if (diagnostics.hasErrors()) return Optional.empty();
+        return diagnostics.hasErrors() ? Optional.empty() : Optional.of(cluster);
+    }
+
+    /** Every pass after the front end, in order, on the model it read. */
+    public Optional<NetworkPlan> plan(Cluster read, Diagnostics diagnostics, Timings timings) {
+        Cluster cluster = read;
         for (Pass<Cluster, Cluster> p : modelPasses) {
             cluster = timed(p, cluster, diagnostics, timings);
             if (diagnostics.hasErrors()) return Optional.empty();

@@ -57,14 +57,17 @@ public final class IptablesBackend implements Backend {
 
     @Override
     public Output render(NetworkPlan plan, Set<String> nodes, int threads) {
-        List<Artifact> files = new ArrayList<>();
-        List<Output.Composed> composed = new ArrayList<>();
+        return Output.collect(sink -> render(plan, nodes, threads, sink));
+    }
+
+    @Override
+    public void render(NetworkPlan plan, Set<String> nodes, int threads, Output.Sink sink) {
         List<NodePlan> chosen = Backend.selected(plan, nodes);
         Map<String, List<Cidr>> v4Sets = IptablesPolicyRenderer.clusterSets(plan, Family.IPV4);
         Map<String, List<Cidr>> v6Sets = IptablesPolicyRenderer.clusterSets(plan, Family.IPV6);
         String sets = IptablesPolicyRenderer.ipsets(v4Sets, Family.IPV4) + IptablesPolicyRenderer.ipsets(v6Sets, Family.IPV6);
         String setsPath = sets.isEmpty() ? "" : Output.sharedPath(name(), sets, ".ipset");
-        if (!sets.isEmpty()) files.add(Artifact.text(setsPath, "", sets));
+        if (!sets.isEmpty()) sink.file(Artifact.text(setsPath, "", sets));
         for (Family f : Family.values()) {
             if (f == Family.IPV6 && plan.services(f).isEmpty() && clusterCIDRs(plan).stream()
                     .noneMatch(c -> c.family() == Family.IPV6)) continue;
@@ -76,11 +79,11 @@ public final class IptablesBackend implements Backend {
             if (chosen.stream().anyMatch(n -> !shared.deviates(n))) {
                 String[] parts = shared.parts();
                 sharedPaths = List.of(Output.sharedPath(name(), parts[0], ".rules"), Output.sharedPath(name(), parts[1], ".rules"));
-                files.add(Artifact.text(sharedPaths.get(0), "", parts[0]));
-                files.add(Artifact.text(sharedPaths.get(1), "", parts[1]));
+                sink.file(Artifact.text(sharedPaths.get(0), "", parts[0]));
+                sink.file(Artifact.text(sharedPaths.get(1), "", parts[1]));
             }
             List<String> sharedParts = sharedPaths;
-            List<Output> own = NodeParallel.map(chosen, threads, n -> {
+            NodeParallel.forEach(chosen, threads, n -> {
                 String dir = "nodes/" + n.name() + "/";
                 if (shared.deviates(n)) {
                     // a node that sees some Service otherwise than the others: its whole file is its own part
@@ -92,16 +95,11 @@ public final class IptablesBackend implements Backend {
                         Artifact.text(dir + stem + ".node-filter.rules", n.name(), parts[1])),
                         List.of(new Output.Composed(dir + file, n.name(), List.of(sharedParts.get(0), dir + stem + ".node-nat.rules",
                                 sharedParts.get(1), dir + stem + ".node-filter.rules"))));
-            });
-            for (Output o : own) {
-                files.addAll(o.files());
-                composed.addAll(o.composed());
-            }
+            }, sink::add);
         }
         if (!sets.isEmpty()) {
-            for (NodePlan n : chosen) composed.add(new Output.Composed("nodes/" + n.name() + "/ipset.rules", n.name(), List.of(setsPath)));
+            for (NodePlan n : chosen) sink.composed(new Output.Composed("nodes/" + n.name() + "/ipset.rules", n.name(), List.of(setsPath)));
         }
-        return new Output(files, composed);
     }
 
     /** The pod ranges every node has (the cluster profile's; the nodes' own in a hand-made plan). */

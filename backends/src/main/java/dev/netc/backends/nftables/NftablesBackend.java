@@ -53,6 +53,11 @@ public final class NftablesBackend implements Backend {
 
     @Override
     public Output render(NetworkPlan plan, Set<String> nodes, int threads) {
+        return Output.collect(sink -> render(plan, nodes, threads, sink));
+    }
+
+    @Override
+    public void render(NetworkPlan plan, Set<String> nodes, int threads, Output.Sink sink) {
         List<NodePlan> chosen = Backend.selected(plan, nodes);
         Map<String, List<Cidr>> v4Sets = NftPolicyRenderer.clusterSets(plan, Family.IPV4);
         Map<String, List<Cidr>> v6Sets = NftPolicyRenderer.clusterSets(plan, Family.IPV6);
@@ -66,17 +71,15 @@ public final class NftablesBackend implements Backend {
         boolean masqueradeAll = plan.nodes().isEmpty() ? plan.cluster().profile().proxy().masqueradeAll() : plan.nodes().get(0).masqueradeAll();
         Context ctx = new Context(podRanges, masqueradeAll,
                 nodePortsShared, families, Map.of(Family.IPV4, v4Sets, Family.IPV6, v6Sets));
-        List<Artifact> files = new ArrayList<>();
-        List<Output.Composed> composed = new ArrayList<>();
         String sharedPath = null;
         List<Integer> localPolicy = localPolicy(plan.services());
         if (chosen.stream().anyMatch(n -> !deviates(plan, n))) {
             String shared = sharedText(plan.services(), ctx);
             sharedPath = Output.sharedPath(name(), shared, ".nft");
-            files.add(Artifact.text(sharedPath, "", shared));
+            sink.file(Artifact.text(sharedPath, "", shared));
         }
         String shared = sharedPath;
-        List<Output> own = NodeParallel.map(chosen, threads, n -> {
+        NodeParallel.forEach(chosen, threads, n -> {
             String path = "nodes/" + n.name() + "/nftables.node.nft";
             String file = "nodes/" + n.name() + "/nftables.nft";
             if (deviates(plan, n)) {
@@ -88,12 +91,7 @@ public final class NftablesBackend implements Backend {
             }
             return new Output(List.of(Artifact.text(path, n.name(), nodeText(plan.services(), localPolicy, n, ctx))),
                     List.of(new Output.Composed(file, n.name(), List.of(shared, path))));
-        });
-        for (Output o : own) {
-            files.addAll(o.files());
-            composed.addAll(o.composed());
-        }
-        return new Output(files, composed);
+        }, sink::add);
     }
 
     /** The Service ports whose rules depend on each node's own endpoints (a Local policy in use, endpoints somewhere). */

@@ -7,14 +7,15 @@ import java.util.TreeMap;
 
 /**
  * Identity and origin of one object. {@code fields} maps a field path ({@code spec.ports[0].port}) to where
- * the value was written, so later passes can point diagnostics at the exact value.
+ * the value was written, so later passes can point diagnostics at the exact value (immutable, in path order; held
+ * compactly, {@link FieldPositions}).
  */
 public record ObjectMeta(String kind, String namespace, String name, Map<String, String> labels,
                          Map<String, String> annotations, SourcePos pos, Map<String, SourcePos> fields) {
     public ObjectMeta {
         labels = Collections.unmodifiableMap(new TreeMap<>(labels));
         annotations = Collections.unmodifiableMap(new TreeMap<>(annotations));
-        fields = Collections.unmodifiableMap(new TreeMap<>(fields));
+        fields = FieldPositions.of(fields);
         namespace = namespace == null ? "" : namespace;
     }
 
