@@ -73,6 +73,11 @@ public final class IpvsBackend implements Backend {
 
     @Override
     public Output render(NetworkPlan plan, Set<String> nodes, int threads) {
+        return Output.collect(sink -> render(plan, nodes, threads, sink));
+    }
+
+    @Override
+    public void render(NetworkPlan plan, Set<String> nodes, int threads, Output.Sink sink) {
         List<NodePlan> chosen = Backend.selected(plan, nodes);
         List<ServicePortPlan> services = plan.services();
         boolean masqueradeAll = plan.nodes().isEmpty() ? plan.cluster().profile().proxy().masqueradeAll() : plan.nodes().get(0).masqueradeAll();
@@ -97,7 +102,26 @@ public final class IpvsBackend implements Backend {
         Part ipvsadm = part(vss.sharedText(), ".ipvsadm");
         Part ipset = part(setsText.toString(), ".ipset");
         Part addrs = part(addressLines(addresses), ".addresses");
-        List<Output> own = NodeParallel.map(chosen, threads, n -> {
+        // Which shared parts some node's files are made of (a node that deviates has whole files of its own, one with
+        // addresses of its own does not use the shared list): written first, then each node's own as it is rendered.
+        Set<String> deviating = new java.util.HashSet<>();
+        Set<String> used = new java.util.HashSet<>();
+        for (NodePlan n : chosen) {
+            if (nodeAddresses(n, nodePortFamilies, addresses) == null) used.add(addrs.path());
+            if (deviates(plan, n, ctx, vss)) {
+                deviating.add(n.name());
+                continue;
+            }
+            used.add(ipvsadm.path());
+            used.add(ipset.path());
+            for (Family f : Family.values()) if (rules.containsKey(f)) used.add(rules.get(f).path());
+        }
+        List<Part> shared = new ArrayList<>(List.of(ipvsadm, ipset));
+        shared.addAll(rules.values());
+        shared.add(addrs);
+        Set<String> written = new java.util.HashSet<>();
+        for (Part p : shared) if (used.contains(p.path()) && written.add(p.path())) sink.file(Artifact.text(p.path(), "", p.text()));
+        NodeParallel.forEach(chosen, threads, n -> {
             String dir = "nodes/" + n.name() + "/ipvs/";
             List<Artifact> files = new ArrayList<>();
             List<Output.Composed> composed = new ArrayList<>();
@@ -107,7 +131,7 @@ public final class IpvsBackend implements Backend {
             } else {
                 own(files, composed, dir, ADDRESSES, n.name(), List.of(), nodeAddrs);
             }
-            if (deviates(plan, n, ctx, vss)) {
+            if (deviating.contains(n.name())) {
                 // this node sees some Service otherwise than the shared table (node ports closed in a family, its own copy
                 // of a duplicated endpoint, a node port before a shared frontend): its whole files are its own parts
                 NodeView view = plan.view(n);
@@ -141,21 +165,7 @@ public final class IpvsBackend implements Backend {
                 if (r != null) own(files, composed, dir, rulesFile(f), n.name(), List.of(r.path()), IpvsIptables.node(n.name(), n.policy(), f));
             }
             return new Output(files, composed);
-        });
-        // the shared parts some node's file is made of, then the nodes' own parts
-        Set<String> used = new java.util.HashSet<>();
-        for (Output o : own) for (Output.Composed c : o.composed()) used.addAll(c.parts());
-        Map<String, Artifact> files = new java.util.LinkedHashMap<>();
-        List<Part> shared = new ArrayList<>(List.of(ipvsadm, ipset));
-        shared.addAll(rules.values());
-        shared.add(addrs);
-        for (Part p : shared) if (used.contains(p.path())) files.putIfAbsent(p.path(), Artifact.text(p.path(), "", p.text()));
-        List<Output.Composed> composed = new ArrayList<>();
-        for (Output o : own) {
-            o.files().forEach(a -> files.put(a.path(), a));
-            composed.addAll(o.composed());
-        }
-        return new Output(List.copyOf(files.values()), composed);
+        }, sink::add);
     }
 
     static final String IPVSADM = "ipvsadm.rules";
