@@ -34,12 +34,12 @@ final class IpvsVirtualServers {
 
     /** What identifies a virtual server: protocol, address, port (ordered by address first). */
     record Key(Protocol protocol, IpAddress address, int port) implements Comparable<Key> {
+        private static final java.util.Comparator<Key> ORDER = java.util.Comparator.comparing(Key::address)
+                .thenComparing(Key::protocol).thenComparingInt(Key::port);
+
         @Override
         public int compareTo(Key o) {
-            int c = address.compareTo(o.address);
-            if (c != 0) return c;
-            c = protocol.compareTo(o.protocol);
-            return c != 0 ? c : Integer.compare(port, o.port);
+            return ORDER.compare(this, o);
         }
     }
 
