@@ -5,14 +5,12 @@ import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.Protocol;
 import dev.netc.ir.plan.NetworkPlan;
-import dev.netc.ir.plan.NodePlan;
 import dev.netc.ir.plan.PodPolicy;
 import dev.netc.ir.plan.PolicyPlan;
 import dev.netc.ir.plan.PortRange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -165,13 +163,12 @@ public final class IptablesPolicyRenderer {
         return ipsets(PolicyChains.usedSets(plan, f), f);
     }
 
-    /** Every policy address set of the family that some node's pods use, by name (a name is its content). */
+    /**
+     * Every policy address set of the family that some node's restricted pods of that family use
+     * ({@link PolicyChains#clusterSets}).
+     */
     public static Map<String, List<Cidr>> clusterSets(NetworkPlan plan, Family f) {
-        Map<String, List<Cidr>> out = new TreeMap<>();
-        for (NodePlan n : plan.nodes()) {
-            if (!isEmpty(n.policy(), f)) out.putAll(PolicyChains.usedSets(n.policy(), f));
-        }
-        return out;
+        return PolicyChains.clusterSets(plan, f, p -> !isEmpty(p, f));
     }
 
     /** {@code ipset restore} input for these sets, by name. */

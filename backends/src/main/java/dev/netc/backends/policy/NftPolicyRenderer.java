@@ -5,13 +5,11 @@ import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.Protocol;
 import dev.netc.ir.plan.NetworkPlan;
-import dev.netc.ir.plan.NodePlan;
 import dev.netc.ir.plan.PodPolicy;
 import dev.netc.ir.plan.PolicyPlan;
 import dev.netc.ir.plan.PortRange;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -37,17 +35,10 @@ public final class NftPolicyRenderer {
         return pods.isEmpty() ? "" : renderSets(sets, f) + pods;
     }
 
-    /**
-     * Every address set of one family that some node's pods use, by name, each once: a set's name comes from its
-     * content, so the same name is the same set on every node.
-     */
+    /** Every address set of one family that some node's restricted pods use ({@link PolicyChains#clusterSets}). */
     public static Map<String, List<Cidr>> clusterSets(NetworkPlan plan, Family f) {
-        Map<String, List<Cidr>> out = new TreeMap<>();
-        for (NodePlan n : plan.nodes()) {
-            if (PolicyChains.restricted(n.policy(), true).isEmpty() && PolicyChains.restricted(n.policy(), false).isEmpty()) continue;
-            out.putAll(PolicyChains.usedSets(n.policy(), f));
-        }
-        return out;
+        return PolicyChains.clusterSets(plan, f,
+                p -> !PolicyChains.restricted(p, true).isEmpty() || !PolicyChains.restricted(p, false).isEmpty());
     }
 
     /** The named interval sets (indented one tab). */

@@ -4,6 +4,8 @@ import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.Protocol;
 import dev.netc.ir.plan.AddressSet;
+import dev.netc.ir.plan.NetworkPlan;
+import dev.netc.ir.plan.NodePlan;
 import dev.netc.ir.plan.PodPolicy;
 import dev.netc.ir.plan.PolicyAllow;
 import dev.netc.ir.plan.PolicyPlan;
@@ -81,6 +83,18 @@ public final class PolicyChains {
         Map<String, List<Cidr>> out = new TreeMap<>();
         for (AddressSet s : plan.addressSets()) {
             if (!s.cidrs(f).isEmpty()) out.put(s.name(), s.cidrs(f));
+        }
+        return out;
+    }
+
+    /**
+     * Every address set of one family that the policy of some node {@code rendered} (whose chains the backend writes)
+     * uses, by name, each once: a set's name comes from its content, so the same name is the same set on every node.
+     */
+    public static Map<String, List<Cidr>> clusterSets(NetworkPlan plan, Family f, java.util.function.Predicate<PolicyPlan> rendered) {
+        Map<String, List<Cidr>> out = new TreeMap<>();
+        for (NodePlan n : plan.nodes()) {
+            if (rendered.test(n.policy())) out.putAll(usedSets(n.policy(), f));
         }
         return out;
     }
