@@ -107,6 +107,11 @@ public final class IptablesBackend implements Backend {
         return plan.nodes().isEmpty() ? plan.cluster().profile().clusterCIDRs() : plan.nodes().get(0).clusterCIDRs();
     }
 
+    /** The masquerade setting every node has (the profile's proxy setting; the nodes' own in a hand-made plan). */
+    public static boolean masqueradeAll(NetworkPlan plan) {
+        return plan.nodes().isEmpty() ? plan.cluster().profile().proxy().masqueradeAll() : plan.nodes().get(0).masqueradeAll();
+    }
+
     /**
      * One family's shared parts and what each node adds to them. A node file is four parts: the nat table's shared
      * head and rules, the node's nat rules (its Local endpoints, the node-port dispatch, which must be the last rule of
@@ -206,7 +211,7 @@ public final class IptablesBackend implements Backend {
         }
 
         private boolean masqueradeAll() {
-            return plan.nodes().isEmpty() ? plan.cluster().profile().proxy().masqueradeAll() : plan.nodes().get(0).masqueradeAll();
+            return IptablesBackend.masqueradeAll(plan);
         }
     }
 

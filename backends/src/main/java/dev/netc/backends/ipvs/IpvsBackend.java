@@ -80,7 +80,7 @@ public final class IpvsBackend implements Backend {
     public void render(NetworkPlan plan, Set<String> nodes, int threads, Output.Sink sink) {
         List<NodePlan> chosen = Backend.selected(plan, nodes);
         List<ServicePortPlan> services = plan.services();
-        boolean masqueradeAll = plan.nodes().isEmpty() ? plan.cluster().profile().proxy().masqueradeAll() : plan.nodes().get(0).masqueradeAll();
+        boolean masqueradeAll = IptablesBackend.masqueradeAll(plan);
         Context ctx = new Context(IptablesBackend.clusterCIDRs(plan), masqueradeAll, Map.of(
                 Family.IPV4, IptablesPolicyRenderer.clusterSets(plan, Family.IPV4), Family.IPV6, IptablesPolicyRenderer.clusterSets(plan, Family.IPV6)));
         IpvsVirtualServers vss = new IpvsVirtualServers(services, scheduler);

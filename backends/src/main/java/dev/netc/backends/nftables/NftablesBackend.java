@@ -68,7 +68,7 @@ public final class NftablesBackend implements Backend {
             if (f == Family.IPV6 && plan.services(f).isEmpty() && podRanges.stream().noneMatch(c -> c.family() == Family.IPV6)) continue;
             families.add(f);
         }
-        boolean masqueradeAll = plan.nodes().isEmpty() ? plan.cluster().profile().proxy().masqueradeAll() : plan.nodes().get(0).masqueradeAll();
+        boolean masqueradeAll = dev.netc.backends.iptables.IptablesBackend.masqueradeAll(plan);
         Context ctx = new Context(podRanges, masqueradeAll,
                 nodePortsShared, families, Map.of(Family.IPV4, v4Sets, Family.IPV6, v6Sets));
         String sharedPath = null;
