@@ -191,7 +191,7 @@ public final class IptablesBackend implements Backend {
             RestoreTable filter = new RestoreTable("filter");
             Map<Integer, List<PlanEndpoint>> own = new java.util.HashMap<>();
             for (LocalEndpoints l : n.local()) own.put(l.service(), l.endpoints());
-            IptablesPolicyRenderer.chainDeclarations(n.policy(), f).forEach(d -> ownChain(filter, d));
+            IptablesPolicyRenderer.podChains(n.policy(), f).forEach(filter::chain);
             ServiceRules w = new ServiceRules(f, podRanges(), masqueradeAll(), false, n.node().primaryAddress(f),
                     endpoints > LARGE_CLUSTER_ENDPOINTS, nat, filter);
             for (int i : localPolicy) w.add(services.get(i), own.getOrDefault(i, List.of()), firewallVaries.contains(i));
@@ -213,12 +213,6 @@ public final class IptablesBackend implements Backend {
         private boolean masqueradeAll() {
             return IptablesBackend.masqueradeAll(plan);
         }
-    }
-
-    /** A policy chain declaration of a node's part: NETC-POLICY itself the shared part declares on every node. */
-    private static void ownChain(RestoreTable filter, String declaration) {
-        String chain = declaration.substring(1, declaration.indexOf(' '));
-        if (!chain.equals(IptablesPolicyRenderer.POLICY_CHAIN)) filter.chain(chain);
     }
 
     /** The fixed chains and rules of both tables, as kube-proxy installs them. */
@@ -295,7 +289,7 @@ public final class IptablesBackend implements Backend {
         nat.writeOpen(b);
         RestoreTable nodeNat = new RestoreTable("nat");
         RestoreTable nodeFilter = new RestoreTable("filter");
-        IptablesPolicyRenderer.chainDeclarations(n.policy(), f).forEach(d -> ownChain(nodeFilter, d));
+        IptablesPolicyRenderer.podChains(n.policy(), f).forEach(nodeFilter::chain);
         ServiceRules own = new ServiceRules(f, n.clusterCIDRs(f), n.masqueradeAll(), false, nodeIP, large, nodeNat, nodeFilter);
         for (ServicePortPlan s : services) if (s.hasEndpoints() && s.usesLocalEndpoints()) own.add(s, s.localEndpoints(), false);
         nodeNat.rules(own.chainRules);

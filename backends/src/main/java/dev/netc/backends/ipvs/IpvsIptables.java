@@ -101,8 +101,7 @@ final class IpvsIptables {
      */
     static String node(String node, PolicyPlan policy, Family f) {
         StringBuilder b = new StringBuilder("# node ").append(node).append('\n');
-        String policyChain = ":" + IptablesPolicyRenderer.POLICY_CHAIN + " ";
-        for (String d : IptablesPolicyRenderer.chainDeclarations(policy, f)) if (!d.startsWith(policyChain)) b.append(d).append('\n');
+        for (String c : IptablesPolicyRenderer.podChains(policy, f)) b.append(':').append(c).append(" - [0:0]\n");
         for (String r : IptablesPolicyRenderer.rules(policy, f)) b.append(r).append('\n');
         return b.append("COMMIT\n").toString();
     }

@@ -58,10 +58,20 @@ public final class IptablesPolicyRenderer {
         List<String> out = new ArrayList<>();
         if (isEmpty(plan, f)) return out;
         out.add(":" + POLICY_CHAIN + " - [0:0]");
+        for (String c : podChains(plan, f)) out.add(":" + c + " - [0:0]");
+        return out;
+    }
+
+    /**
+     * The pods' own chains, in declaration order: what a node's part declares ({@link #POLICY_CHAIN} itself is in the
+     * part every node shares, with {@link #FORWARD_JUMP}).
+     */
+    public static List<String> podChains(PolicyPlan plan, Family f) {
+        List<String> out = new ArrayList<>();
         for (boolean ingress : new boolean[] {false, true}) {
             for (PodPolicy p : pods(plan, ingress, f)) {
-                out.add(":" + chain(p, ingress, false) + " - [0:0]");
-                if (PolicyChains.program(p, ingress).hasAdmin()) out.add(":" + chain(p, ingress, true) + " - [0:0]");
+                out.add(chain(p, ingress, false));
+                if (PolicyChains.program(p, ingress).hasAdmin()) out.add(chain(p, ingress, true));
             }
         }
         return out;
