@@ -156,7 +156,7 @@ public final class IpvsBackend implements Backend {
             }
             Map<Integer, List<PlanEndpoint>> mine = new HashMap<>();
             for (LocalEndpoints l : n.local()) mine.put(l.service(), l.endpoints());
-            own(files, composed, dir, IPVSADM, n.name(), List.of(ipvsadm.path()), vss.nodeText(n));
+            own(files, composed, dir, IPVSADM, n.name(), List.of(ipvsadm.path()), vss.nodeText(n, mine));
             StringBuilder adds = new StringBuilder();
             for (Family f : Family.values()) adds.append(IpvsSets.node(sets.get(f), services, mine, n));
             own(files, composed, dir, IPSET, n.name(), List.of(ipset.path()), adds.toString());

@@ -3,13 +3,11 @@ package dev.netc.backends.ipvs;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
 import dev.netc.ir.Protocol;
-import dev.netc.ir.plan.LocalEndpoints;
 import dev.netc.ir.plan.NodePlan;
 import dev.netc.ir.plan.NodeView;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -65,14 +63,8 @@ final class IpvsVirtualServers {
     IpvsVirtualServers(List<ServicePortPlan> services, String scheduler) {
         this.scheduler = scheduler;
         this.services = services;
-        for (int i = 0; i < services.size(); i++) {
-            ServicePortPlan s = services.get(i);
-            int index = i;
-            s.clusterIP().ifPresent(ip -> claim(new Frontend(new Key(s.protocol(), ip, s.port()), index, Kind.CLUSTER_IP)));
-            if (s.nodePort() != 0) nodePorts.add(i);
-            for (IpAddress a : s.externalIPs()) claim(new Frontend(new Key(s.protocol(), a, s.port()), i, Kind.EXTERNAL_IP));
-            for (IpAddress a : s.loadBalancerIPs()) claim(new Frontend(new Key(s.protocol(), a, s.port()), i, Kind.LOAD_BALANCER_IP));
-        }
+        frontends(services, null, this::claim);
+        for (int i = 0; i < services.size(); i++) if (services.get(i).nodePort() != 0) nodePorts.add(i);
         StringBuilder b = new StringBuilder();
         for (Frontend f : claimed.values()) {
             if (ownReals(f)) local.add(f);
@@ -83,6 +75,26 @@ final class IpvsVirtualServers {
 
     private void claim(Frontend f) {
         claimed.putIfAbsent(f.key(), f);
+    }
+
+    /**
+     * The frontends of each Service port (by its index in {@code services}) in the order it claims them: its cluster IP,
+     * its node port on each address {@code nodePortAddresses} gives (none when it is null: node ports are each node's),
+     * its external IPs, its load-balancer IPs.
+     */
+    private static void frontends(List<ServicePortPlan> services,
+                                  java.util.function.Function<ServicePortPlan, List<IpAddress>> nodePortAddresses,
+                                  java.util.function.Consumer<Frontend> claim) {
+        for (int i = 0; i < services.size(); i++) {
+            ServicePortPlan s = services.get(i);
+            int index = i;
+            s.clusterIP().ifPresent(ip -> claim.accept(new Frontend(new Key(s.protocol(), ip, s.port()), index, Kind.CLUSTER_IP)));
+            if (s.nodePort() != 0 && nodePortAddresses != null) {
+                for (IpAddress a : nodePortAddresses.apply(s)) claim.accept(new Frontend(new Key(s.protocol(), a, s.nodePort()), i, Kind.NODE_PORT));
+            }
+            for (IpAddress a : s.externalIPs()) claim.accept(new Frontend(new Key(s.protocol(), a, s.port()), i, Kind.EXTERNAL_IP));
+            for (IpAddress a : s.loadBalancerIPs()) claim.accept(new Frontend(new Key(s.protocol(), a, s.port()), i, Kind.LOAD_BALANCER_IP));
+        }
     }
 
     /** Whether the frontend's real servers are each node's own endpoints (a Local traffic policy). */
@@ -120,11 +132,10 @@ final class IpvsVirtualServers {
 
     /**
      * Node {@code n}'s own virtual servers, in order: its node ports on its addresses and the frontends whose real
-     * servers are its own endpoints. For a node that does not {@link #displaces displace} a shared frontend.
+     * servers are its own endpoints ({@code ownEndpoints}: the node's endpoints of each Service port, by its index). For
+     * a node that does not {@link #displaces displace} a shared frontend.
      */
-    String nodeText(NodePlan n) {
-        Map<Integer, List<PlanEndpoint>> ownEndpoints = new HashMap<>();
-        for (LocalEndpoints l : n.local()) ownEndpoints.put(l.service(), l.endpoints());
+    String nodeText(NodePlan n, Map<Integer, List<PlanEndpoint>> ownEndpoints) {
         TreeMap<Key, Frontend> mine = new TreeMap<>();
         for (int i : nodePorts) {
             ServicePortPlan s = services.get(i);
@@ -146,28 +157,14 @@ final class IpvsVirtualServers {
     String wholeText(NodeView n) {
         TreeMap<Key, Frontend> out = new TreeMap<>();
         List<ServicePortPlan> view = n.services();
-        for (int i = 0; i < view.size(); i++) {
-            ServicePortPlan s = view.get(i);
-            int index = i;
-            s.clusterIP().ifPresent(ip -> put(out, new Key(s.protocol(), ip, s.port()), index, Kind.CLUSTER_IP));
-            if (s.nodePort() != 0) {
-                for (IpAddress a : IpvsBackend.nodePortAddresses(n.node(), n.nodePortAddresses(s.family()), s.family())) {
-                    put(out, new Key(s.protocol(), a, s.nodePort()), i, Kind.NODE_PORT);
-                }
-            }
-            for (IpAddress a : s.externalIPs()) put(out, new Key(s.protocol(), a, s.port()), i, Kind.EXTERNAL_IP);
-            for (IpAddress a : s.loadBalancerIPs()) put(out, new Key(s.protocol(), a, s.port()), i, Kind.LOAD_BALANCER_IP);
-        }
+        frontends(view, s -> IpvsBackend.nodePortAddresses(n.node(), n.nodePortAddresses(s.family()), s.family()),
+                f -> out.putIfAbsent(f.key(), f));
         StringBuilder b = new StringBuilder();
         for (Frontend f : out.values()) {
             ServicePortPlan s = view.get(f.service());
             appendFor(b, f, s, f.kind() == Kind.CLUSTER_IP ? s.internalEndpoints() : s.externalEndpoints());
         }
         return b.toString();
-    }
-
-    private static void put(TreeMap<Key, Frontend> out, Key k, int service, Kind kind) {
-        out.putIfAbsent(k, new Frontend(k, service, kind));
     }
 
     private void append(StringBuilder b, Frontend f, List<PlanEndpoint> reals) {
