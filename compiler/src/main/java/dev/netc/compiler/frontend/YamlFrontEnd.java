@@ -123,14 +123,17 @@ public final class YamlFrontEnd implements Pass<List<InputSource>, Cluster> {
      * defaulted and checked by the same code below).
      */
     public static List<YamlNode> trees(InputSource source, Diagnostics diagnostics) {
+        return trees(source, diagnostics, Limits.DEFAULT);
+    }
+
+    private static List<YamlNode> trees(InputSource source, Diagnostics diagnostics, Limits limits) {
         return DslReader.isDsl(source.path()) ? DslReader.read(source, diagnostics)
-                : new TreeReader(Limits.DEFAULT).read(source, diagnostics);
+                : new TreeReader(limits).read(source, diagnostics);
     }
 
     /** The documents of {@code source} as {@link #apply} reads them (for {@link SameObjects}, which reads again). */
     private List<YamlNode> treesOf(InputSource source, Diagnostics diagnostics) {
-        return DslReader.isDsl(source.path()) ? DslReader.read(source, diagnostics)
-                : new TreeReader(limits).read(source, diagnostics);
+        return trees(source, diagnostics, limits);
     }
 
     /**
