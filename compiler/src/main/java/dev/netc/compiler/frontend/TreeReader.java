@@ -329,7 +329,7 @@ final class TreeReader {
                     SourcePos keyPos = position(doc.file, p);
                     Event keyEvent = p instanceof EventYamlFactory.EventParser ep ? ep.event() : null;
                     checkTag(keyEvent, keyPos);
-                    Entry same = find(entries, index, key);
+                    Entry same = Mapping.find(entries, index, key);
                     SourcePos first = same != null ? same.keyPos() : key.equals("<<") ? mergeAt : null;
                     if (first != null)
                         throw new Rejected(DiagnosticCode.NETC003, keyPos, "duplicate key " + Messages.quote(key)
@@ -349,7 +349,7 @@ final class TreeReader {
                     // key stands; of the merged mappings, the first that has a key wins. Merged entries follow the
                     // written ones and keep the positions where they were written (under the anchor).
                     for (Entry e : merged) {
-                        if (!e.key().equals("<<") && find(entries, index, e.key()) == null)
+                        if (!e.key().equals("<<") && Mapping.find(entries, index, e.key()) == null)
                             index = add(entries, index, e);
                     }
                 }
@@ -389,15 +389,6 @@ final class TreeReader {
             default:
                 throw new Rejected(DiagnosticCode.NETC001, pos, "unexpected " + t.asString() + " value");
         }
-    }
-
-    /** The entry of {@code key} among those read so far: scanned while few, else looked up in the index. */
-    private static Entry find(List<Entry> entries, Map<String, Entry> index, String key) {
-        if (index != null) return index.get(key);
-        for (int i = 0; i < entries.size(); i++) {
-            if (entries.get(i).key().equals(key)) return entries.get(i);
-        }
-        return null;
     }
 
     /** Adds {@code e} (its key is new); the index is made when the entries outgrow a scan. Returns the index. */

@@ -53,7 +53,15 @@ public sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, Ya
 
         /** The entry of {@code key}, or null. */
         Entry get(String key) {
-            if (entries.size() > SCANNED) return index.get(key);
+            return find(entries, entries.size() > SCANNED ? index : null, key);
+        }
+
+        /**
+         * The entry of {@code key} in {@code entries} (the first, should they repeat one): looked up in {@code index}
+         * when there is one, scanned when there is none (a mapping of few entries, or one still being read).
+         */
+        static Entry find(List<Entry> entries, Map<String, Entry> index, String key) {
+            if (index != null) return index.get(key);
             for (int i = 0; i < entries.size(); i++) {
                 Entry e = entries.get(i);
                 if (e.key().equals(key)) return e;
