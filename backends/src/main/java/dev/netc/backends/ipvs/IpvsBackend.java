@@ -105,9 +105,12 @@ public final class IpvsBackend implements Backend {
         // Which shared parts some node's files are made of (a node that deviates has whole files of its own, one with
         // addresses of its own does not use the shared list): written first, then each node's own as it is rendered.
         Set<String> deviating = new java.util.HashSet<>();
+        Map<String, String> ownAddresses = new HashMap<>(); // the nodes whose kube-ipvs0 addresses are not the shared ones
         Set<String> used = new java.util.HashSet<>();
         for (NodePlan n : chosen) {
-            if (nodeAddresses(n, nodePortFamilies, addresses) == null) used.add(addrs.path());
+            String mine = nodeAddresses(n, nodePortFamilies, addresses);
+            if (mine == null) used.add(addrs.path());
+            else ownAddresses.put(n.name(), mine);
             if (deviates(plan, n, ctx, vss)) {
                 deviating.add(n.name());
                 continue;
@@ -125,7 +128,7 @@ public final class IpvsBackend implements Backend {
             String dir = "nodes/" + n.name() + "/ipvs/";
             List<Artifact> files = new ArrayList<>();
             List<Output.Composed> composed = new ArrayList<>();
-            String nodeAddrs = nodeAddresses(n, nodePortFamilies, addresses);
+            String nodeAddrs = ownAddresses.get(n.name());
             if (nodeAddrs == null) {
                 composed.add(new Output.Composed(dir + ADDRESSES, n.name(), List.of(addrs.path())));
             } else {
