@@ -11,6 +11,8 @@ import dev.netc.backends.nftables.NftablesBackend;
 import dev.netc.backends.nginx.NginxBackend;
 import dev.netc.backends.policy.IptablesPolicyRenderer;
 import dev.netc.backends.policy.NftPolicyRenderer;
+import dev.netc.backends.policy.PolicyChains;
+import dev.netc.backends.policy.PolicyPrograms;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
 import dev.netc.ir.Protocol;
@@ -18,6 +20,8 @@ import dev.netc.ir.model.PortRef;
 import dev.netc.ir.plan.IngressPlan;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.PodPolicy;
+import dev.netc.ir.plan.PolicyPlan;
+import dev.netc.ir.plan.TierRule;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -66,9 +70,6 @@ class NamesPropertyTest {
     private record Ep(Svc svc, String hostPort) {
     }
 
-    private record Pod(String ns, String name) {
-    }
-
     private final Random random = new Random(20261201L);
 
     private static final String[] ODD = {"-", ".", "/", ":", "_", "__", "np-", "-np", "A", "\u0430", "\u00fc", "\ud83d\ude00", "0"};
@@ -106,8 +107,11 @@ class NamesPropertyTest {
                 false, false, 0, eps, eps, !eps.isEmpty());
     }
 
-    private static PodPolicy pod(Pod p) {
-        return new PodPolicy(p.ns, p.name, List.of(), true, true, List.of(), List.of());
+    /** A pod isolated both ways by {@code isolating}, with one admin rule named {@code admin} before that. */
+    private static PodPolicy program(String isolating, String admin) {
+        List<TierRule> rule = List.of(new TierRule(TierRule.Action.DENY, Optional.empty(), List.of(), "AdminNetworkPolicy/" + admin));
+        return new PodPolicy("ns", "pod", List.of(IpAddress.parse("10.0.0.1")), List.of(isolating), List.of(isolating), List.of(),
+                List.of(), rule, rule, List.of(), List.of());
     }
 
     private static void nftFits(String name) {
@@ -156,16 +160,21 @@ class NamesPropertyTest {
             xtFits(sep);
             xtChains.add(sep, List.of(spn, proto, e.hostPort()));
 
-            Pod p = new Pod(name(63), name(253));
+            // a program's chains are named by its content: programs that differ (here: in the policy that isolates the
+            // pod, and in an admin step before it) never share a chain name
+            String isolating = name(63) + "/" + name(253);
+            String admin = name(63);
+            PodPolicy subject = program(isolating, admin);
+            PolicyPrograms programs = PolicyPrograms.of(new PolicyPlan(List.of(subject), List.of()));
             for (boolean ingress : new boolean[] {true, false}) {
-                for (boolean np : new boolean[] {true, false}) {
-                    String nft = NftPolicyRenderer.chain(pod(p), ingress, np);
-                    nftFits(nft);
-                    nftChains.add(nft, List.of(p, ingress, np));
-                    String xt = IptablesPolicyRenderer.chain(pod(p), ingress, np);
-                    xtFits(xt);
-                    xtChains.add(xt, List.of(p, ingress, np));
-                }
+                String id = programs.id(subject, ingress);
+                String restId = programs.restId(PolicyChains.program(subject, ingress));
+                for (String nft : List.of(NftPolicyRenderer.chain(id, ingress), NftPolicyRenderer.npChain(restId, ingress))) nftFits(nft);
+                nftChains.add(NftPolicyRenderer.chain(id, ingress), List.of(isolating, admin, ingress));
+                nftChains.add(NftPolicyRenderer.npChain(restId, ingress), List.of(isolating, ingress));
+                for (String xt : List.of(IptablesPolicyRenderer.chain(id, ingress), IptablesPolicyRenderer.npChain(restId, ingress))) xtFits(xt);
+                xtChains.add(IptablesPolicyRenderer.chain(id, ingress), List.of(isolating, admin, ingress));
+                xtChains.add(IptablesPolicyRenderer.npChain(restId, ingress), List.of(isolating, ingress));
             }
 
             PortRef port = random.nextBoolean() ? PortRef.of(1 + random.nextInt(65535)) : PortRef.of(name(15));
@@ -191,9 +200,11 @@ class NamesPropertyTest {
                 NginxBackend.upstreamName(new IngressPlan.ServiceRef("ns", "web-x", PortRef.of("http"))));
         assertNotEquals(NginxBackend.certificateName(new IngressPlan.SecretRef("a-b", "c")),
                 NginxBackend.certificateName(new IngressPlan.SecretRef("a", "b-c")));
-        // pod-ingress- + namespace np-x against pod-ingress-np- + namespace x
-        assertNotEquals(NftPolicyRenderer.chain(pod(new Pod("np-x", "y")), true, false),
-                NftPolicyRenderer.chain(pod(new Pod("x", "y")), true, true));
+        // a program id is upper-case base32: policy-ingress- + an id never reads as policy-ingress-np- + another
+        PodPolicy p = program("x/deny", "a");
+        PolicyPrograms programs = PolicyPrograms.of(new PolicyPlan(List.of(p), List.of()));
+        assertTrue(programs.id(p, true).matches("[A-Z2-7]{16}"), programs.id(p, true));
+        assertTrue(programs.restId(PolicyChains.program(p, true)).matches("[A-Z2-7]{16}"));
     }
 
     /** ipset names: IPVS mode's fixed sets and the policy peer sets, with the temporary suffix, within 31. */
@@ -233,14 +244,13 @@ class NamesPropertyTest {
         assertEquals(ChainNames.hash("ns1/svc1:p80tcp").substring(0, 8) + "-ns1/svc1/tcp/p80", NftablesBackend.serviceBase(sp));
     }
 
-    /** A name cut to fit still names its whole identity: two long names that differ only at the end differ. */
+    /** Two programs that differ only at the end of a long policy name have two chains. */
     @Test
     void longNamesThatDifferOnlyAtTheEndStayApart() {
-        String ns = "n".repeat(63);
         List<String> names = new ArrayList<>();
         for (String tail : List.of("a", "b")) {
-            String pod = "p".repeat(252) + tail;
-            String chain = NftPolicyRenderer.chain(pod(new Pod(ns, pod)), true, true);
+            PodPolicy p = program("n".repeat(63) + "/" + "p".repeat(252) + tail, "x");
+            String chain = NftPolicyRenderer.chain(PolicyPrograms.of(new PolicyPlan(List.of(p), List.of())).id(p, true), true);
             nftFits(chain);
             names.add(chain);
         }

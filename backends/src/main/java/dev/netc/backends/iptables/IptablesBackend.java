@@ -5,6 +5,8 @@ import dev.netc.backends.Backend;
 import dev.netc.backends.NodeParallel;
 import dev.netc.backends.Output;
 import dev.netc.backends.policy.IptablesPolicyRenderer;
+import dev.netc.backends.policy.PolicyChains;
+import dev.netc.backends.policy.PolicyPrograms;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
@@ -65,6 +67,7 @@ public final class IptablesBackend implements Backend {
         List<NodePlan> chosen = Backend.selected(plan, nodes);
         Map<String, List<Cidr>> v4Sets = IptablesPolicyRenderer.clusterSets(plan, Family.IPV4);
         Map<String, List<Cidr>> v6Sets = IptablesPolicyRenderer.clusterSets(plan, Family.IPV6);
+        PolicyPrograms programs = PolicyPrograms.of(plan);
         String sets = IptablesPolicyRenderer.ipsets(v4Sets, Family.IPV4) + IptablesPolicyRenderer.ipsets(v6Sets, Family.IPV6);
         String setsPath = sets.isEmpty() ? "" : Output.sharedPath(name(), sets, ".ipset");
         if (!sets.isEmpty()) sink.file(Artifact.text(setsPath, "", sets));
@@ -74,7 +77,7 @@ public final class IptablesBackend implements Backend {
             String file = f == Family.IPV4 ? "iptables.rules" : "ip6tables.rules";
             String stem = f == Family.IPV4 ? "iptables" : "ip6tables";
             Family fam = f;
-            Shared shared = new Shared(plan, f);
+            Shared shared = new Shared(plan, f, programs, f == Family.IPV4 ? v4Sets : v6Sets);
             List<String> sharedPaths = null;
             if (chosen.stream().anyMatch(n -> !shared.deviates(n))) {
                 String[] parts = shared.parts();
@@ -128,10 +131,14 @@ public final class IptablesBackend implements Backend {
         private final Set<Integer> firewallVaries = new java.util.HashSet<>();
         private final int endpoints;
         private final Optional<IpAddress> representative;
+        private final PolicyPrograms programs;
+        private final Map<String, List<Cidr>> policySets;
 
-        Shared(NetworkPlan plan, Family f) {
+        Shared(NetworkPlan plan, Family f, PolicyPrograms programs, Map<String, List<Cidr>> policySets) {
             this.plan = plan;
             this.f = f;
+            this.programs = programs;
+            this.policySets = policySets;
             this.services = plan.services();
             this.representative = plan.nodes().isEmpty() ? Optional.empty() : plan.nodes().get(0).node().primaryAddress(f);
             int count = 0;
@@ -177,6 +184,8 @@ public final class IptablesBackend implements Backend {
                 if (s.family() == f) w.add(s, List.of(), firewallVaries.contains(i));
             }
             nat.rules(w.chainRules);
+            IptablesPolicyRenderer.programChains(programs, f).forEach(filter::chain);
+            filter.rules(IptablesPolicyRenderer.programRules(programs, f, policySets));
             StringBuilder head = new StringBuilder();
             head.append("# netc ").append(f.apiName()).append(" rules: iptables-restore input in kube-proxy's layout; the parts every")
                     .append(" node shares, each followed by the node's own\n");
@@ -191,14 +200,13 @@ public final class IptablesBackend implements Backend {
             RestoreTable filter = new RestoreTable("filter");
             Map<Integer, List<PlanEndpoint>> own = new java.util.HashMap<>();
             for (LocalEndpoints l : n.local()) own.put(l.service(), l.endpoints());
-            IptablesPolicyRenderer.podChains(n.policy(), f).forEach(filter::chain);
             ServiceRules w = new ServiceRules(f, podRanges(), masqueradeAll(), false, n.node().primaryAddress(f),
                     endpoints > LARGE_CLUSTER_ENDPOINTS, nat, filter);
             for (int i : localPolicy) w.add(services.get(i), own.getOrDefault(i, List.of()), firewallVaries.contains(i));
             for (int i : firewallVaries) if (!localPolicy.contains(i)) w.add(services.get(i), List.of(), true);
             nat.rules(w.chainRules);
             nodePortDispatch(nat, n.nodePortAddresses(f), f);
-            filter.rules(IptablesPolicyRenderer.rules(n.policy(), f));
+            filter.rules(IptablesPolicyRenderer.rules(n.policy(), f, programs));
             StringBuilder natPart = new StringBuilder("# node ").append(n.name()).append('\n');
             nat.writeClose(natPart);
             StringBuilder filterPart = new StringBuilder("# node ").append(n.name()).append('\n');
@@ -283,18 +291,20 @@ public final class IptablesBackend implements Backend {
         ServiceRules w = new ServiceRules(f, n.clusterCIDRs(f), n.masqueradeAll(), true, nodeIP, large, nat, filter);
         for (ServicePortPlan s : services) w.add(s, s.localEndpoints(), false);
         nat.rules(w.chainRules);
+        PolicyPrograms programs = PolicyPrograms.of(n.policy());
+        IptablesPolicyRenderer.programChains(programs, f).forEach(filter::chain);
+        filter.rules(IptablesPolicyRenderer.programRules(programs, f, PolicyChains.usedSets(n.policy(), f)));
         StringBuilder b = new StringBuilder();
         b.append("# netc ").append(f.apiName()).append(" rules: iptables-restore input in kube-proxy's layout; the parts every")
                 .append(" node shares, each followed by the node's own\n");
         nat.writeOpen(b);
         RestoreTable nodeNat = new RestoreTable("nat");
         RestoreTable nodeFilter = new RestoreTable("filter");
-        IptablesPolicyRenderer.podChains(n.policy(), f).forEach(nodeFilter::chain);
         ServiceRules own = new ServiceRules(f, n.clusterCIDRs(f), n.masqueradeAll(), false, nodeIP, large, nodeNat, nodeFilter);
         for (ServicePortPlan s : services) if (s.hasEndpoints() && s.usesLocalEndpoints()) own.add(s, s.localEndpoints(), false);
         nodeNat.rules(own.chainRules);
         nodePortDispatch(nodeNat, n.nodePortAddresses(f), f);
-        nodeFilter.rules(IptablesPolicyRenderer.rules(n.policy(), f));
+        nodeFilter.rules(IptablesPolicyRenderer.rules(n.policy(), f, programs));
         b.append("# node ").append(n.name()).append('\n');
         nodeNat.writeClose(b);
         filter.writeOpen(b);

@@ -6,6 +6,7 @@ import dev.netc.backends.NodeParallel;
 import dev.netc.backends.Output;
 import dev.netc.backends.iptables.IptablesBackend;
 import dev.netc.backends.policy.IptablesPolicyRenderer;
+import dev.netc.backends.policy.PolicyPrograms;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
@@ -56,7 +57,8 @@ public final class IpvsBackend implements Backend {
     }
 
     /** What every node's files depend on beyond the Service table: the cluster's pod ranges and masquerade setting. */
-    private record Context(List<Cidr> clusterCIDRs, boolean masqueradeAll, Map<Family, Map<String, List<Cidr>>> policySets) {
+    private record Context(List<Cidr> clusterCIDRs, boolean masqueradeAll, Map<Family, Map<String, List<Cidr>>> policySets,
+                           PolicyPrograms programs) {
         List<Cidr> clusterCIDRs(Family f) {
             return clusterCIDRs.stream().filter(c -> c.family() == f).toList();
         }
@@ -82,7 +84,8 @@ public final class IpvsBackend implements Backend {
         List<ServicePortPlan> services = plan.services();
         boolean masqueradeAll = IptablesBackend.masqueradeAll(plan);
         Context ctx = new Context(IptablesBackend.clusterCIDRs(plan), masqueradeAll, Map.of(
-                Family.IPV4, IptablesPolicyRenderer.clusterSets(plan, Family.IPV4), Family.IPV6, IptablesPolicyRenderer.clusterSets(plan, Family.IPV6)));
+                Family.IPV4, IptablesPolicyRenderer.clusterSets(plan, Family.IPV4), Family.IPV6, IptablesPolicyRenderer.clusterSets(plan, Family.IPV6)),
+                PolicyPrograms.of(plan));
         IpvsVirtualServers vss = new IpvsVirtualServers(services, scheduler);
         Map<Family, IpvsSets.Shared> sets = new EnumMap<>(Family.class);
         Map<Family, Part> rules = new EnumMap<>(Family.class);
@@ -92,7 +95,7 @@ public final class IpvsBackend implements Backend {
             sets.put(f, IpvsSets.shared(services, f, present, ctx.policySets().get(f)));
             setsText.append(sets.get(f).text());
             if (present) {
-                String text = IpvsIptables.shared(f, ctx.clusterCIDRs(f), ctx.masqueradeAll());
+                String text = IpvsIptables.shared(f, ctx.clusterCIDRs(f), ctx.masqueradeAll(), ctx.programs(), ctx.policySets().get(f));
                 rules.put(f, new Part(Output.sharedPath(name(), text, ".rules"), text));
             }
         }
@@ -153,7 +156,8 @@ public final class IpvsBackend implements Backend {
                 for (Family f : Family.values()) {
                     if (!has(view, f)) continue;
                     own(files, composed, dir, rulesFile(f), n.name(), List.of(),
-                            IpvsIptables.shared(f, n.clusterCIDRs(f), n.masqueradeAll()) + IpvsIptables.node(n.name(), n.policy(), f));
+                            IpvsIptables.shared(f, n.clusterCIDRs(f), n.masqueradeAll(), ctx.programs(), ctx.policySets().get(f))
+                                    + IpvsIptables.node(n.name(), n.policy(), f, ctx.programs()));
                 }
                 return new Output(files, composed);
             }
@@ -165,7 +169,7 @@ public final class IpvsBackend implements Backend {
             own(files, composed, dir, IPSET, n.name(), List.of(ipset.path()), adds.toString());
             for (Family f : Family.values()) {
                 Part r = rules.get(f);
-                if (r != null) own(files, composed, dir, rulesFile(f), n.name(), List.of(r.path()), IpvsIptables.node(n.name(), n.policy(), f));
+                if (r != null) own(files, composed, dir, rulesFile(f), n.name(), List.of(r.path()), IpvsIptables.node(n.name(), n.policy(), f, ctx.programs()));
             }
             return new Output(files, composed);
         }, sink::add);

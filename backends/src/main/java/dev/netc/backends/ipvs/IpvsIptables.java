@@ -1,17 +1,20 @@
 package dev.netc.backends.ipvs;
 
 import dev.netc.backends.policy.IptablesPolicyRenderer;
+import dev.netc.backends.policy.PolicyPrograms;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.plan.PolicyPlan;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The iptables rules kube-proxy's IPVS mode keeps beside the virtual servers: masquerade for traffic from
  * outside the cluster CIDRs and for hairpin connections, node-port and load-balancer marking (not for
- * externalTrafficPolicy Local), the load-balancer source-range firewall, and NetworkPolicy. All but the node's
- * pods' policy chains is the same on every node: a shared part, then the node's, which closes the filter table.
+ * externalTrafficPolicy Local), the load-balancer source-range firewall, and NetworkPolicy. All but the rules that
+ * send the node's pods to their policy programs is the same on every node: a shared part, then the node's, which
+ * closes the filter table.
  */
 final class IpvsIptables {
     private IpvsIptables() {
@@ -21,7 +24,7 @@ final class IpvsIptables {
      * The part every node shares: the nat table whole, then the filter table's fixed chains and rules, with the policy
      * chain declared and jumped to from FORWARD first (empty on a node whose pods no policy restricts), left open.
      */
-    static String shared(Family f, List<Cidr> pods, boolean masqueradeAll) {
+    static String shared(Family f, List<Cidr> pods, boolean masqueradeAll, PolicyPrograms programs, Map<String, List<Cidr>> policySets) {
         List<String> nat = new ArrayList<>();
         nat.add("*nat");
         for (String c : List.of("KUBE-SERVICES", "KUBE-POSTROUTING", "KUBE-NODE-PORT", "KUBE-LOAD-BALANCER",
@@ -89,20 +92,18 @@ final class IpvsIptables {
         filter.add("-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP");
         filter.add("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding rules\" -m mark --mark 0x4000/0x4000 -j ACCEPT");
         filter.add("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding conntrack rule\" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
+        for (String c : IptablesPolicyRenderer.programChains(programs, f)) filter.add(":" + c + " - [0:0]");
+        filter.addAll(IptablesPolicyRenderer.programRules(programs, f, policySets));
         StringBuilder b = new StringBuilder();
         nat.forEach(l -> b.append(l).append('\n'));
         filter.forEach(l -> b.append(l).append('\n'));
         return b.toString();
     }
 
-    /**
-     * One node's part: its pods' policy chains (declared here: iptables-restore takes a declaration after rules) and
-     * their rules, then the filter table's COMMIT.
-     */
-    static String node(String node, PolicyPlan policy, Family f) {
+    /** One node's part: its pods' policy rules (to the shared program chains), then the filter table's COMMIT. */
+    static String node(String node, PolicyPlan policy, Family f, PolicyPrograms programs) {
         StringBuilder b = new StringBuilder("# node ").append(node).append('\n');
-        for (String c : IptablesPolicyRenderer.podChains(policy, f)) b.append(':').append(c).append(" - [0:0]\n");
-        for (String r : IptablesPolicyRenderer.rules(policy, f)) b.append(r).append('\n');
+        for (String r : IptablesPolicyRenderer.rules(policy, f, programs)) b.append(r).append('\n');
         return b.append("COMMIT\n").toString();
     }
 }

@@ -6,6 +6,7 @@ import dev.netc.backends.Names;
 import dev.netc.backends.NodeParallel;
 import dev.netc.backends.Output;
 import dev.netc.backends.policy.NftPolicyRenderer;
+import dev.netc.backends.policy.PolicyPrograms;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
@@ -70,7 +71,7 @@ public final class NftablesBackend implements Backend {
         }
         boolean masqueradeAll = dev.netc.backends.iptables.IptablesBackend.masqueradeAll(plan);
         Context ctx = new Context(podRanges, masqueradeAll,
-                nodePortsShared, families, Map.of(Family.IPV4, v4Sets, Family.IPV6, v6Sets));
+                nodePortsShared, families, Map.of(Family.IPV4, v4Sets, Family.IPV6, v6Sets), PolicyPrograms.of(plan));
         String sharedPath = null;
         List<Integer> localPolicy = localPolicy(plan.services());
         if (chosen.stream().anyMatch(n -> !deviates(plan, n))) {
@@ -111,7 +112,7 @@ public final class NftablesBackend implements Backend {
 
     /** What the text of every node depends on beyond the Service table: the cluster's settings. */
     private record Context(List<Cidr> clusterCIDRs, boolean masqueradeAll, boolean nodePortsShared, List<Family> families,
-                           Map<Family, Map<String, List<Cidr>>> policySets) {
+                           Map<Family, Map<String, List<Cidr>>> policySets, PolicyPrograms programs) {
         List<Cidr> clusterCIDRs(Family f) {
             return clusterCIDRs.stream().filter(c -> c.family() == f).toList();
         }
@@ -119,7 +120,7 @@ public final class NftablesBackend implements Backend {
 
     /**
      * The part every node shares: each table created, deleted and defined with the Service table's dispatch as every
-     * node has it, and every NetworkPolicy address set of the cluster.
+     * node has it, every NetworkPolicy address set of the cluster and the chain of every distinct policy program.
      */
     private static String sharedText(List<ServicePortPlan> services, Context ctx) {
         StringBuilder b = new StringBuilder();
@@ -228,8 +229,9 @@ public final class NftablesBackend implements Backend {
                     "masquerade fully-random");
             chain("reject-chain", "reject");
             b.append(chains);
-            String policySets = NftPolicyRenderer.renderSets(ctx.policySets().get(f), f);
-            if (!policySets.isEmpty()) b.append('\n').append(policySets);
+            String policy = NftPolicyRenderer.renderSets(ctx.policySets().get(f), f)
+                    + NftPolicyRenderer.renderPrograms(ctx.programs(), f, ctx.policySets().get(f));
+            if (!policy.isEmpty()) b.append('\n').append(policy);
         }
 
         /** The node's table body: what it adds to the shared maps, its own chains and sets, its pods' policy. */
@@ -241,7 +243,7 @@ public final class NftablesBackend implements Backend {
             map(b, "no-endpoint-nodeports", "inet_proto . inet_service", noEndpointNodePorts, false);
             if (!ctx.nodePortsShared()) nodePortChains(n.nodePortAddresses(f));
             b.append(chains);
-            String policy = NftPolicyRenderer.renderPods(n.policy(), f, ctx.policySets().get(f));
+            String policy = NftPolicyRenderer.renderPods(n.policy(), f, ctx.programs());
             if (!policy.isEmpty()) b.append(b.isEmpty() ? "" : "\n").append(policy);
         }
 

@@ -14,16 +14,17 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * NetworkPolicy for one node and family as iptables filter-table rules, with peers in ipsets
- * ({@code ipset restore} input from {@link #ipsets}). Measured choice: one ipset per address set keeps each
- * allow entry one rule however many peers it has, where plain rules would need one rule per prefix.
+ * NetworkPolicy as iptables filter-table rules, with peers in ipsets ({@code ipset restore} input from
+ * {@link #ipsets}). Measured choice: one ipset per address set keeps each allow entry one rule however many peers it
+ * has, where plain rules would need one rule per prefix.
  *
- * <p>The backend declares {@link #chainDeclarations} and writes {@link #forwardJump} as the first rule of
- * FORWARD, before kube-proxy-style chains that accept marked traffic, then {@link #rules}.
+ * <p>The part every node shares declares {@link #POLICY_CHAIN}, writes {@link #FORWARD_JUMP} as the first rule of
+ * FORWARD (before kube-proxy-style chains that accept marked traffic), and holds one chain per distinct program
+ * ({@link #programChains}, {@link #programRules}); a node's part sends its pods' traffic to them ({@link #rules}).
  */
 public final class IptablesPolicyRenderer {
     public static final String POLICY_CHAIN = "NETC-POLICY";
-    /** Per-pod chain prefixes (the NP ones: the NetworkPolicy part after admin rules). */
+    /** Program chain prefixes (the NP ones: the NetworkPolicy part after admin rules), followed by the program's id. */
     static final String INGRESS = "NETC-ING-";
     static final String EGRESS = "NETC-EGR-";
     static final String INGRESS_NP = "NETC-INGNP-";
@@ -53,63 +54,82 @@ public final class IptablesPolicyRenderer {
     /** The FORWARD rule that sends traffic through {@link #POLICY_CHAIN}. */
     public static final String FORWARD_JUMP = "-A FORWARD -m comment --comment \"netc network policy\" -j " + POLICY_CHAIN;
 
-    /** {@code :CHAIN - [0:0]} lines for every chain the rules use. */
+    /** One node's policy whole, for a ruleset of its own: {@code :CHAIN - [0:0]} lines for every chain it uses. */
     public static List<String> chainDeclarations(PolicyPlan plan, Family f) {
         List<String> out = new ArrayList<>();
         if (isEmpty(plan, f)) return out;
         out.add(":" + POLICY_CHAIN + " - [0:0]");
-        for (String c : podChains(plan, f)) out.add(":" + c + " - [0:0]");
-        return out;
-    }
-
-    /**
-     * The pods' own chains, in declaration order: what a node's part declares ({@link #POLICY_CHAIN} itself is in the
-     * part every node shares, with {@link #FORWARD_JUMP}).
-     */
-    public static List<String> podChains(PolicyPlan plan, Family f) {
-        List<String> out = new ArrayList<>();
-        for (boolean ingress : new boolean[] {false, true}) {
-            for (PodPolicy p : pods(plan, ingress, f)) {
-                out.add(chain(p, ingress, false));
-                if (PolicyChains.program(p, ingress).hasAdmin()) out.add(chain(p, ingress, true));
-            }
-        }
+        for (String c : programChains(PolicyPrograms.of(plan), f)) out.add(":" + c + " - [0:0]");
         return out;
     }
 
     /** The FORWARD rule that sends traffic through policy; empty when nothing is restricted. */
     public static List<String> forwardJump(PolicyPlan plan, Family f) {
         if (isEmpty(plan, f)) return List.of();
-        return List.of("-A FORWARD -m comment --comment \"netc network policy\" -j " + POLICY_CHAIN);
+        return List.of(FORWARD_JUMP);
     }
 
+    /** One node's policy whole, for a ruleset of its own: the program chains' rules, then the node's ({@link #rules}). */
     public static List<String> rules(PolicyPlan plan, Family f) {
+        if (isEmpty(plan, f)) return List.of();
+        PolicyPrograms programs = PolicyPrograms.of(plan);
+        List<String> out = new ArrayList<>(programRules(programs, f, PolicyChains.usedSets(plan, f)));
+        out.addAll(rules(plan, f, programs));
+        return out;
+    }
+
+    /** The chains of every program of the family, in the order {@link #programRules} fills them. */
+    public static List<String> programChains(PolicyPrograms programs, Family f) {
+        List<String> out = new ArrayList<>();
+        for (boolean ingress : new boolean[] {false, true}) {
+            for (String id : programs.programs(f, ingress).keySet()) out.add(chain(id, ingress));
+            for (String restId : programs.restParts(f, ingress).keySet()) out.add(npChain(restId, ingress));
+        }
+        return out;
+    }
+
+    /** The rules of every program's chains; {@code sets} must hold every set they use that has members of the family. */
+    public static List<String> programRules(PolicyPrograms programs, Family f, Map<String, List<Cidr>> sets) {
+        List<String> out = new ArrayList<>();
+        for (boolean ingress : new boolean[] {false, true}) {
+            programs.programs(f, ingress).forEach((id, prog) -> {
+                String first = chain(id, ingress);
+                String np = npChain(programs.restId(prog), ingress);
+                for (PolicyChains.Step s : prog.hasAdmin() ? prog.admin() : prog.rest()) step(out, first, s, ingress, f, sets, np);
+                if (prog.hasAdmin()) out.add("-A " + first + " -j " + np);
+            });
+            programs.restParts(f, ingress).forEach((restId, steps) -> {
+                String np = npChain(restId, ingress);
+                for (PolicyChains.Step s : steps) step(out, np, s, ingress, f, sets, np);
+            });
+        }
+        return out;
+    }
+
+    /**
+     * A node's rules in {@link #POLICY_CHAIN}: conntrack, its pods' own address pairs (a pod reaching itself through a
+     * Service comes back through the node and, like a direct connection, is always allowed), and each pod's traffic to
+     * its program's chain, egress (by source) before ingress (by destination). Empty when nothing is restricted.
+     */
+    public static List<String> rules(PolicyPlan plan, Family f, PolicyPrograms programs) {
         List<String> out = new ArrayList<>();
         if (isEmpty(plan, f)) return out;
         String any = f == Family.IPV4 ? "/32" : "/128";
         out.add("-A " + POLICY_CHAIN + " -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN");
         out.add("-A " + POLICY_CHAIN + " -m conntrack --ctstate INVALID -j DROP");
+        for (PodPolicy p : plan.pods()) {
+            if (!p.ips().stream().anyMatch(a -> a.family() == f) || !(p.restricts(true) || p.restricts(false))) continue;
+            String a = address(p, f) + any;
+            out.add("-A " + POLICY_CHAIN + " -s " + a + " -d " + a + " -m comment --comment \"" + PolicyChains.clip(p.qualifiedName()
+                    + " may always reach itself", COMMENT_MAX) + "\" -j RETURN");
+        }
         for (PodPolicy p : pods(plan, false, f)) {
             out.add("-A " + POLICY_CHAIN + " -s " + address(p, f) + any + " -m comment --comment \"" + PolicyChains.clip(p.qualifiedName()
-                    + " egress", COMMENT_MAX) + "\" -j " + chain(p, false, false));
+                    + " egress", COMMENT_MAX) + "\" -j " + chain(programs.id(p, false), false));
         }
         for (PodPolicy p : pods(plan, true, f)) {
             out.add("-A " + POLICY_CHAIN + " -d " + address(p, f) + any + " -m comment --comment \"" + PolicyChains.clip(p.qualifiedName()
-                    + " ingress", COMMENT_MAX) + "\" -j " + chain(p, true, false));
-        }
-        Map<String, List<Cidr>> sets = PolicyChains.usedSets(plan, f);
-        for (boolean ingress : new boolean[] {false, true}) {
-            for (PodPolicy p : pods(plan, ingress, f)) {
-                PolicyChains.Program prog = PolicyChains.program(p, ingress);
-                String first = chain(p, ingress, false);
-                String np = prog.hasAdmin() ? chain(p, ingress, true) : first;
-                // a pod reaching itself through a Service (hairpin) is always allowed, as a direct connection is
-                out.add("-A " + first + (ingress ? " -s " : " -d ") + address(p, f) + any
-                        + " -m comment --comment \"a pod may always reach itself\" -j RETURN");
-                for (PolicyChains.Step s : prog.admin()) step(out, first, s, ingress, f, sets, np);
-                if (prog.hasAdmin()) out.add("-A " + first + " -j " + np);
-                for (PolicyChains.Step s : prog.rest()) step(out, np, s, ingress, f, sets, np);
-            }
+                    + " ingress", COMMENT_MAX) + "\" -j " + chain(programs.id(p, true), true));
         }
         return out;
     }
@@ -219,12 +239,16 @@ public final class IptablesPolicyRenderer {
     }
 
     /**
-     * {@code NETC-ING-} / {@code NETC-EGR-} (+ {@code NP} for the NetworkPolicy part) and the content hash of the
-     * pod's identity: 25 or 27 characters, within iptables' 28.
+     * {@code NETC-ING-} / {@code NETC-EGR-} and a program's id ({@link PolicyPrograms#id}): 25 characters, within
+     * iptables' 28.
      */
-    public static String chain(PodPolicy p, boolean ingress, boolean networkPolicyPart) {
-        String prefix = ingress ? (networkPolicyPart ? INGRESS_NP : INGRESS) : (networkPolicyPart ? EGRESS_NP : EGRESS);
-        return prefix + Names.hash(Names.identity(p.namespace(), p.name()));
+    public static String chain(String id, boolean ingress) {
+        return (ingress ? INGRESS : EGRESS) + id;
+    }
+
+    /** {@code NETC-INGNP-} / {@code NETC-EGRNP-} and the id of a program's NetworkPolicy part: 27 characters. */
+    public static String npChain(String restId, boolean ingress) {
+        return (ingress ? INGRESS_NP : EGRESS_NP) + restId;
     }
 
     private static String address(PodPolicy p, Family f) {

@@ -1,6 +1,5 @@
 package dev.netc.backends.policy;
 
-import dev.netc.backends.Names;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.Protocol;
@@ -13,26 +12,30 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * NetworkPolicy for one node and family as nftables text, to be placed inside the backend's table: named
- * interval sets of peers, a verdict map per direction from local pod address to the pod's chain, and a base
- * chain on the forward hook. Denials reject with "administratively prohibited" so a client learns at once.
+ * NetworkPolicy as nftables text, to be placed inside the backend's table. The part every node shares holds the
+ * named interval sets of peers and one chain per distinct program ({@link PolicyPrograms}); a node's part holds a
+ * verdict map per direction from local pod address to its program's chain, the set of its pods' own address pairs
+ * (a pod may always reach itself) and the base chain on the forward hook. Denials reject with "administratively
+ * prohibited" so a client learns at once.
  */
 public final class NftPolicyRenderer {
-    /** Chain prefixes: a pod's chain per direction, and its NetworkPolicy part when admin rules come first. */
-    static final String INGRESS = "pod-ingress-";
-    static final String EGRESS = "pod-egress-";
-    static final String INGRESS_NP = "pod-ingress-np-";
-    static final String EGRESS_NP = "pod-egress-np-";
-    private static final int LONGEST_PREFIX = Math.max(INGRESS_NP.length(), EGRESS_NP.length());
+    /** Chain prefixes: a program's chain per direction, and its NetworkPolicy part when admin rules come first. */
+    static final String INGRESS = "policy-ingress-";
+    static final String EGRESS = "policy-egress-";
+    static final String INGRESS_NP = "policy-ingress-np-";
+    static final String EGRESS_NP = "policy-egress-np-";
+    /** The node's set of its restricted pods' (address . same address) pairs. */
+    static final String SELF = "policy-self";
 
     private NftPolicyRenderer() {
     }
 
-    /** The lines (indented one tab, as inside a table block); empty when no local pod is restricted. */
+    /** One node's policy whole (sets, programs, pods), indented one tab; empty when no local pod is restricted. */
     public static String render(PolicyPlan plan, Family f) {
         Map<String, List<Cidr>> sets = PolicyChains.usedSets(plan, f);
-        String pods = renderPods(plan, f, sets);
-        return pods.isEmpty() ? "" : renderSets(sets, f) + pods;
+        PolicyPrograms programs = PolicyPrograms.of(plan);
+        String pods = renderPods(plan, f, programs);
+        return pods.isEmpty() ? "" : renderSets(sets, f) + renderPrograms(programs, f, sets) + pods;
     }
 
     /** Every address set of one family that some node's restricted pods use ({@link PolicyChains#clusterSets}). */
@@ -56,26 +59,63 @@ public final class NftPolicyRenderer {
     }
 
     /**
-     * The node's pods: the verdict maps from pod address to its chains, the forward hook and the chains; {@code sets}
-     * must hold every set they use that has members of the family. Empty when no local pod is restricted.
+     * The chains of every program of the family, egress then ingress, each in id order (indented one tab); {@code sets}
+     * must hold every set they use that has members of the family.
      */
-    public static String renderPods(PolicyPlan plan, Family f, Map<String, List<Cidr>> sets) {
+    public static String renderPrograms(PolicyPrograms programs, Family f, Map<String, List<Cidr>> sets) {
+        StringBuilder b = new StringBuilder();
+        for (boolean ingress : new boolean[] {false, true}) {
+            programs.programs(f, ingress).forEach((id, prog) -> {
+                String np = npChain(programs.restId(prog), ingress);
+                b.append("\tchain ").append(chain(id, ingress)).append(" {\n");
+                for (PolicyChains.Step s : prog.hasAdmin() ? prog.admin() : prog.rest()) step(b, s, ingress, f, sets, np);
+                if (prog.hasAdmin()) b.append("\t\tgoto ").append(np).append('\n');
+                b.append("\t}\n\n");
+            });
+            programs.restParts(f, ingress).forEach((restId, steps) -> {
+                String np = npChain(restId, ingress);
+                b.append("\tchain ").append(np).append(" {\n");
+                for (PolicyChains.Step s : steps) step(b, s, ingress, f, sets, np);
+                b.append("\t}\n\n");
+            });
+        }
+        return b.toString();
+    }
+
+    /**
+     * The node's pods: the set of their own address pairs, the verdict maps from pod address to its program's chain
+     * and the forward hook. Empty when no local pod is restricted.
+     */
+    public static String renderPods(PolicyPlan plan, Family f, PolicyPrograms programs) {
         List<PodPolicy> ingress = PolicyChains.restricted(plan, true).stream().filter(p -> hasFamily(p, f)).toList();
         List<PodPolicy> egress = PolicyChains.restricted(plan, false).stream().filter(p -> hasFamily(p, f)).toList();
         if (ingress.isEmpty() && egress.isEmpty()) return "";
         String ip = f == Family.IPV4 ? "ip" : "ip6";
+        String type = f == Family.IPV4 ? "ipv4_addr" : "ipv6_addr";
         StringBuilder b = new StringBuilder();
-        map(b, "policy-ingress-pods", ingress, f, true);
-        map(b, "policy-egress-pods", egress, f, false);
+        b.append("\tset ").append(SELF).append(" {\n");
+        b.append("\t\ttype ").append(type).append(" . ").append(type).append('\n');
+        b.append("\t\telements = {\n");
+        List<PodPolicy> restricted = plan.pods().stream().filter(p -> hasFamily(p, f) && (p.restricts(true) || p.restricts(false))).toList();
+        for (int i = 0; i < restricted.size(); i++) {
+            String addr = address(restricted.get(i), f);
+            b.append("\t\t\t").append(addr).append(" . ").append(addr).append(i + 1 < restricted.size() ? ",\n" : "\n");
+        }
+        b.append("\t\t}\n");
+        b.append("\t}\n\n");
+        map(b, "policy-ingress-pods", ingress, f, true, programs);
+        map(b, "policy-egress-pods", egress, f, false, programs);
         b.append("\tchain policy-forward {\n");
         b.append("\t\ttype filter hook forward priority filter; policy accept;\n");
         b.append("\t\tct state established,related accept\n");
         b.append("\t\tct state invalid drop\n");
+        // A pod reaching itself through a Service comes back through the node: like a direct connection to its own
+        // address (which never leaves the pod), it is always allowed.
+        b.append("\t\t").append(ip).append(" saddr . ").append(ip).append(" daddr @").append(SELF)
+                .append(" accept comment \"a pod may always reach itself\"\n");
         if (!egress.isEmpty()) b.append("\t\t").append(ip).append(" saddr vmap @policy-egress-pods\n");
         if (!ingress.isEmpty()) b.append("\t\t").append(ip).append(" daddr vmap @policy-ingress-pods\n");
         b.append("\t}\n");
-        for (PodPolicy p : egress) chains(b, p, false, f, sets);
-        for (PodPolicy p : ingress) chains(b, p, true, f, sets);
         return b.toString();
     }
 
@@ -83,51 +123,36 @@ public final class NftPolicyRenderer {
         return p.ips().stream().anyMatch(a -> a.family() == f);
     }
 
-    private static void map(StringBuilder b, String name, List<PodPolicy> pods, Family f, boolean ingress) {
+    private static String address(PodPolicy p, Family f) {
+        return p.ips().stream().filter(a -> a.family() == f).findFirst().orElseThrow().text();
+    }
+
+    private static void map(StringBuilder b, String name, List<PodPolicy> pods, Family f, boolean ingress, PolicyPrograms programs) {
         if (pods.isEmpty()) return;
         b.append("\tmap ").append(name).append(" {\n");
         b.append("\t\ttype ").append(f == Family.IPV4 ? "ipv4_addr" : "ipv6_addr").append(" : verdict\n");
         b.append("\t\telements = {\n");
         for (int i = 0; i < pods.size(); i++) {
             PodPolicy p = pods.get(i);
-            String addr = p.ips().stream().filter(a -> a.family() == f).findFirst().orElseThrow().text();
-            b.append("\t\t\t").append(addr).append(" : jump ").append(chain(p, ingress, false))
-                    .append(i + 1 < pods.size() ? ",\n" : "\n");
+            b.append("\t\t\t").append(address(p, f)).append(" comment \"").append(PolicyChains.clip(p.qualifiedName(), 128))
+                    .append("\" : jump ").append(chain(programs.id(p, ingress), ingress)).append(i + 1 < pods.size() ? ",\n" : "\n");
         }
         b.append("\t\t}\n");
         b.append("\t}\n\n");
     }
 
     /**
-     * {@code pod-ingress-HASH8-ns/name}: the hash of the pod's identity follows the prefix, so no prefix and
-     * namespace can read as another prefix ({@code pod-ingress-} and namespace {@code np-x} against
-     * {@code pod-ingress-np-} and namespace {@code x}); a long pod name is cut and the hash then covers it.
+     * {@code policy-ingress-<id>} / {@code policy-egress-<id>}: a program's chain, named by its content hash
+     * ({@link PolicyPrograms#id}); its NetworkPolicy part is {@code policy-ingress-np-<restId>}. An id is upper-case
+     * base32 (no {@code -}), so no id reads as {@code np-} and another.
      */
-    public static String chain(PodPolicy p, boolean ingress, boolean networkPolicyPart) {
-        String prefix = ingress ? (networkPolicyPart ? INGRESS_NP : INGRESS) : (networkPolicyPart ? EGRESS_NP : EGRESS);
-        return prefix + Names.nftBase(Names.identity(p.namespace(), p.name()), p.qualifiedName(), LONGEST_PREFIX);
+    public static String chain(String id, boolean ingress) {
+        return (ingress ? INGRESS : EGRESS) + id;
     }
 
-    private static void chains(StringBuilder b, PodPolicy p, boolean ingress, Family f, Map<String, List<Cidr>> sets) {
-        PolicyChains.Program prog = PolicyChains.program(p, ingress);
-        b.append("\n\tchain ").append(chain(p, ingress, false)).append(" {\n");
-        // A pod reaching itself through a Service comes back through the node: like a direct connection to its
-        // own address (which never leaves the pod), it is always allowed.
-        for (var a : p.ips()) {
-            if (a.family() == f) {
-                b.append("\t\t").append(f == Family.IPV4 ? "ip " : "ip6 ").append(ingress ? "saddr " : "daddr ").append(a.text())
-                        .append(" return comment \"a pod may always reach itself\"\n");
-            }
-        }
-        String np = chain(p, ingress, true);
-        if (prog.hasAdmin()) {
-            for (PolicyChains.Step s : prog.admin()) step(b, s, ingress, f, sets, np);
-            b.append("\t\tgoto ").append(np).append('\n');
-            b.append("\t}\n");
-            b.append("\n\tchain ").append(np).append(" {\n");
-        }
-        for (PolicyChains.Step s : prog.rest()) step(b, s, ingress, f, sets, np);
-        b.append("\t}\n");
+    /** {@code policy-ingress-np-<restId>} / {@code policy-egress-np-<restId>}: a program's NetworkPolicy part. */
+    public static String npChain(String restId, boolean ingress) {
+        return (ingress ? INGRESS_NP : EGRESS_NP) + restId;
     }
 
     private static void step(StringBuilder b, PolicyChains.Step s, boolean ingress, Family f, Map<String, List<Cidr>> sets,

@@ -57,8 +57,9 @@ public final class PolicyChains {
             for (PolicyAllow a : ingress ? p.ingress() : p.egress()) {
                 rest.add(new Step(a.peers(), a.ports(), Verdict.RETURN, String.join(", ", a.policies())));
             }
+            // names the policies, not the pod: pods the same policies isolate alike share the program
             rest.add(new Step(Optional.empty(), List.of(), Verdict.REJECT,
-                    p.qualifiedName() + " is isolated for " + (ingress ? "ingress" : "egress")));
+                    "isolated for " + (ingress ? "ingress" : "egress") + " by " + String.join(", ", p.isolatedBy(ingress))));
         } else {
             for (TierRule t : ingress ? p.baselineIngress() : p.baselineEgress()) {
                 rest.add(new Step(t.peers(), t.ports(), t.action() == TierRule.Action.ALLOW ? Verdict.RETURN

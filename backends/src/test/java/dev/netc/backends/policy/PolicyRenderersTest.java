@@ -1,6 +1,7 @@
 package dev.netc.backends.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netc.backends.testing.NetnsTool;
@@ -28,7 +29,8 @@ class PolicyRenderersTest {
         List<PortRange> many = new ArrayList<>();
         for (int i = 0; i < 12; i++) many.add(new PortRange(Protocol.TCP, 1000 + i * 10, 1000 + i * 10 + (i % 2)));
         many.add(PortRange.all(Protocol.SCTP));
-        PodPolicy a = new PodPolicy("x", "a", List.of(IpAddress.parse("10.244.1.10"), IpAddress.parse("fd00:244::10")), true, true,
+        PodPolicy a = new PodPolicy("x", "a", List.of(IpAddress.parse("10.244.1.10"), IpAddress.parse("fd00:244::10")), List.of("x/web", "x/v6"),
+                List.of("x/\"quoted\""),
                 List.of(new PolicyAllow(Optional.of(web.name()), List.of(new PortRange(Protocol.TCP, 80, 81),
                                 new PortRange(Protocol.UDP, 53, 53)), List.of("x/web")),
                         new PolicyAllow(Optional.of(v6only.name()), List.of(), List.of("x/v6"))),
@@ -36,7 +38,7 @@ class PolicyRenderersTest {
                 List.of(new TierRule(TierRule.Action.DENY, Optional.of(web.name()), List.of(new PortRange(Protocol.TCP, 22, 22)), "AdminNetworkPolicy/a:ssh"),
                         new TierRule(TierRule.Action.PASS, Optional.of(everywhere.name()), List.of(), "AdminNetworkPolicy/a:rest")),
                 List.of(), List.of(), List.of());
-        PodPolicy b = new PodPolicy("x", "b", List.of(IpAddress.parse("10.244.1.11")), false, false, List.of(), List.of(),
+        PodPolicy b = new PodPolicy("x", "b", List.of(IpAddress.parse("10.244.1.11")), List.of(), List.of(), List.of(), List.of(),
                 List.of(), List.of(), List.of(new TierRule(TierRule.Action.ALLOW, Optional.of(web.name()), List.of(), "BaselineAdminNetworkPolicy/default:web"),
                         new TierRule(TierRule.Action.DENY, Optional.of(everywhere.name()), List.of(), "BaselineAdminNetworkPolicy/default:all")),
                 List.of());
@@ -67,6 +69,30 @@ class PolicyRenderersTest {
         assertTrue(PolicyChains.program(p.pods().get(1), false).rest().isEmpty(), "nothing restricts b's egress");
     }
 
+    /** Pods that run the same program share its chains: the chains grow with the distinct programs, not the pods. */
+    @Test
+    void podsWithTheSameProgramShareItsChains() {
+        PolicyPlan one = plan();
+        PodPolicy a = one.pods().get(0);
+        PodPolicy twin = new PodPolicy(a.namespace(), "a-twin", List.of(IpAddress.parse("10.244.1.12"), IpAddress.parse("fd00:244::12")),
+                a.ingressIsolatedBy(), a.egressIsolatedBy(), a.ingress(), a.egress(), a.adminIngress(), a.adminEgress(),
+                a.baselineIngress(), a.baselineEgress());
+        PolicyPlan two = new PolicyPlan(List.of(a, twin, one.pods().get(1)), one.addressSets());
+        PolicyPrograms programs = PolicyPrograms.of(two);
+        assertEquals(programs.id(a, true), programs.id(twin, true));
+        assertEquals(programs.id(a, false), programs.id(twin, false));
+        assertNotEquals(programs.id(a, true), programs.id(one.pods().get(1), true));
+        for (Family f : Family.values()) {
+            String once = NftPolicyRenderer.renderPrograms(PolicyPrograms.of(one), f, PolicyChains.usedSets(one, f));
+            assertEquals(once, NftPolicyRenderer.renderPrograms(programs, f, PolicyChains.usedSets(two, f)), "the twin adds no chain");
+            assertEquals(IptablesPolicyRenderer.programRules(PolicyPrograms.of(one), f, PolicyChains.usedSets(one, f)),
+                    IptablesPolicyRenderer.programRules(programs, f, PolicyChains.usedSets(two, f)));
+        }
+        String pods = NftPolicyRenderer.renderPods(two, Family.IPV4, programs);
+        assertTrue(pods.contains("10.244.1.12 comment \"x/a-twin\" : jump " + NftPolicyRenderer.chain(programs.id(a, true), true)), pods);
+        assertTrue(pods.contains("10.244.1.12 . 10.244.1.12"), "its own address pair: " + pods);
+    }
+
     @Test
     void nftTextLoadsIntoAKernel() throws Exception {
         NetnsTool.require("ip", "nft");
@@ -81,9 +107,11 @@ class PolicyRenderersTest {
             NetnsTool.Result r = ns.run(ruleset, "nft", "-f", "-");
             assertEquals(0, r.exit(), r.output() + "\n" + ruleset);
             NetnsTool.Result listed = ns.run(null, "nft", "list", "map", "ip", "netc-policy-test", "policy-ingress-pods");
-            PodPolicy b = plan().pods().stream().filter(p -> p.name().equals("b")).findFirst().orElseThrow();
-            assertTrue(listed.output().contains("10.244.1.11 : jump " + NftPolicyRenderer.chain(b, true, false)), listed.output());
-            assertTrue(NftPolicyRenderer.chain(b, true, false).matches("pod-ingress-[A-Z2-7]{8}-x/b"), "readable, after the hash");
+            PolicyPlan plan = plan();
+            PodPolicy b = plan.pods().stream().filter(p -> p.name().equals("b")).findFirst().orElseThrow();
+            String chain = NftPolicyRenderer.chain(PolicyPrograms.of(plan).id(b, true), true);
+            assertTrue(chain.matches("policy-ingress-[A-Z2-7]{16}"), chain);
+            assertTrue(listed.output().contains("10.244.1.11 comment \"x/b\" : jump " + chain), listed.output());
         }
     }
 

@@ -107,13 +107,13 @@ public final class MergePolicy implements Pass<NetworkPlan, NetworkPlan> {
             work++;
             Pod pod = pods.get(position);
             List<Selected> selecting = policiesOf.get(position);
-            boolean ingressIsolated = selecting.stream().anyMatch(Selected::ingressIsolation);
-            boolean egressIsolated = selecting.stream().anyMatch(Selected::egressIsolation);
+            List<String> ingressIsolatedBy = selecting.stream().filter(Selected::ingressIsolation).map(Selected::origin).toList();
+            List<String> egressIsolatedBy = selecting.stream().filter(Selected::egressIsolation).map(Selected::origin).toList();
             List<TierRule> adminIngress = tier(pod, position, false, true, sets);
             List<TierRule> adminEgress = tier(pod, position, false, false, sets);
             List<TierRule> baselineIngress = tier(pod, position, true, true, sets);
             List<TierRule> baselineEgress = tier(pod, position, true, false, sets);
-            if (!ingressIsolated && !egressIsolated && adminIngress.isEmpty() && adminEgress.isEmpty()
+            if (ingressIsolatedBy.isEmpty() && egressIsolatedBy.isEmpty() && adminIngress.isEmpty() && adminEgress.isEmpty()
                     && baselineIngress.isEmpty() && baselineEgress.isEmpty()) {
                 return Optional.empty();
             }
@@ -123,8 +123,8 @@ public final class MergePolicy implements Pass<NetworkPlan, NetworkPlan> {
                 if (s.ingressIsolation()) for (Match m : s.ingress()) entry(m, pod).ifPresent(ports -> ingress.add(new Entry(m.peers(), ports, s.origin())));
                 if (s.egressIsolation()) for (Match m : s.egress()) entry(m, pod).ifPresent(ports -> egress.add(new Entry(m.peers(), ports, s.origin())));
             }
-            return Optional.of(new PodPolicy(pod.meta().namespace(), pod.meta().name(), pod.ips(), ingressIsolated,
-                    egressIsolated, optimise(ingress, sets), optimise(egress, sets), adminIngress, adminEgress,
+            return Optional.of(new PodPolicy(pod.meta().namespace(), pod.meta().name(), pod.ips(), ingressIsolatedBy,
+                    egressIsolatedBy, optimise(ingress, sets), optimise(egress, sets), adminIngress, adminEgress,
                     baselineIngress, baselineEgress));
         }
 

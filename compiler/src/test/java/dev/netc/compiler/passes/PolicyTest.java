@@ -89,7 +89,7 @@ class PolicyTest {
 
     /** What the plan says, read the way a backend enforces it. */
     static boolean planAllows(NetworkPlan plan, IpAddress src, IpAddress dst, int port, Protocol proto) {
-        if (src.equals(dst)) return true; // the renderers' first rule in every pod chain: a pod may reach itself
+        if (src.equals(dst)) return true; // the renderers let a pod's own address pair through before any program: a pod may reach itself
         return direction(plan, src, dst, port, proto, true) && direction(plan, dst, src, port, proto, false);
     }
 
