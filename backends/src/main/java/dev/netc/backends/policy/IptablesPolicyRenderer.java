@@ -43,12 +43,7 @@ public final class IptablesPolicyRenderer {
     }
 
     public static boolean isEmpty(PolicyPlan plan, Family f) {
-        return pods(plan, true, f).isEmpty() && pods(plan, false, f).isEmpty();
-    }
-
-    private static List<PodPolicy> pods(PolicyPlan plan, boolean ingress, Family f) {
-        return PolicyChains.restricted(plan, ingress).stream()
-                .filter(p -> p.ips().stream().anyMatch(a -> a.family() == f)).toList();
+        return PolicyChains.restricted(plan, f).isEmpty();
     }
 
     /** The FORWARD rule that sends traffic through {@link #POLICY_CHAIN}. */
@@ -117,18 +112,17 @@ public final class IptablesPolicyRenderer {
         String any = f == Family.IPV4 ? "/32" : "/128";
         out.add("-A " + POLICY_CHAIN + " -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN");
         out.add("-A " + POLICY_CHAIN + " -m conntrack --ctstate INVALID -j DROP");
-        for (PodPolicy p : plan.pods()) {
-            if (!p.ips().stream().anyMatch(a -> a.family() == f) || !(p.restricts(true) || p.restricts(false))) continue;
-            String a = address(p, f) + any;
+        for (PodPolicy p : PolicyChains.restricted(plan, f)) {
+            String a = PolicyChains.address(p, f) + any;
             out.add("-A " + POLICY_CHAIN + " -s " + a + " -d " + a + " -m comment --comment \"" + PolicyChains.clip(p.qualifiedName()
                     + " may always reach itself", COMMENT_MAX) + "\" -j RETURN");
         }
-        for (PodPolicy p : pods(plan, false, f)) {
-            out.add("-A " + POLICY_CHAIN + " -s " + address(p, f) + any + " -m comment --comment \"" + PolicyChains.clip(p.qualifiedName()
+        for (PodPolicy p : PolicyChains.restricted(plan, false, f)) {
+            out.add("-A " + POLICY_CHAIN + " -s " + PolicyChains.address(p, f) + any + " -m comment --comment \"" + PolicyChains.clip(p.qualifiedName()
                     + " egress", COMMENT_MAX) + "\" -j " + chain(programs.id(p, false), false));
         }
-        for (PodPolicy p : pods(plan, true, f)) {
-            out.add("-A " + POLICY_CHAIN + " -d " + address(p, f) + any + " -m comment --comment \"" + PolicyChains.clip(p.qualifiedName()
+        for (PodPolicy p : PolicyChains.restricted(plan, true, f)) {
+            out.add("-A " + POLICY_CHAIN + " -d " + PolicyChains.address(p, f) + any + " -m comment --comment \"" + PolicyChains.clip(p.qualifiedName()
                     + " ingress", COMMENT_MAX) + "\" -j " + chain(programs.id(p, true), true));
         }
         return out;
@@ -249,9 +243,5 @@ public final class IptablesPolicyRenderer {
     /** {@code NETC-INGNP-} / {@code NETC-EGRNP-} and the id of a program's NetworkPolicy part: 27 characters. */
     public static String npChain(String restId, boolean ingress) {
         return (ingress ? INGRESS_NP : EGRESS_NP) + restId;
-    }
-
-    private static String address(PodPolicy p, Family f) {
-        return p.ips().stream().filter(a -> a.family() == f).findFirst().orElseThrow().text();
     }
 }

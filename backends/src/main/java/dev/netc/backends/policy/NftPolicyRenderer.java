@@ -87,8 +87,8 @@ public final class NftPolicyRenderer {
      * and the forward hook. Empty when no local pod is restricted.
      */
     public static String renderPods(PolicyPlan plan, Family f, PolicyPrograms programs) {
-        List<PodPolicy> ingress = PolicyChains.restricted(plan, true).stream().filter(p -> hasFamily(p, f)).toList();
-        List<PodPolicy> egress = PolicyChains.restricted(plan, false).stream().filter(p -> hasFamily(p, f)).toList();
+        List<PodPolicy> ingress = PolicyChains.restricted(plan, true, f);
+        List<PodPolicy> egress = PolicyChains.restricted(plan, false, f);
         if (ingress.isEmpty() && egress.isEmpty()) return "";
         String ip = f == Family.IPV4 ? "ip" : "ip6";
         String type = f == Family.IPV4 ? "ipv4_addr" : "ipv6_addr";
@@ -96,9 +96,9 @@ public final class NftPolicyRenderer {
         b.append("\tset ").append(SELF).append(" {\n");
         b.append("\t\ttype ").append(type).append(" . ").append(type).append('\n');
         b.append("\t\telements = {\n");
-        List<PodPolicy> restricted = plan.pods().stream().filter(p -> hasFamily(p, f) && (p.restricts(true) || p.restricts(false))).toList();
+        List<PodPolicy> restricted = PolicyChains.restricted(plan, f);
         for (int i = 0; i < restricted.size(); i++) {
-            String addr = address(restricted.get(i), f);
+            String addr = PolicyChains.address(restricted.get(i), f);
             b.append("\t\t\t").append(addr).append(" . ").append(addr).append(i + 1 < restricted.size() ? ",\n" : "\n");
         }
         b.append("\t\t}\n");
@@ -119,14 +119,6 @@ public final class NftPolicyRenderer {
         return b.toString();
     }
 
-    private static boolean hasFamily(PodPolicy p, Family f) {
-        return p.ips().stream().anyMatch(a -> a.family() == f);
-    }
-
-    private static String address(PodPolicy p, Family f) {
-        return p.ips().stream().filter(a -> a.family() == f).findFirst().orElseThrow().text();
-    }
-
     private static void map(StringBuilder b, String name, List<PodPolicy> pods, Family f, boolean ingress, PolicyPrograms programs) {
         if (pods.isEmpty()) return;
         b.append("\tmap ").append(name).append(" {\n");
@@ -134,7 +126,7 @@ public final class NftPolicyRenderer {
         b.append("\t\telements = {\n");
         for (int i = 0; i < pods.size(); i++) {
             PodPolicy p = pods.get(i);
-            b.append("\t\t\t").append(address(p, f)).append(" comment \"").append(PolicyChains.clip(p.qualifiedName(), 128))
+            b.append("\t\t\t").append(PolicyChains.address(p, f)).append(" comment \"").append(PolicyChains.clip(p.qualifiedName(), 128))
                     .append("\" : jump ").append(chain(programs.id(p, ingress), ingress)).append(i + 1 < pods.size() ? ",\n" : "\n");
         }
         b.append("\t\t}\n");

@@ -74,6 +74,25 @@ public final class PolicyChains {
         return plan.pods().stream().filter(p -> p.restricts(ingress)).toList();
     }
 
+    /** Pods with an address of the family that need a chain in this direction, in plan order. */
+    public static List<PodPolicy> restricted(PolicyPlan plan, boolean ingress, Family f) {
+        return plan.pods().stream().filter(p -> p.restricts(ingress) && hasFamily(p, f)).toList();
+    }
+
+    /** Pods with an address of the family that something restricts in either direction, in plan order. */
+    public static List<PodPolicy> restricted(PolicyPlan plan, Family f) {
+        return plan.pods().stream().filter(p -> (p.restricts(true) || p.restricts(false)) && hasFamily(p, f)).toList();
+    }
+
+    /** The pod's address of the family (its first); the pod must have one. */
+    public static String address(PodPolicy p, Family f) {
+        return p.ips().stream().filter(a -> a.family() == f).findFirst().orElseThrow().text();
+    }
+
+    private static boolean hasFamily(PodPolicy p, Family f) {
+        return p.ips().stream().anyMatch(a -> a.family() == f);
+    }
+
     /** A set's prefixes of one family; empty when the set has none of that family (its steps then never match). */
     public static List<Cidr> members(PolicyPlan plan, String set, Family f) {
         return plan.set(set).map(s -> s.cidrs(f)).orElse(List.of());

@@ -32,7 +32,7 @@ public final class PolicyPrograms {
     private final Map<PodPolicy, String[]> ofPod = new IdentityHashMap<>();
     /** Per family and direction (0 egress, 1 ingress): the programs some pod with an address of that family runs, by id. */
     private final Map<Family, List<SortedMap<String, PolicyChains.Program>>> byFamily = new EnumMap<>(Family.class);
-    /** Per program object: its ids (whole, NetworkPolicy part). Only looked up, never iterated. */
+    /** Per program: its ids (whole, NetworkPolicy part), filled by the constructor only. Looked up, never iterated. */
     private final Map<PolicyChains.Program, String[]> ids = new HashMap<>();
 
     private PolicyPrograms(List<PolicyPlan> policies) {
@@ -74,9 +74,14 @@ public final class PolicyPrograms {
         return mine[ingress ? 1 : 0];
     }
 
-    /** The id of a program's NetworkPolicy part (a chain of its own when the program has admin steps). */
+    /**
+     * The id of a program's NetworkPolicy part (a chain of its own when the program has admin steps); the program must
+     * be one of {@link #programs}. Read-only: nodes are rendered in parallel from one instance.
+     */
     public String restId(PolicyChains.Program prog) {
-        return ids.computeIfAbsent(prog, PolicyPrograms::hashes)[1];
+        String[] id = ids.get(prog);
+        if (id == null) throw new IllegalArgumentException("not a program of this cluster: " + prog);
+        return id[1];
     }
 
     /** The programs pods with an address of family {@code f} run in one direction, by id (sorted). */
@@ -91,10 +96,6 @@ public final class PolicyPrograms {
             if (prog.hasAdmin()) out.putIfAbsent(restId(prog), prog.rest());
         }
         return out;
-    }
-
-    public boolean isEmpty(Family f) {
-        return byFamily.get(f).get(0).isEmpty() && byFamily.get(f).get(1).isEmpty();
     }
 
     /** The ids of a program: the content hash of the whole, and of its NetworkPolicy part. */
