@@ -5,7 +5,8 @@
 # Needs root, ip, nft, iptables. Takes minutes. Usage: bench/apply.sh [services] [rounds] [backends, default nftables,iptables]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-mvn -q -B -Dstyle.color=never -pl e2e -am verify -Dgroups=bench -Dnetc.excludedGroups=none \
+# the test JVM runs with the launcher's options (bin/jvm.options: heap and collector), as bin/netc apply does
+mvn -q -B -Dstyle.color=never -pl e2e -am verify -Dgroups=bench -Dnetc.excludedGroups=none -DargLine="$(tr '\n' ' ' <bin/jvm.options)" \
   -Dtest=ApplyBench -Dsurefire.failIfNoSpecifiedTests=false -Dnetc.bench.services="${1:-10000}" \
   -Dnetc.bench.rounds="${2:-3}" -Dnetc.bench.backends="${3:-nftables,iptables}" \
   -DtrimStackTrace=true 2>&1 | grep -E '^BENCH|FAIL|Tests run' || true

@@ -103,6 +103,32 @@ class NftApplyTest {
         }
     }
 
+    /**
+     * The incremental way does not list the tables; its guard makes the kernel refuse the change when they are gone
+     * (here deleted by hand after the last apply), and the whole tables follow: the kernel then holds b exactly,
+     * not a table made of b's changed chains only.
+     */
+    @Test
+    void aChangeOntoTablesDeletedByHandInstallsTheWholeTables() throws Exception {
+        try (ApplyLab lab = new ApplyLab()) {
+            Path a = lab.compile("a", null);
+            Path b = lab.compile("b", ApplyLab.EXTRA_WEB_POD);
+            assertEquals(0, lab.apply(a.toString()).exit());
+            lab.sh("nft", "delete", "table", "ip", "netc");
+            ApplyLab.Run changed = lab.apply(b.toString());
+            assertEquals(0, changed.exit(), changed.all());
+            assertTrue(changed.out().contains("whole tables (the tables applied last are gone)"), changed.out());
+            assertTrue(changed.out().contains("(full"), changed.out());
+            assertEquals(0, lab.apply("--check", b.toString()).exit(), "the kernel holds b as a full load of b gives it");
+
+            // with the tables in place, the same change goes the incremental way, guard and all
+            assertEquals(0, lab.apply(a.toString()).exit());
+            ApplyLab.Run inc = lab.apply(b.toString());
+            assertTrue(inc.out().contains("(incremental"), inc.out());
+            assertEquals(0, lab.apply("--check", b.toString()).exit());
+        }
+    }
+
     @Test
     void anErrorInTheLastLineLeavesThePreviousRulesetByteForByte() throws Exception {
         try (ApplyLab lab = new ApplyLab()) {

@@ -46,9 +46,8 @@ public final class NftApplier implements BackendApplier {
         Optional<NftBlocks> prevBlocks = prevArt.isEmpty() ? Optional.empty()
                 : recordedBlocks(c, prevArt.get()).or(() -> NftBlocks.split(prevArt.get().content()));
         try (Nft nft = Nft.open(false)) {
-            boolean tablesPresent = prevBlocks.isPresent() && !c.sameAsPrevious() && !c.request().full() && tablesExist(nft, prevBlocks.get());
             NftPlan.Choice choice = NftPlan.choose(new NftPlan.Facts(c.sameAsPrevious(), c.request().full(), prevArt.isPresent(),
-                    c.trustedPrevious().isPresent(), tablesPresent));
+                    c.trustedPrevious().isPresent()));
             NftRuleset target = null;
             // Listing the tables costs seconds at 10k Services: done at most once before the change.
             SortedMap<TableId, Table> current = null;
@@ -71,23 +70,28 @@ public final class NftApplier implements BackendApplier {
                 }
                 case INCREMENTAL -> {
                     // The state says the kernel holds the previous bundle (its apply finished, none is pending):
-                    // send only the difference, without listing the tables (listing 10k Services takes seconds).
+                    // send only the difference, without listing the tables (listing 10k Services takes seconds),
+                    // behind the guard that aborts it if the tables applied last are gone (or, for an artifact
+                    // with no chain to guard with, after listing a small chain of each table).
                     // Drift made by hand is not seen here: --check finds it, a re-apply or --full repairs it.
                     Optional<NftBlocks> blocks = prevBlocks.isPresent() ? NftBlocks.split(art.content()) : Optional.empty();
+                    Optional<Script> guard = blocks.isPresent() ? blocks.get().guard(prevBlocks.get()) : Optional.empty();
                     NftDelta.Result r = delta(art, prevArt.get(), prevBlocks, blocks);
-                    if (r.delta().isPresent()) {
+                    if (r.delta().isEmpty()) {
+                        choice = NftPlan.Choice.full(r.whyNot());
+                    } else if (guard.isEmpty() && !(prevBlocks.isPresent() && tablesExist(nft, prevBlocks.get()))) {
+                        choice = NftPlan.afterRefused(false, "");
+                    } else {
                         NftDelta.Delta d = r.delta().get();
                         say(c, "incremental", d.changes());
-                        if (c.dryRun()) return dryRun(c, art, d.script());
+                        Script script = guard.orElseGet(Script::new).addAll(d.script());
+                        if (c.dryRun()) return dryRun(c, art, script);
                         c.beforeCommit().run();
                         long t0 = System.nanoTime();
-                        Nft.Result res = nft.runScript(d.script().text(), c.state().tmp());
+                        Nft.Result res = nft.runScript(script.text(), c.state().tmp());
                         if (res.ok()) return Outcome.applied("incremental, " + d.changes().size() + " changes in a "
                                 + (System.nanoTime() - t0) / 1_000_000 + " ms transaction", blocksListing(art, blocks));
-                        c.say("nftables: the incremental change was refused (" + firstLine(res.errors())
-                                + "); the kernel is unchanged, installing the whole tables instead");
-                    } else {
-                        choice = NftPlan.Choice.full(r.whyNot());
+                        choice = NftPlan.afterRefused(prevBlocks.isPresent() && tablesExist(nft, prevBlocks.get()), firstLine(res.errors()));
                     }
                 }
                 default -> {

@@ -1,6 +1,7 @@
 package dev.netc.applier.nft;
 
 import dev.netc.applier.RulesSyntaxException;
+import dev.netc.applier.Script;
 import dev.netc.applier.nft.NftRuleset.Chain;
 import dev.netc.applier.nft.NftRuleset.NSet;
 import dev.netc.applier.nft.NftRuleset.Other;
@@ -98,6 +99,38 @@ public final class NftBlocks {
         return out;
     }
 
+    /**
+     * What an incremental change to the tables of {@code previous} is sent with, first in its transaction, so that it
+     * cannot build on tables that are gone: for each table, its shortest chain that is one span and the same here and
+     * in {@code previous}, flushed and declared again as it is written. On a kernel that holds the previous tables it
+     * changes nothing; when the chain or its table is gone, {@code flush chain} fails and nothing of the transaction is
+     * committed (without it, the change's {@code table … {} blocks would create a table holding only the changed
+     * objects). Empty when a table has no such chain: the applier then lists a chain of each table first.
+     */
+    public Optional<Script> guard(NftBlocks previous) {
+        SortedMap<TableId, Span> best = new TreeMap<>();
+        Set<TableId> unguarded = new TreeSet<>(tables);
+        for (Map.Entry<String, Span> e : objects.entrySet()) {
+            Span s = e.getValue();
+            Span b = best.get(s.table());
+            if (b != null && s.end() - s.start() >= b.end() - b.start()) continue; // compared only when shorter
+            if (!s.object().startsWith("chain ") || again.containsKey(e.getKey()) || previous.again.containsKey(e.getKey())) continue;
+            Span p = previous.objects.get(e.getKey());
+            if (p == null || !same(s, previous, p)) continue;
+            best.put(s.table(), s);
+            unguarded.remove(s.table());
+        }
+        if (!unguarded.isEmpty()) return Optional.empty();
+        Script g = new Script();
+        best.forEach((t, s) -> {
+            g.add("flush chain " + t + " " + s.object().substring("chain ".length()), s.line());
+            g.add("table " + t + " {", s.line());
+            g.addNumbered(text(s), s.line());
+            g.add("}", s.line());
+        });
+        return Optional.of(g);
+    }
+
     /** The text of one object, as written. */
     public String text(Span s) {
         return new String(text, s.start(), s.end() - s.start(), StandardCharsets.UTF_8);
@@ -175,9 +208,11 @@ public final class NftBlocks {
                         depth = 1;
                         boundary = i + 1;
                     } else if (depth == 1) {
-                        String header = NftRuleset.norm(str(text, boundary, i));
-                        Matcher m = NftRuleset.OBJECT_HEADER.matcher(header);
-                        if (!m.matches()) return Optional.empty();
+                        String header = plainHeader(text, boundary, i);
+                        if (header == null) {
+                            header = NftRuleset.norm(str(text, boundary, i));
+                            if (!NftRuleset.OBJECT_HEADER.matcher(header).matches()) return Optional.empty();
+                        }
                         skel.append(str(text, copied, boundary));
                         objStart = boundary;
                         objLine = line;
@@ -337,6 +372,33 @@ public final class NftBlocks {
         int brace = start;
         while (brace < end && text[brace] != '{' && text[brace] != '\n' && text[brace] != '"') brace++;
         return brace < end && text[brace] == '{' && NftRuleset.norm(str(text, start, brace)).equals(object);
+    }
+
+    private static final Set<String> PLAIN_KEYWORDS = Set.of("chain", "set", "map", "flowtable", "counter", "quota", "limit", "secmark", "synproxy");
+
+    /**
+     * The header of the object whose brace is at {@code brace} when it is written as netc writes it
+     * ({@code "\tchain NAME {"}: blanks, a one-word keyword, one space, a name of printable ASCII without quotes, one
+     * space), read without {@link NftRuleset#norm} and its pattern; null for any other form, which they read.
+     */
+    static String plainHeader(byte[] text, int from, int brace) {
+        int h = from;
+        while (h < brace && (text[h] == ' ' || text[h] == '\t')) h++;
+        int end = brace - 1;
+        if (end <= h || text[end] != ' ') return null;
+        int space = -1;
+        for (int j = h; j < end; j++) {
+            byte c = text[j];
+            if (c == ' ') {
+                if (space >= 0 || j == h) return null;
+                space = j;
+            } else if (c < 0x21 || c > 0x7e || c == '"') {
+                return null;
+            }
+        }
+        if (space < 0 || space == end - 1) return null;
+        String header = new String(text, h, end - h, StandardCharsets.ISO_8859_1);
+        return PLAIN_KEYWORDS.contains(header.substring(0, space - h)) ? header : null;
     }
 
     private static String str(byte[] text, int from, int to) {

@@ -9,9 +9,10 @@ import java.util.Optional;
  * <li>{@link Way#CHECK_UNCHANGED}: a re-apply of the bundle applied last. The tables are listed and compared
  * with the listing recorded after that apply ({@link #afterListing}): nothing to change, or the whole tables.</li>
  * <li>{@link Way#INCREMENTAL}: the state says the kernel holds the previous bundle (its apply finished, none
- * is pending) and its tables are there: only the difference of the two artifacts is sent; the tables are not
- * listed. Drift made by hand is not seen on this way ({@code --check} finds it, a re-apply or {@code --full}
- * repairs it).</li>
+ * is pending): only the difference of the two artifacts is sent, behind a guard that aborts the transaction
+ * when the tables applied last are gone ({@link NftBlocks#guard}); the tables are not listed. When the kernel
+ * refuses it, nothing of it is committed and the whole tables follow ({@link #afterRefused}). Drift made by
+ * hand is not seen on this way ({@code --check} finds it, a re-apply or {@code --full} repairs it).</li>
  * <li>{@link Way#FULL}: the whole tables, replacing what the kernel lists.</li>
  * </ul>
  */
@@ -30,10 +31,9 @@ public final class NftPlan {
 
     /**
      * What the choice is made from: a re-apply of the bundle applied last; {@code --full} asked; a previous
-     * bundle whose artifact could be read; its apply finished (no pending mark); the kernel has its tables
-     * ({@code list tables}, cheap at any size).
+     * bundle whose artifact could be read; its apply finished (no pending mark).
      */
-    public record Facts(boolean reapply, boolean fullAsked, boolean previous, boolean lastFinished, boolean tablesPresent) {
+    public record Facts(boolean reapply, boolean fullAsked, boolean previous, boolean lastFinished) {
     }
 
     public static Choice choose(Facts f) {
@@ -41,8 +41,16 @@ public final class NftPlan {
         if (f.reapply()) return new Choice(Way.CHECK_UNCHANGED, "");
         if (!f.previous()) return Choice.full("");
         if (!f.lastFinished()) return Choice.full("the last apply did not finish");
-        if (!f.tablesPresent()) return Choice.full("the tables applied last are gone");
         return new Choice(Way.INCREMENTAL, "");
+    }
+
+    /**
+     * After an incremental change that was not committed (the kernel refused it, or a look before it found a table
+     * missing): the whole tables, saying why — the tables applied last are gone, or the kernel's first error.
+     */
+    public static Choice afterRefused(boolean tablesPresent, String error) {
+        if (!tablesPresent) return Choice.full("the tables applied last are gone");
+        return Choice.full("the incremental change was refused (" + error + "); the kernel is unchanged");
     }
 
     /**

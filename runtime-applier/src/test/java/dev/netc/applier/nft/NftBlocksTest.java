@@ -27,6 +27,28 @@ class NftBlocksTest {
         assertEquals(java.util.Map.of(new NftRuleset.TableId("ip", "netc"), "chain svc-web"), b.probes(), "the first of the shortest chains is what is listed");
     }
 
+    /**
+     * The guard sent before an incremental change: the shortest chain the two artifacts have the same, flushed and
+     * declared again as written (each line placed at the artifact's line), so it fails where that chain's table is gone.
+     */
+    @Test
+    void theGuardRewritesTheShortestUnchangedChainOfEachTable() {
+        String b = A.replace("dnat to 10.244.1.5:8080", "dnat to 10.244.1.77:8080");
+        NftBlocks from = NftBlocks.split(A).orElseThrow();
+        NftBlocks to = NftBlocks.split(b).orElseThrow();
+        Script g = to.guard(from).orElseThrow();
+        assertEquals("flush chain ip netc svc-api\ntable ip netc {\n\tchain svc-api {\n\t\tdnat to 10.244.1.6:8443\n\t}\n}\n", g.text(),
+                "svc-web is as short but changed: svc-api is the one the kernel must still hold");
+        int header = b.lines().toList().indexOf("\tchain svc-api {") + 1;
+        assertEquals(header, g.origin(1));
+        assertEquals(header + 1, g.origin(4), "the rule's own line");
+
+        // a table all of whose chains change has nothing to guard with: the applier looks first instead
+        String allChanged = A.replace("dnat to 10.244.1.5:8080", "dnat to 10.244.1.77:8080").replace("dnat to 10.244.1.6:8443", "dnat to 10.244.1.66:8443")
+                .replace("vmap @service-ips", "vmap @service-ips counter");
+        assertEquals(Optional.empty(), NftBlocks.split(allChanged).orElseThrow().guard(from));
+    }
+
     @Test
     void anEndpointChangeReadsOnlyTheObjectsThatDifferAndGivesTheSameTransactionAsReadingEverything() throws Exception {
         String b = A.replace("10.96.0.11 . tcp . 443 comment \"a/api\" : goto svc-api", "10.96.0.12 . tcp . 443 comment \"a/api\" : goto svc-api")
