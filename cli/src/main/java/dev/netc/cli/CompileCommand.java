@@ -2,6 +2,7 @@ package dev.netc.cli;
 
 import dev.netc.backends.Artifact;
 import dev.netc.backends.Backend;
+import dev.netc.backends.Output;
 import dev.netc.backends.plan.PlanDumpBackend;
 import dev.netc.compiler.Compiler;
 import dev.netc.compiler.InputLoader;
@@ -162,17 +163,21 @@ final class CompileCommand implements Callable<Integer> {
         java.security.PrivateKey signWith = key;
         int written;
         try (OutputWriter w = new OutputWriter(out)) {
+            // the model digest of the plan.txt this compile writes for every node, taken as it goes by
+            String[] planDigest = new String[1];
             for (Backend b : chosen) {
                 timer.timeChecked("render " + b.name(), () -> {
                     if (selected.isEmpty()) {
-                        b.render(plan, selected, renderThreads, w.sink(b.name()));
+                        Output.Sink sink = w.sink(b.name());
+                        b.render(plan, selected, renderThreads, b instanceof PlanDumpBackend ? digesting(sink, planDigest) : sink);
                     } else {
                         for (Artifact a : b.render(plan, selected, renderThreads).composedFiles()) w.write(b.name(), a);
                     }
                     return null;
                 });
             }
-            String modelDigest = timer.time("digest", () -> modelDigest(plan, selected, w.written()));
+            String modelDigest = timer.time("digest", () -> planDigest[0] != null ? planDigest[0]
+                    : PlanDumpBackend.modelDigest(new PlanDumpBackend().emit(plan, Set.of()).get(0).text()));
             Artifact manifest = timer.time("manifest", () -> Manifest.build(inputDigests, modelDigest, nodeNames, w.written(), w.composed()));
             timer.timeChecked("write", () -> {
                 w.writeUnlisted(manifest);
@@ -194,17 +199,20 @@ final class CompileCommand implements Callable<Integer> {
         return Netc.EXIT_OK;
     }
 
-    /**
-     * The model digest: the sha256 of the whole plan dump, which is the plan backend's plan.txt when this compile wrote
-     * it for every node (rendering it again cost a second full dump), else a dump made for the digest.
-     */
-    private static String modelDigest(NetworkPlan plan, Set<String> selected, List<OutputWriter.Written> written) {
-        PlanDumpBackend dump = new PlanDumpBackend();
-        if (selected.isEmpty()) {
-            for (OutputWriter.Written f : written) {
-                if (f.backend().equals(dump.name()) && f.path().equals("plan.txt")) return f.sha256();
+    /** {@code sink}, taking the model digest ({@link PlanDumpBackend#modelDigest}) of the plan.txt that goes through it. */
+    private static Output.Sink digesting(Output.Sink sink, String[] digest) {
+        return new Output.Sink() {
+            @Override
+            public void file(Artifact a) {
+                if (a.path().equals("plan.txt")) digest[0] = PlanDumpBackend.modelDigest(a.text());
+                sink.file(a);
             }
-        }
-        return dump.emit(plan, Set.of()).get(0).sha256();
+
+            @Override
+            public void composed(Output.Composed c) {
+                sink.composed(c);
+            }
+        };
     }
+
 }

@@ -87,14 +87,33 @@ class ExplainCommandTest {
         assertTrue(denied.out().startsWith("x/stranger (10.244.1.50) -> 10.96.0.20 TCP/80: denied (cluster-ip of Service y/db:pg)\n"
                 + "  endpoint y/db-1 (10.244.2.20:5432): denied\n"
                 + "    via cluster-ip TCP 10.96.0.20:80 (y/db:pg) on node n1 -> 10.244.2.20:5432\n"), denied.out());
-        assertTrue(denied.out().contains("    ingress: denied: y/db-1 is isolated for ingress by y/db-from-client and no rule allows"
-                + " 10.244.1.50 TCP/5432"), denied.out());
+        assertTrue(denied.out().contains("    ingress: denied: y/db-1 is isolated for ingress by y/db-from-client (" + policyAt()
+                + ") and no rule allows 10.244.1.50 TCP/5432"), denied.out());
 
         CliRunner allowed = explain("deployment/x/client", "10.96.0.20", "80/TCP");
         assertEquals(0, allowed.exit(), allowed.out() + allowed.err());
         assertTrue(allowed.out().startsWith("deployment/x/client (replica x/client-0, "), allowed.out());
         assertTrue(allowed.out().contains("TCP/80: allowed (cluster-ip of Service y/db:pg)\n  endpoint y/db-1 (10.244.2.20:5432): allowed\n"),
                 allowed.out());
+        // the deciding rule, by its part of the policy and where it was written
+        assertTrue(allowed.out().contains("    ingress: allowed by NetworkPolicy/y/db-from-client spec.ingress[0] (" + at("- from: [{namespaceSelector: {}")
+                + ")\n"), allowed.out());
+    }
+
+    /** Where the first line of INPUT holding {@code text} is, as diagnostics write it: {@code in.yaml:LINE:COLUMN}, the column of its first key. */
+    String at(String text) {
+        java.util.List<String> lines = INPUT.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            int c = lines.get(i).indexOf(text);
+            if (c >= 0) return in + ":" + (i + 1) + ":" + (c + (text.startsWith("- ") ? 3 : 1));
+        }
+        throw new AssertionError(text);
+    }
+
+    /** Where the NetworkPolicy object starts: its apiVersion line, the line before its kind. */
+    String policyAt() {
+        int kind = INPUT.lines().toList().indexOf("kind: NetworkPolicy");
+        return in + ":" + kind + ":1";
     }
 
     @Test
@@ -115,8 +134,8 @@ class ExplainCommandTest {
         // the traffic suite found it: y/db-1 on n2 -> n1:30080 comes back masqueraded from n1, and db-1 is isolated
         CliRunner r = explain("y/db-1", "192.168.77.11", "30080/TCP");
         assertEquals(ExplainCommand.EXIT_DENIED, r.exit(), r.out() + r.err());
-        assertTrue(r.out().contains("    ingress: denied: y/db-1 is isolated for ingress by y/db-from-client and no rule allows"
-                + " 192.168.77.11 TCP/5432"), r.out());
+        assertTrue(r.out().contains("    ingress: denied: y/db-1 is isolated for ingress by y/db-from-client (" + policyAt()
+                + ") and no rule allows 192.168.77.11 TCP/5432"), r.out());
         CliRunner self = explain("y/db-1", "10.96.0.20", "80/TCP");
         assertEquals(0, self.exit(), self.out() + self.err());
     }

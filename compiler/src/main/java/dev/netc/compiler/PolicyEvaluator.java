@@ -1,6 +1,8 @@
 package dev.netc.compiler;
 
 import dev.netc.ir.IpAddress;
+import dev.netc.ir.Origin;
+import dev.netc.ir.Text;
 import dev.netc.ir.LabelSelector;
 import dev.netc.ir.Protocol;
 import dev.netc.ir.model.AdminNetworkPolicy;
@@ -164,9 +166,10 @@ public final class PolicyEvaluator {
             return true;
         }
         for (NetworkPolicy np : isolating) {
-            for (NetworkPolicy.Rule r : np.egress()) {
+            for (int i = 0; i < np.egress().size(); i++) {
+                NetworkPolicy.Rule r = np.egress().get(i);
                 if (peersMatch(np, r, dst, dstPod) && portsMatch(r, dstPod, port, protocol)) {
-                    why.add("egress: allowed by " + np.meta().qualifiedName());
+                    why.add("egress: allowed by " + Origin.at(np.meta().id(), "spec.egress[" + i + "]", r.pos()));
                     return true;
                 }
             }
@@ -192,9 +195,10 @@ public final class PolicyEvaluator {
             return true;
         }
         for (NetworkPolicy np : isolating) {
-            for (NetworkPolicy.Rule r : np.ingress()) {
+            for (int i = 0; i < np.ingress().size(); i++) {
+                NetworkPolicy.Rule r = np.ingress().get(i);
                 if (peersMatch(np, r, src, srcPod) && portsMatch(r, Optional.of(to), port, protocol)) {
-                    why.add("ingress: allowed by " + np.meta().qualifiedName());
+                    why.add("ingress: allowed by " + Origin.at(np.meta().id(), "spec.ingress[" + i + "]", r.pos()));
                     return true;
                 }
             }
@@ -217,9 +221,11 @@ public final class PolicyEvaluator {
                 .sorted(Comparator.comparingInt(AdminNetworkPolicy::priority).thenComparing(a -> a.meta().name()))
                 .toList();
         for (AdminNetworkPolicy a : policies) {
-            for (AdminNetworkPolicy.Rule r : ingressDirection ? a.ingress() : a.egress()) {
+            List<AdminNetworkPolicy.Rule> rules = ingressDirection ? a.ingress() : a.egress();
+            for (int i = 0; i < rules.size(); i++) {
+                AdminNetworkPolicy.Rule r = rules.get(i);
                 if (!adminPeerMatches(r, peer, peerPod) || !adminPortMatches(r, receiver, port, protocol)) continue;
-                String rule = a.meta().kind() + "/" + a.meta().name() + " rule " + r.name();
+                String rule = "rule " + Text.token(r.name()) + " of " + Origin.at(a.meta().id(), "spec." + dir + "[" + i + "]", r.pos());
                 switch (r.action()) {
                     case Allow -> {
                         why.add(dir + ": allowed by " + rule);
@@ -336,7 +342,8 @@ public final class PolicyEvaluator {
         return p.meta().qualifiedName();
     }
 
+    /** The isolating policies, each with where it was written. */
     private static String names(List<NetworkPolicy> ps) {
-        return String.join(", ", ps.stream().map(np -> np.meta().qualifiedName()).toList());
+        return String.join(", ", ps.stream().map(np -> np.meta().qualifiedName() + " (" + np.meta().pos() + ")").toList());
     }
 }

@@ -2,7 +2,9 @@ package dev.netc.backends.plan;
 
 import dev.netc.backends.Artifact;
 import dev.netc.backends.Backend;
+import dev.netc.ir.ContentHash;
 import dev.netc.ir.LabelSelector;
+import dev.netc.ir.SourcePos;
 import dev.netc.ir.Text;
 import dev.netc.ir.model.Cluster;
 import dev.netc.ir.model.ClusterProfile;
@@ -27,6 +29,7 @@ import dev.netc.ir.plan.PodPolicy;
 import dev.netc.ir.plan.PolicyAllow;
 import dev.netc.ir.plan.ServicePortPlan;
 import dev.netc.ir.plan.TierRule;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -77,45 +80,51 @@ public final class PlanDumpBackend implements Backend {
         b.append("  ingress http=").append(p.ingress().httpPort()).append(" https=").append(p.ingress().httpsPort())
                 .append('\n');
         for (Namespace ns : c.namespaces()) {
-            b.append("\nnamespace ").append(t(ns.meta().name())).append(labels(ns.meta().labels())).append('\n');
+            b.append("\nnamespace ").append(t(ns.meta().name())).append(labels(ns.meta().labels())).append(at(ns.meta().pos())).append('\n');
         }
         for (Node n : c.nodes()) {
             b.append("\nnode ").append(t(n.name())).append(" addresses=").append(list(n.addresses()))
-                    .append(" podCIDRs=").append(list(n.podCIDRs())).append(labels(n.meta().labels())).append('\n');
+                    .append(" podCIDRs=").append(list(n.podCIDRs())).append(labels(n.meta().labels())).append(at(n.meta().pos())).append('\n');
         }
         for (Workload w : c.workloads()) {
             b.append("\nworkload ").append(w.workloadKind()).append(' ').append(t(w.meta().qualifiedName()))
                     .append(" replicas=").append(w.replicas()).append(" selector=").append(e(String.valueOf(w.selector())))
-                    .append(" ports=").append(ports(w.template().ports())).append('\n');
+                    .append(" ports=").append(ports(w.template().ports())).append(at(w.meta().pos())).append('\n');
         }
         for (Pod pod : c.pods()) pod(b, pod);
         for (Service s : c.services()) service(b, s);
         for (NetworkPolicy np : c.networkPolicies()) policy(b, np);
         for (IngressClass ic : c.ingressClasses()) {
             b.append("\ningressclass ").append(t(ic.meta().name())).append(" controller=").append(t(ic.controller()))
-                    .append(ic.isDefault() ? " default" : "").append('\n');
+                    .append(ic.isDefault() ? " default" : "").append(at(ic.meta().pos())).append('\n');
         }
         for (Ingress i : c.ingresses()) ingress(b, i);
         for (TlsSecret s : c.secrets()) {
-            b.append("\nsecret ").append(t(s.meta().qualifiedName())).append(" type=kubernetes.io/tls\n");
+            b.append("\nsecret ").append(t(s.meta().qualifiedName())).append(" type=kubernetes.io/tls").append(at(s.meta().pos())).append('\n');
         }
     }
 
     private static void pod(StringBuilder b, Pod p) {
         b.append("\npod ").append(t(p.meta().qualifiedName())).append(" node=").append(p.nodeName().isEmpty() ? "-" : t(p.nodeName()))
-                .append(" ips=").append(list(p.ips()))
+                .append(" ips=").append(list(p.ips())).append(!p.ips().isEmpty() && allocatedIps(p) ? ALLOCATED : "")
                 .append(p.ready() ? " ready" : " not-ready")
                 .append(p.terminating() ? " terminating" : "")
                 .append(p.hostNetwork() ? " hostNetwork" : "")
                 .append(p.owner().map(o -> " owner=" + t(String.valueOf(o))).orElse(""))
                 .append(" ports=").append(ports(p.ports()))
-                .append(labels(p.labels())).append('\n');
+                .append(labels(p.labels())).append(at(p.meta().pos())).append('\n');
+    }
+
+    /** A pod's addresses netc chose: a workload's replica, or a pod whose status gave none. */
+    private static boolean allocatedIps(Pod p) {
+        return !p.meta().given("status.podIPs") && !p.meta().given("status.podIP");
     }
 
     private static void service(StringBuilder b, Service s) {
         b.append("\nservice ").append(t(s.meta().qualifiedName())).append(" type=").append(s.type());
         if (s.headless()) b.append(" headless");
         b.append(" clusterIPs=").append(list(s.clusterIPs()));
+        if (!s.clusterIPs().isEmpty() && !s.meta().given("spec.clusterIP") && !s.meta().given("spec.clusterIPs")) b.append(ALLOCATED);
         if (!s.ipFamilies().isEmpty()) {
             b.append(" ipFamilies=").append(s.ipFamilies().stream().map(f -> f.apiName()).collect(Collectors.joining(",", "[", "]")));
         }
@@ -130,12 +139,15 @@ public final class PlanDumpBackend implements Backend {
         if (!s.loadBalancerSourceRanges().isEmpty()) b.append(" sourceRanges=").append(list(s.loadBalancerSourceRanges()));
         if (s.publishNotReadyAddresses()) b.append(" publishNotReadyAddresses");
         if (!s.externalName().isEmpty()) b.append(" externalName=").append(t(s.externalName()));
-        b.append('\n');
-        for (ServicePort p : s.ports()) {
+        b.append(at(s.meta().pos())).append('\n');
+        for (int i = 0; i < s.ports().size(); i++) {
+            ServicePort p = s.ports().get(i);
             b.append("  port ").append(p.name().isEmpty() ? "-" : t(p.name())).append(' ').append(p.port()).append('/')
                     .append(p.protocol()).append(" -> ").append(t(String.valueOf(p.targetPort())));
-            if (p.nodePort() != 0) b.append(" nodePort=").append(p.nodePort());
-            b.append('\n');
+            if (p.nodePort() != 0) {
+                b.append(" nodePort=").append(p.nodePort()).append(s.meta().given("spec.ports[" + i + "].nodePort") ? "" : ALLOCATED);
+            }
+            b.append(at(p.pos())).append('\n');
         }
     }
 
@@ -144,7 +156,7 @@ public final class PlanDumpBackend implements Backend {
                 .append(' ').append(s.addressType().apiName()).append(" ports=")
                 .append(s.ports().stream().map(p -> (p.name().isEmpty() ? "-" : t(p.name())) + ":" + p.port() + "/" + p.protocol())
                         .collect(Collectors.joining(",", "[", "]")))
-                .append('\n');
+                .append(at(s.meta().pos())).append('\n');
         for (EndpointSlice.Endpoint e : s.endpoints()) {
             b.append("  ").append(list(e.addresses()))
                     .append(e.ready() ? " ready" : "").append(e.serving() ? " serving" : "")
@@ -158,7 +170,7 @@ public final class PlanDumpBackend implements Backend {
         b.append("\nnetworkpolicy ").append(t(np.meta().qualifiedName())).append(" podSelector=").append(e(String.valueOf(np.podSelector())))
                 .append(" types=").append(np.ingressIsolation() ? "Ingress" : "")
                 .append(np.ingressIsolation() && np.egressIsolation() ? "," : "")
-                .append(np.egressIsolation() ? "Egress" : "").append('\n');
+                .append(np.egressIsolation() ? "Egress" : "").append(at(np.meta().pos())).append('\n');
         for (NetworkPolicy.Rule r : np.ingress()) rule(b, "ingress from", r);
         for (NetworkPolicy.Rule r : np.egress()) rule(b, "egress to", r);
     }
@@ -171,7 +183,7 @@ public final class PlanDumpBackend implements Backend {
         if (r.ports().isEmpty()) b.append("<all>");
         b.append(r.ports().stream().map(p -> p.protocol() + p.port().map(x -> ":" + x).orElse("")
                 + (p.endPort() != 0 ? "-" + p.endPort() : "")).collect(Collectors.joining(",")));
-        b.append('\n');
+        b.append(at(r.pos())).append('\n');
     }
 
     private static String peer(NetworkPolicy.Peer p) {
@@ -185,7 +197,7 @@ public final class PlanDumpBackend implements Backend {
 
     private static void ingress(StringBuilder b, Ingress i) {
         b.append("\ningress ").append(t(i.meta().qualifiedName())).append(" class=")
-                .append(i.ingressClassName().map(PlanDumpBackend::t).orElse("<default>")).append('\n');
+                .append(i.ingressClassName().map(PlanDumpBackend::t).orElse("<default>")).append(at(i.meta().pos())).append('\n');
         i.defaultBackend().ifPresent(d -> b.append("  default -> ").append(t(d.serviceName())).append(':').append(t(String.valueOf(d.port()))).append('\n'));
         for (Ingress.Tls t : i.tls()) {
             b.append("  tls ").append(t(String.join(",", t.hosts()))).append(" secret=").append(t(t.secretName())).append('\n');
@@ -194,7 +206,7 @@ public final class PlanDumpBackend implements Backend {
             for (Ingress.Path p : r.paths()) {
                 b.append("  host ").append(r.host().isEmpty() ? "*" : t(r.host())).append(' ').append(p.pathType())
                         .append(' ').append(t(p.path())).append(" -> ").append(t(p.backend().serviceName())).append(':')
-                        .append(t(String.valueOf(p.backend().port()))).append('\n');
+                        .append(t(String.valueOf(p.backend().port()))).append(at(p.pos())).append('\n');
             }
         }
     }
@@ -256,6 +268,69 @@ public final class PlanDumpBackend implements Backend {
         b.append("    ").append(dir).append(' ').append(a.peers().map(PlanDumpBackend::t).orElse("<anywhere>")).append(" ports ")
                 .append(a.ports().isEmpty() ? "<all>" : a.ports().stream().map(x -> t(String.valueOf(x))).collect(Collectors.joining(",")))
                 .append(" (").append(a.policies().stream().map(PlanDumpBackend::t).collect(Collectors.joining(", "))).append(")\n");
+    }
+
+    /** The mark of a value netc chose ({@link dev.netc.ir.Origin#allocated}). */
+    private static final String ALLOCATED = "(allocated)";
+
+    /** What a line's origin follows: the last thing on a line that has one ({@link #at}). */
+    static final String AT = " @ ";
+
+    /**
+     * Where an object or one of its parts was written, at the end of its line: {@code  @ file:line:col}, the file as
+     * one field ({@link Text#token}, a colon escaped as in diagnostics). No other field of a line can hold
+     * {@code " @ "}: user values are tokens, and what netc composes of them (selectors, peers) holds label keys and
+     * values, which have no spaces.
+     */
+    private static String at(SourcePos pos) {
+        String file = Text.token(pos.file()).replace(":", "\\u003a");
+        return AT + (pos.line() <= 0 ? file : file + ":" + pos.line() + ":" + pos.column());
+    }
+
+    /**
+     * The digest of the resolved model: the sha256 of plan.txt with every line's origin ({@link #at}) left out, so
+     * that where a manifest says a thing (its file, its line, the order of documents) does not change it.
+     */
+    public static String modelDigest(String planText) {
+        ContentHash.Running h = ContentHash.Running.start();
+        int from = 0;
+        int n = planText.length();
+        while (from < n) {
+            int nl = planText.indexOf('\n', from);
+            int end = nl < 0 ? n : nl;
+            int cut = originAt(planText, from, end);
+            h.update(planText.substring(from, cut).getBytes(StandardCharsets.UTF_8));
+            if (nl >= 0) h.update(NEWLINE);
+            from = end + 1;
+        }
+        return h.hex();
+    }
+
+    private static final byte[] NEWLINE = {'\n'};
+
+    /** plan.txt with every line's origin left out: what {@link #modelDigest} hashes, for comparing plans of the same model. */
+    public static String withoutOrigins(String planText) {
+        StringBuilder b = new StringBuilder(planText.length());
+        int from = 0;
+        int n = planText.length();
+        while (from < n) {
+            int nl = planText.indexOf('\n', from);
+            int end = nl < 0 ? n : nl;
+            b.append(planText, from, originAt(planText, from, end));
+            if (nl >= 0) b.append('\n');
+            from = end + 1;
+        }
+        return b.toString();
+    }
+
+    /** Where the origin of the line {@code [from, end)} starts: its last {@link #AT} with no space after it; {@code end} when none. */
+    static int originAt(String text, int from, int end) {
+        for (int i = end - 1; i >= from; i--) {
+            char c = text.charAt(i);
+            if (c != ' ') continue;
+            return i >= from + 2 && i + 1 < end && text.charAt(i - 1) == '@' && text.charAt(i - 2) == ' ' ? i - 2 : end;
+        }
+        return end;
     }
 
     private static String endpoints(List<PlanEndpoint> eps) {

@@ -282,6 +282,15 @@ class PolicyTest {
         IpAddress yb = IpAddress.parse("10.244.2.21");
         IpAddress za = IpAddress.parse("10.244.1.30");
         assertFalse(eval.evaluate(xa, ya, 80, Protocol.TCP).allowed(), "admin deny beats NetworkPolicy allow");
+        // each deciding rule is named by its origin: object, part, and where it was written
+        assertEquals("ingress: denied by rule from-x of AdminNetworkPolicy/deny-x spec.ingress[0] (" + POS + ")",
+                eval.evaluate(xa, ya, 80, Protocol.TCP).reasons().get(1));
+        assertEquals(List.of("egress: z/a is not isolated for egress",
+                "ingress: rule z of AdminNetworkPolicy/pass-z spec.ingress[0] (" + POS + ") passes to NetworkPolicy",
+                "ingress: allowed by NetworkPolicy/y/allow-all spec.ingress[0] (" + POS + ")"),
+                eval.evaluate(za, ya, 80, Protocol.TCP).reasons());
+        assertTrue(eval.evaluate(za, yb, 80, Protocol.TCP).reasons()
+                .contains("ingress: denied by rule deny-all of BaselineAdminNetworkPolicy/default spec.ingress[0] (" + POS + ")"));
         assertTrue(eval.evaluate(za, ya, 80, Protocol.TCP).allowed(), "pass, then NetworkPolicy allows");
         assertFalse(eval.evaluate(za, yb, 80, Protocol.TCP).allowed(), "y/b: not isolated by NetworkPolicy: baseline denies");
         assertTrue(eval.evaluate(ya, xa, 80, Protocol.TCP).allowed(), "x is not a subject");

@@ -29,6 +29,11 @@ public record ObjectMeta(String kind, String namespace, String name, Map<String,
         return p != null ? p : pos;
     }
 
+    /** True when the input wrote the field at {@code path} (a value netc did not have to choose). */
+    public boolean given(String path) {
+        return fields.containsKey(path);
+    }
+
     /** {@code Service/shop/web}, or {@code Node/n1} for cluster-scoped objects. */
     public String id() {
         return namespace.isEmpty() ? kind + "/" + name : kind + "/" + namespace + "/" + name;
