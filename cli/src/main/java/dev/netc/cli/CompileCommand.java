@@ -7,12 +7,15 @@ import dev.netc.backends.plan.PlanDumpBackend;
 import dev.netc.compiler.Compiler;
 import dev.netc.compiler.InputLoader;
 import dev.netc.compiler.InputSource;
+import dev.netc.compiler.Pipeline;
 import dev.netc.compiler.Timings;
+import dev.netc.compiler.frontend.Suggest;
 import dev.netc.ir.Diagnostic;
 import dev.netc.ir.DiagnosticCode;
 import dev.netc.ir.Diagnostics;
 import dev.netc.ir.Severity;
 import dev.netc.ir.Text;
+import dev.netc.ir.model.Cluster;
 import dev.netc.ir.plan.NetworkPlan;
 import dev.netc.ir.plan.NodePlan;
 import java.io.IOException;
@@ -71,6 +74,11 @@ final class CompileCommand implements Callable<Integer> {
             + " the write) to standard error as 'timing: STEP wall_ms=W cpu_ms=C' lines")
     boolean timings;
 
+    @Option(names = "--dump-after", paramLabel = "PASS", completionCandidates = PassNames.class,
+            description = "print the model or plan as the pass PASS left it (plan.txt's form) to standard output, then"
+                    + " compile as without it; PASS: ${COMPLETION-CANDIDATES}")
+    String dumpAfter;
+
     @Option(names = "--sign", paramLabel = "KEY",
             description = "sign netc-manifest.json with this Ed25519 private key (PKCS#8 PEM) into netc-manifest.json.sig")
     Path signKey;
@@ -86,6 +94,13 @@ final class CompileCommand implements Callable<Integer> {
         if (allowEmpty) return out;
         return out.stream().map(d -> d.severity() == Severity.NOTE && d.code() == DiagnosticCode.NETC083
                 ? new Diagnostic(Severity.ERROR, d.code(), d.message(), d.pos()) : d).toList();
+    }
+
+    static final class PassNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return new Pipeline().names().iterator();
+        }
     }
 
     static final class BackendNames implements Iterable<String> {
@@ -124,6 +139,8 @@ final class CompileCommand implements Callable<Integer> {
             }
         }
 
+        Pipeline.Observer observer = dumpAfter == null ? Pipeline.Observer.NONE : dumper(passName(dumpAfter), outw);
+
         Diagnostics loadDiagnostics = new Diagnostics();
         List<InputSource> sources = timer.time("load", () -> new InputLoader(System.in).load(inputs, loadDiagnostics));
         if (loadDiagnostics.hasErrors()) {
@@ -134,9 +151,9 @@ final class CompileCommand implements Callable<Integer> {
         // let go once the front end has read them, before the passes run.
         List<Manifest.Input> inputDigests = sources.stream().map(Manifest.Input::of).toList();
         Compiler compiler = new Compiler();
-        Compiler.Read read = compiler.read(sources, timer);
+        Compiler.Read read = compiler.read(sources, timer, observer);
         sources = null;
-        Compiler.Result result = compiler.compile(read, timer);
+        Compiler.Result result = compiler.compile(read, timer, observer);
         List<Diagnostic> all = new ArrayList<>(loadDiagnostics.sorted());
         all.addAll(promote(result.diagnostics()));
         printer.print(all, outw, err);
@@ -197,6 +214,38 @@ final class CompileCommand implements Callable<Integer> {
             err.println("netc: wrote " + written + " files to " + Text.escape(out.toString()));
         }
         return Netc.EXIT_OK;
+    }
+
+    /** The pass {@code --dump-after} names (its case aside), or a usage error that says which ones there are. */
+    private String passName(String written) {
+        if (format == DiagnosticPrinter.Format.json) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--dump-after prints to standard output, where --format json writes");
+        }
+        List<String> names = new Pipeline().names();
+        for (String n : names) if (n.equalsIgnoreCase(written)) return n;
+        String hint = Suggest.closest(written, names).map(n -> " (did you mean " + Text.quote(n) + "?)").orElse("");
+        throw new CommandLine.ParameterException(spec.commandLine(), "unknown pass " + Text.quote(written) + hint + "; passes: "
+                + String.join(", ", names));
+    }
+
+    /** Prints the model or the plan after the pass {@code pass}, in plan.txt's form. */
+    private static Pipeline.Observer dumper(String pass, java.io.PrintWriter out) {
+        return new Pipeline.Observer() {
+            @Override
+            public void model(String after, Cluster model) {
+                if (after.equals(pass)) print(PlanDumpBackend.model(model));
+            }
+
+            @Override
+            public void plan(String after, NetworkPlan plan) {
+                if (after.equals(pass)) print(new PlanDumpBackend().emit(plan, Set.of()).get(0).text());
+            }
+
+            private void print(String text) {
+                out.print("# after " + pass + "\n" + text);
+                out.flush();
+            }
+        };
     }
 
     /** {@code sink}, taking the model digest ({@link PlanDumpBackend#modelDigest}) of the plan.txt that goes through it. */

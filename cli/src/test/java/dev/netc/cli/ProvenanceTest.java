@@ -67,6 +67,36 @@ class ProvenanceTest {
         assertTrue(planA.contains("pod payments/api-0 node=n2 ips=[10.244.2.8,fd00:244:0:2:4006:ff1a:b1ff:fbdf](allocated) "), planA);
     }
 
+    /** --dump-after prints the plan as one pass left it; a pass name is matched in any case, a misspelt one is a usage error. */
+    @Test
+    void dumpAfterPrintsThePlanAsThatPassLeftIt() {
+        CliRunner merge = CliRunner.run("compile", CompileCommandTest.SHOP.toString(), "-o", tmp.resolve("o1").toString(),
+                "--backend", "plan", "--dump-after", "mergepolicy");
+        assertEquals(0, merge.exit(), merge.err());
+        assertTrue(merge.out().startsWith("# after MergePolicy\n# netc plan: "), merge.out());
+        assertTrue(merge.out().contains("\n  policy payments/ledger-0 [10.244.1.50] ingress-isolated\n"), merge.out());
+
+        CliRunner resolved = CliRunner.run("compile", CompileCommandTest.SHOP.toString(), "-o", tmp.resolve("o2").toString(),
+                "--backend", "plan", "--dump-after", "ResolveNetworkPolicies");
+        assertEquals(0, resolved.exit(), resolved.err());
+        assertTrue(resolved.out().contains("\npolicy-resolution\n  peers #0 "), "the resolution, before the merge: " + resolved.out());
+        assertTrue(!resolved.out().contains("\n  policy payments/ledger-0 "), "no node's policy yet: " + resolved.out());
+
+        CliRunner model = CliRunner.run("compile", CompileCommandTest.SHOP.toString(), "-o", tmp.resolve("o3").toString(),
+                "--backend", "plan", "--dump-after", "Validate");
+        assertTrue(model.out().startsWith("# after Validate\n# netc model: "), model.out());
+        assertTrue(!model.out().contains("(allocated)"), "nothing allocated before Allocate: " + model.out());
+
+        CliRunner typo = CliRunner.run("compile", CompileCommandTest.SHOP.toString(), "-o", tmp.resolve("o4").toString(),
+                "--dump-after", "MergePolcy");
+        assertEquals(2, typo.exit());
+        assertTrue(typo.err().contains("unknown pass \"MergePolcy\" (did you mean \"MergePolicy\"?); passes: YamlFrontEnd, ResolveNodes,"), typo.err());
+        CliRunner json = CliRunner.run("compile", CompileCommandTest.SHOP.toString(), "-o", tmp.resolve("o5").toString(),
+                "--dump-after", "Services", "--format", "json");
+        assertEquals(2, json.exit());
+        assertTrue(json.err().contains("--dump-after prints to standard output, where --format json writes"), json.err());
+    }
+
     static String model(TreeMap<String, String> out) throws IOException {
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.get("netc-manifest.json")).get("model").asText();
     }

@@ -40,9 +40,14 @@ public final class Compiler {
 
     /** The front end alone ({@link Read}). */
     public Read read(List<InputSource> inputs, Timings timings) {
+        return read(inputs, timings, Pipeline.Observer.NONE);
+    }
+
+    /** {@link #read(List, Timings)}, the model shown to {@code observer} ({@link Pipeline.Observer}). */
+    public Read read(List<InputSource> inputs, Timings timings, Pipeline.Observer observer) {
         Diagnostics d = new Diagnostics();
         try {
-            return new Read(new Pipeline().read(inputs, d, timings).orElse(null), d);
+            return new Read(new Pipeline().read(inputs, d, timings, observer).orElse(null), d);
         } catch (RuntimeException e) {
             throw new InternalCompilerError(e);
         }
@@ -50,11 +55,16 @@ public final class Compiler {
 
     /** The passes on what {@link #read} gave (once: the read model is handed on, not kept). */
     public Result compile(Read read, Timings timings) {
+        return compile(read, timings, Pipeline.Observer.NONE);
+    }
+
+    /** {@link #compile(Read, Timings)}, what each pass gave shown to {@code observer} ({@link Pipeline.Observer}). */
+    public Result compile(Read read, Timings timings, Pipeline.Observer observer) {
         Cluster cluster = read.cluster;
         read.cluster = null;
         Optional<NetworkPlan> plan = Optional.empty();
         try {
-            if (cluster != null) plan = new Pipeline().plan(cluster, read.diagnostics, timings);
+            if (cluster != null) plan = new Pipeline().plan(cluster, read.diagnostics, timings, observer);
         } catch (RuntimeException e) {
             // A bug in netc, not a mistake in the input: say so plainly, still without a stack trace on stdout.
             throw new InternalCompilerError(e);

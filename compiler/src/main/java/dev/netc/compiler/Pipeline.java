@@ -36,6 +36,35 @@ public final class Pipeline {
             new MergePolicy(),    // per node: each local pod's isolation and allow-lists, content-named sets
             new IngressRoutes()); // Ingress: virtual hosts, routes, upstreams, certificates
 
+    /**
+     * What a caller sees after each pass ({@code netc compile --dump-after PASS}, the pass golden tests): the model
+     * after the front end and each model pass, the plan after each plan pass, under the pass's name ({@link #names}).
+     */
+    public interface Observer {
+        Observer NONE = new Observer() {
+        };
+
+        default void model(String pass, Cluster model) {
+        }
+
+        default void plan(String pass, NetworkPlan plan) {
+        }
+    }
+
+    /** The name of every pass, in order: the front end's, the model passes', then the plan passes'. */
+    public List<String> names() {
+        List<String> out = new java.util.ArrayList<>();
+        out.add(name(frontEnd));
+        modelPasses.forEach(p -> out.add(name(p)));
+        out.add(name(endpoints));
+        planPasses.forEach(p -> out.add(name(p)));
+        return List.copyOf(out);
+    }
+
+    private static String name(Pass<?, ?> p) {
+        return p.getClass().getSimpleName();
+    }
+
     public Optional<NetworkPlan> run(List<InputSource> inputs, Diagnostics diagnostics) {
         return run(inputs, diagnostics, Timings.OFF);
     }
@@ -51,27 +80,42 @@ public final class Pipeline {
      * the inputs' bytes before the passes run ({@link #plan}).
      */
     public Optional<Cluster> read(List<InputSource> inputs, Diagnostics diagnostics, Timings timings) {
+        return read(inputs, diagnostics, timings, Observer.NONE);
+    }
+
+    /** {@link #read(List, Diagnostics, Timings)}, the model shown to {@code observer} when it has no error. */
+    public Optional<Cluster> read(List<InputSource> inputs, Diagnostics diagnostics, Timings timings, Observer observer) {
         Cluster cluster = timed(frontEnd, inputs, diagnostics, timings);
-        return diagnostics.hasErrors() ? Optional.empty() : Optional.of(cluster);
+        if (diagnostics.hasErrors()) return Optional.empty();
+        observer.model(name(frontEnd), cluster);
+        return Optional.of(cluster);
     }
 
     /** Every pass after the front end, in order, on the model it read. */
     public Optional<NetworkPlan> plan(Cluster read, Diagnostics diagnostics, Timings timings) {
+        return plan(read, diagnostics, timings, Observer.NONE);
+    }
+
+    /** {@link #plan(Cluster, Diagnostics, Timings)}, what each pass gave shown to {@code observer} (until one reports an error). */
+    public Optional<NetworkPlan> plan(Cluster read, Diagnostics diagnostics, Timings timings, Observer observer) {
         Cluster cluster = read;
         for (Pass<Cluster, Cluster> p : modelPasses) {
             cluster = timed(p, cluster, diagnostics, timings);
             if (diagnostics.hasErrors()) return Optional.empty();
+            observer.model(name(p), cluster);
         }
         NetworkPlan plan = timed(endpoints, cluster, diagnostics, timings);
         if (diagnostics.hasErrors()) return Optional.empty();
+        observer.plan(name(endpoints), plan);
         for (Pass<NetworkPlan, NetworkPlan> p : planPasses) {
             plan = timed(p, plan, diagnostics, timings);
             if (diagnostics.hasErrors()) return Optional.empty();
+            observer.plan(name(p), plan);
         }
         return Optional.of(plan);
     }
 
     private static <I, O> O timed(Pass<I, O> pass, I input, Diagnostics diagnostics, Timings timings) {
-        return timings.time(pass.getClass().getSimpleName(), () -> pass.apply(input, diagnostics));
+        return timings.time(name(pass), () -> pass.apply(input, diagnostics));
     }
 }

@@ -27,6 +27,7 @@ import dev.netc.ir.plan.NodePlan;
 import dev.netc.ir.plan.PlanEndpoint;
 import dev.netc.ir.plan.PodPolicy;
 import dev.netc.ir.plan.PolicyAllow;
+import dev.netc.ir.plan.PolicyResolution;
 import dev.netc.ir.plan.ServicePortPlan;
 import dev.netc.ir.plan.TierRule;
 import java.nio.charset.StandardCharsets;
@@ -64,8 +65,59 @@ public final class PlanDumpBackend implements Backend {
         for (AddressSet s : sets.values()) {
             b.append("\npolicy-set ").append(t(s.name())).append(' ').append(list(s.cidrs())).append('\n');
         }
+        resolution(b, plan);
         for (NodePlan n : chosen) nodePlan(b, plan, n);
         return List.of(Artifact.text("plan.txt", "", b.toString()));
+    }
+
+    /**
+     * What the policy passes resolved before the merge ({@link PolicyResolution}), shown only between them (after
+     * {@code ResolveNetworkPolicies} and {@code ResolveAdminTiers}, by {@code --dump-after}): the merge empties it, so
+     * plan.txt never has this section.
+     */
+    private static void resolution(StringBuilder b, NetworkPlan plan) {
+        PolicyResolution r = plan.policyResolution();
+        if (r.peerSets().isEmpty() && r.networkPolicies().isEmpty() && r.tiers().isEmpty()) return;
+        List<Pod> pods = plan.cluster().pods();
+        b.append("\npolicy-resolution\n");
+        for (int i = 0; i < r.peerSets().size(); i++) {
+            PolicyResolution.Peers p = r.peerSets().get(i);
+            b.append("  peers #").append(i).append(' ').append(p.any() ? "<any>" : list(p.cidrs())).append('\n');
+        }
+        for (PolicyResolution.Selected s : r.networkPolicies()) {
+            b.append("  networkpolicy ").append(t(s.origin())).append(" pods=").append(podNames(pods, s.pods()))
+                    .append(s.ingressIsolation() ? " ingress-isolation" : "").append(s.egressIsolation() ? " egress-isolation" : "").append('\n');
+            for (PolicyResolution.Match m : s.ingress()) b.append("    ingress ").append(match(m)).append('\n');
+            for (PolicyResolution.Match m : s.egress()) b.append("    egress ").append(match(m)).append('\n');
+        }
+        for (PolicyResolution.Tier tier : r.tiers()) {
+            b.append("  tier ").append(tier.baseline() ? "baseline" : "admin").append(" pods=").append(podNames(pods, tier.pods())).append('\n');
+            for (PolicyResolution.TierMatch m : tier.ingress()) tierMatch(b, "ingress", m);
+            for (PolicyResolution.TierMatch m : tier.egress()) tierMatch(b, "egress", m);
+        }
+    }
+
+    private static void tierMatch(StringBuilder b, String dir, PolicyResolution.TierMatch m) {
+        b.append("    ").append(dir).append(' ').append(m.action()).append(' ').append(match(m.match())).append(" (").append(t(m.origin())).append(")\n");
+    }
+
+    private static String match(PolicyResolution.Match m) {
+        String ports = m.anyPort() ? "<all>"
+                : java.util.stream.Stream.concat(m.ports().stream().map(x -> t(String.valueOf(x))),
+                        m.receiverPorts().stream().map(n -> "named:" + t(n.name()) + n.protocol().map(x -> "/" + x).orElse("")))
+                .collect(Collectors.joining(","));
+        return "peers #" + m.peers() + " ports " + (ports.isEmpty() ? "<none>" : ports);
+    }
+
+    private static String podNames(List<Pod> pods, List<Integer> at) {
+        return at.stream().map(i -> t(pods.get(i).meta().qualifiedName())).collect(Collectors.joining(",", "[", "]"));
+    }
+
+    /** The model alone, as plan.txt begins: what {@code netc compile --dump-after} shows after a model pass. */
+    public static String model(Cluster c) {
+        StringBuilder b = new StringBuilder("# netc model: the cluster as the passes so far resolved it\n");
+        model(b, c);
+        return b.toString();
     }
 
     private static void model(StringBuilder b, Cluster c) {
