@@ -60,6 +60,9 @@ class ProvenanceTest {
         assertTrue(planB.contains("networkpolicy payments/ledger-from-api podSelector=app=ledger types=Ingress @ " + b.resolve("moved-policies.yaml") + ":"),
                 planB);
         assertTrue(planA.contains("  ingress from same-namespace pods(app=payments-api) ports TCP:5432 @ " + a.resolve("policies.yaml") + ":40:7\n"), planA);
+        // a node's allow entry names the rules it comes from, where they were written
+        assertTrue(planA.contains("    ingress from peers-7d1c5ea9d758 ports TCP/5432 (payments/ledger-from-api) @ " + a.resolve("policies.yaml") + ":40:7\n"),
+                planA);
         // values netc chose say so; a value the input gave does not
         assertTrue(planA.contains("service payments/ledger type=ClusterIP clusterIPs=[10.103.218.209](allocated) "), planA);
         assertTrue(planA.contains("  port https 443/TCP -> api nodePort=30443 @ "), "given in payments.yaml: " + planA);

@@ -9,7 +9,7 @@ import java.util.Optional;
  * chose the value ({@code allocated}: ClusterIPs, NodePorts, the pod IPs of a workload's replicas). The one text of
  * an origin that plan.txt and {@code netc explain} print.
  */
-public record Origin(String object, String part, Optional<SourcePos> at) {
+public record Origin(String object, String part, Optional<SourcePos> at) implements Comparable<Origin> {
     public Origin {
         Objects.requireNonNull(object, "object");
         Objects.requireNonNull(part, "part");
@@ -26,6 +26,17 @@ public record Origin(String object, String part, Optional<SourcePos> at) {
 
     public boolean allocated() {
         return at.isEmpty();
+    }
+
+    /** By object, part, then position (an allocated value before a written one). */
+    @Override
+    public int compareTo(Origin o) {
+        int c = object.compareTo(o.object);
+        if (c != 0) return c;
+        c = part.compareTo(o.part);
+        if (c != 0) return c;
+        if (at.isEmpty() || o.at.isEmpty()) return Boolean.compare(at.isPresent(), o.at.isPresent());
+        return at.get().compareTo(o.at.get());
     }
 
     /** {@code ledger.yaml:12:7}, or {@code allocated}. */

@@ -4,6 +4,7 @@ import dev.netc.backends.Artifact;
 import dev.netc.backends.Backend;
 import dev.netc.ir.ContentHash;
 import dev.netc.ir.LabelSelector;
+import dev.netc.ir.Origin;
 import dev.netc.ir.SourcePos;
 import dev.netc.ir.Text;
 import dev.netc.ir.model.Cluster;
@@ -87,8 +88,12 @@ public final class PlanDumpBackend implements Backend {
         for (PolicyResolution.Selected s : r.networkPolicies()) {
             b.append("  networkpolicy ").append(t(s.origin())).append(" pods=").append(podNames(pods, s.pods()))
                     .append(s.ingressIsolation() ? " ingress-isolation" : "").append(s.egressIsolation() ? " egress-isolation" : "").append('\n');
-            for (PolicyResolution.Match m : s.ingress()) b.append("    ingress ").append(match(m)).append('\n');
-            for (PolicyResolution.Match m : s.egress()) b.append("    egress ").append(match(m)).append('\n');
+            for (int i = 0; i < s.ingress().size(); i++) {
+                b.append("    ingress ").append(match(s.ingress().get(i))).append(at(List.of(s.ingressRules().get(i)))).append('\n');
+            }
+            for (int i = 0; i < s.egress().size(); i++) {
+                b.append("    egress ").append(match(s.egress().get(i))).append(at(List.of(s.egressRules().get(i)))).append('\n');
+            }
         }
         for (PolicyResolution.Tier tier : r.tiers()) {
             b.append("  tier ").append(tier.baseline() ? "baseline" : "admin").append(" pods=").append(podNames(pods, tier.pods())).append('\n');
@@ -98,7 +103,8 @@ public final class PlanDumpBackend implements Backend {
     }
 
     private static void tierMatch(StringBuilder b, String dir, PolicyResolution.TierMatch m) {
-        b.append("    ").append(dir).append(' ').append(m.action()).append(' ').append(match(m.match())).append(" (").append(t(m.origin())).append(")\n");
+        b.append("    ").append(dir).append(' ').append(m.action()).append(' ').append(match(m.match())).append(" (").append(t(m.origin())).append(')')
+                .append(at(List.of(m.rule()))).append('\n');
     }
 
     private static String match(PolicyResolution.Match m) {
@@ -313,13 +319,14 @@ public final class PlanDumpBackend implements Backend {
     private static void tier(StringBuilder b, String dir, TierRule t) {
         b.append("    ").append(dir).append(' ').append(t.peers().map(PlanDumpBackend::t).orElse("<anywhere>")).append(" ports ")
                 .append(t.ports().isEmpty() ? "<all>" : t.ports().stream().map(x -> t(String.valueOf(x))).collect(Collectors.joining(",")))
-                .append(' ').append(t.action()).append(" (").append(t(t.origin())).append(")\n");
+                .append(' ').append(t.action()).append(" (").append(t(t.origin())).append(')').append(at(t.rule().stream().toList())).append('\n');
     }
 
     private static void allow(StringBuilder b, String dir, PolicyAllow a) {
         b.append("    ").append(dir).append(' ').append(a.peers().map(PlanDumpBackend::t).orElse("<anywhere>")).append(" ports ")
                 .append(a.ports().isEmpty() ? "<all>" : a.ports().stream().map(x -> t(String.valueOf(x))).collect(Collectors.joining(",")))
-                .append(" (").append(a.policies().stream().map(PlanDumpBackend::t).collect(Collectors.joining(", "))).append(")\n");
+                .append(" (").append(a.policies().stream().map(PlanDumpBackend::t).collect(Collectors.joining(", "))).append(')')
+                .append(at(a.rules())).append('\n');
     }
 
     /** The mark of a value netc chose ({@link dev.netc.ir.Origin#allocated}). */
@@ -339,26 +346,38 @@ public final class PlanDumpBackend implements Backend {
         return AT + (pos.line() <= 0 ? file : file + ":" + pos.line() + ":" + pos.column());
     }
 
+    /** Where the rules behind a plan line were written, in their order: {@code  @ f:3:5,f:9:5} (nothing when none is known). */
+    private static String at(List<Origin> rules) {
+        List<String> where = rules.stream().flatMap(o -> o.at().stream()).map(p -> at(p).substring(AT.length())).toList();
+        return where.isEmpty() ? "" : AT + String.join(",", where);
+    }
+
     /**
      * The digest of the resolved model: the sha256 of plan.txt with every line's origin ({@link #at}) left out, so
      * that where a manifest says a thing (its file, its line, the order of documents) does not change it.
      */
     public static String modelDigest(String planText) {
         ContentHash.Running h = ContentHash.Running.start();
+        StringBuilder chunk = new StringBuilder(CHUNK + 1024);
         int from = 0;
         int n = planText.length();
         while (from < n) {
             int nl = planText.indexOf('\n', from);
             int end = nl < 0 ? n : nl;
-            int cut = originAt(planText, from, end);
-            h.update(planText.substring(from, cut).getBytes(StandardCharsets.UTF_8));
-            if (nl >= 0) h.update(NEWLINE);
+            chunk.append(planText, from, originAt(planText, from, end));
+            if (nl >= 0) chunk.append('\n');
+            if (chunk.length() >= CHUNK) {
+                h.update(chunk.toString().getBytes(StandardCharsets.UTF_8));
+                chunk.setLength(0);
+            }
             from = end + 1;
         }
+        h.update(chunk.toString().getBytes(StandardCharsets.UTF_8));
         return h.hex();
     }
 
-    private static final byte[] NEWLINE = {'\n'};
+    /** How much text {@link #modelDigest} encodes at a time (plan.txt is hundreds of megabytes at scale). */
+    private static final int CHUNK = 1 << 16;
 
     /** plan.txt with every line's origin left out: what {@link #modelDigest} hashes, for comparing plans of the same model. */
     public static String withoutOrigins(String planText) {

@@ -5,6 +5,7 @@ import dev.netc.compiler.WorkCounters;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.ContentHash;
 import dev.netc.ir.Diagnostics;
+import dev.netc.ir.Origin;
 import dev.netc.ir.model.Pod;
 import dev.netc.ir.plan.AddressSet;
 import dev.netc.ir.plan.NetworkPlan;
@@ -73,8 +74,8 @@ public final class MergePolicy implements Pass<NetworkPlan, NetworkPlan> {
         return plan.withNodes(nodes).withPolicyResolution(PolicyResolution.EMPTY);
     }
 
-    /** One allow before optimisation; {@code ports} empty = every port. */
-    private record Entry(int peers, List<PortRange> ports, String origin) {
+    /** One allow before optimisation; {@code ports} empty = every port; {@code origin} the policy, {@code rule} its rule. */
+    private record Entry(int peers, List<PortRange> ports, String origin, Origin rule) {
     }
 
     private static final class Run {
@@ -120,12 +121,21 @@ public final class MergePolicy implements Pass<NetworkPlan, NetworkPlan> {
             List<Entry> ingress = new ArrayList<>();
             List<Entry> egress = new ArrayList<>();
             for (Selected s : selecting) {
-                if (s.ingressIsolation()) for (Match m : s.ingress()) entry(m, pod).ifPresent(ports -> ingress.add(new Entry(m.peers(), ports, s.origin())));
-                if (s.egressIsolation()) for (Match m : s.egress()) entry(m, pod).ifPresent(ports -> egress.add(new Entry(m.peers(), ports, s.origin())));
+                if (s.ingressIsolation()) entries(s, s.ingress(), s.ingressRules(), pod, ingress);
+                if (s.egressIsolation()) entries(s, s.egress(), s.egressRules(), pod, egress);
             }
             return Optional.of(new PodPolicy(pod.meta().namespace(), pod.meta().name(), pod.ips(), ingressIsolatedBy,
                     egressIsolatedBy, optimise(ingress, sets), optimise(egress, sets), adminIngress, adminEgress,
                     baselineIngress, baselineEgress));
+        }
+
+        /** The entries of one direction of a selecting policy for the receiving pod, each with its rule. */
+        private void entries(Selected s, List<Match> matches, List<Origin> rules, Pod pod, List<Entry> out) {
+            for (int i = 0; i < matches.size(); i++) {
+                Match m = matches.get(i);
+                Origin rule = rules.get(i);
+                entry(m, pod).ifPresent(ports -> out.add(new Entry(m.peers(), ports, s.origin(), rule)));
+            }
         }
 
         /** The ports of a match for the receiving pod ({@code []} = every port), or empty when none is left. */
@@ -151,7 +161,7 @@ public final class MergePolicy implements Pass<NetworkPlan, NetworkPlan> {
                     Optional<AddressSet> s = union(List.of(tm.match().peers()));
                     if (s.isEmpty()) continue; // selects nobody: can never match
                     sets.putIfAbsent(s.get().name(), s.get());
-                    out.add(new TierRule(tm.action(), Optional.of(s.get().name()), coalesce(ports.get()), tm.origin()));
+                    out.add(new TierRule(tm.action(), Optional.of(s.get().name()), coalesce(ports.get()), tm.origin(), Optional.of(tm.rule())));
                 }
             }
             return List.copyOf(out);
@@ -174,6 +184,7 @@ public final class MergePolicy implements Pass<NetworkPlan, NetworkPlan> {
             Map<List<PortRange>, TreeSet<Integer>> byPorts = new LinkedHashMap<>();
             Map<List<PortRange>, Boolean> anyByPorts = new HashMap<>();
             Map<List<PortRange>, TreeSet<String>> originsByPorts = new HashMap<>();
+            Map<List<PortRange>, TreeSet<Origin>> rulesByPorts = new HashMap<>();
             for (Entry e : entries) {
                 Peers peers = peerSets.get(e.peers());
                 if (peers.isEmpty()) continue; // selects nobody
@@ -182,10 +193,12 @@ public final class MergePolicy implements Pass<NetworkPlan, NetworkPlan> {
                 if (peers.any()) anyByPorts.put(ports, true);
                 else ids.add(e.peers());
                 originsByPorts.computeIfAbsent(ports, k -> new TreeSet<>()).add(e.origin());
+                rulesByPorts.computeIfAbsent(ports, k -> new TreeSet<>()).add(e.rule());
             }
             // 2. entries with the same peers: one entry, ports united
             Map<String, List<PortRange>> portsBySet = new TreeMap<>();
             Map<String, TreeSet<String>> origins = new TreeMap<>();
+            Map<String, TreeSet<Origin>> rules = new TreeMap<>();
             byPorts.forEach((ports, ids) -> {
                 String key = "";
                 if (!anyByPorts.containsKey(ports)) {
@@ -206,10 +219,11 @@ public final class MergePolicy implements Pass<NetworkPlan, NetworkPlan> {
                 }
                 portsBySet.put(key, merged);
                 origins.computeIfAbsent(key, k -> new TreeSet<>()).addAll(originsByPorts.get(ports));
+                rules.computeIfAbsent(key, k -> new TreeSet<>()).addAll(rulesByPorts.get(ports));
             });
             List<PolicyAllow> out = new ArrayList<>();
             portsBySet.forEach((key, ports) -> out.add(new PolicyAllow(key.isEmpty() ? Optional.empty() : Optional.of(key),
-                    ports, List.copyOf(origins.get(key)))));
+                    ports, List.copyOf(origins.get(key)), List.copyOf(rules.get(key)))));
             return out;
         }
     }

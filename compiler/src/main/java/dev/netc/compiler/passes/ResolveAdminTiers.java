@@ -7,6 +7,7 @@ import dev.netc.ir.Cidr;
 import dev.netc.ir.Diagnostics;
 import dev.netc.ir.IpAddress;
 import dev.netc.ir.LabelSelector;
+import dev.netc.ir.Origin;
 import dev.netc.ir.model.AdminNetworkPolicy;
 import dev.netc.ir.model.Cluster;
 import dev.netc.ir.model.Node;
@@ -83,17 +84,20 @@ public final class ResolveAdminTiers implements Pass<NetworkPlan, NetworkPlan> {
         Tier resolve(AdminNetworkPolicy a) {
             List<Integer> subject = index.pods(a.subject().namespaces(), a.subject().pods().orElse(LabelSelector.EVERYTHING));
             List<TierMatch> ingress = new ArrayList<>();
-            for (AdminNetworkPolicy.Rule r : a.ingress()) ingress.addAll(rule(a, r, true));
+            for (int i = 0; i < a.ingress().size(); i++) ingress.addAll(rule(a, i, true));
             List<TierMatch> egress = new ArrayList<>();
-            for (AdminNetworkPolicy.Rule r : a.egress()) egress.addAll(rule(a, r, false));
+            for (int i = 0; i < a.egress().size(); i++) egress.addAll(rule(a, i, false));
             return new Tier(a.baseline(), subject, ingress, egress);
         }
 
-        private List<TierMatch> rule(AdminNetworkPolicy a, AdminNetworkPolicy.Rule r, boolean ingressDirection) {
+        /** The matches of rule {@code i} of one direction, each with the rule's origin. */
+        private List<TierMatch> rule(AdminNetworkPolicy a, int i, boolean ingressDirection) {
+            AdminNetworkPolicy.Rule r = (ingressDirection ? a.ingress() : a.egress()).get(i);
             String origin = a.meta().kind() + "/" + a.meta().name() + ":" + r.name();
+            Origin at = Origin.at(a.meta().id(), "spec." + (ingressDirection ? "ingress" : "egress") + "[" + i + "]", r.pos());
             TierRule.Action action = TierRule.Action.valueOf(r.action().name().toUpperCase(Locale.ROOT));
             int peers = peerSet(r.peers());
-            if (r.ports().isEmpty()) return List.of(new TierMatch(action, origin, new Match(peers, true, List.of(), List.of())));
+            if (r.ports().isEmpty()) return List.of(new TierMatch(action, origin, new Match(peers, true, List.of(), List.of()), at));
             List<PortRange> numeric = new ArrayList<>();
             List<NamedPort> receiver = new ArrayList<>();
             TreeMap<PortKey, TreeSet<Integer>> named = new TreeMap<>();
@@ -112,14 +116,14 @@ public final class ResolveAdminTiers implements Pass<NetworkPlan, NetworkPlan> {
             }
             List<TierMatch> out = new ArrayList<>();
             if (ingressDirection) {
-                out.add(new TierMatch(action, origin, new Match(peers, false, numeric, receiver)));
+                out.add(new TierMatch(action, origin, new Match(peers, false, numeric, receiver), at));
                 return out;
             }
-            if (!numeric.isEmpty()) out.add(new TierMatch(action, origin, new Match(peers, false, numeric, List.of())));
+            if (!numeric.isEmpty()) out.add(new TierMatch(action, origin, new Match(peers, false, numeric, List.of()), at));
             named.forEach((k, pods) -> {
                 work += pods.size();
                 out.add(new TierMatch(action, origin, new Match(sets.of(index, pods, List.of()), false,
-                        List.of(k.range()), List.of())));
+                        List.of(k.range()), List.of()), at));
             });
             return out;
         }

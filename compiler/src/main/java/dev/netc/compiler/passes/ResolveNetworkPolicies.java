@@ -6,6 +6,7 @@ import dev.netc.compiler.passes.NamedPorts.PortKey;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Diagnostics;
 import dev.netc.ir.LabelSelector;
+import dev.netc.ir.Origin;
 import dev.netc.ir.Protocol;
 import dev.netc.ir.model.NetworkPolicy;
 import dev.netc.ir.model.PortRef;
@@ -92,14 +93,26 @@ public final class ResolveNetworkPolicies implements Pass<NetworkPlan, NetworkPl
             List<Integer> pods = index.pods(np.meta().namespace(), np.podSelector());
             List<Match> ingress = new ArrayList<>();
             List<Match> egress = new ArrayList<>();
+            List<Origin> ingressRules = new ArrayList<>();
+            List<Origin> egressRules = new ArrayList<>();
             if (np.ingressIsolation()) {
-                for (NetworkPolicy.Rule r : np.ingress()) ingress.add(ingress(np, r));
+                for (int i = 0; i < np.ingress().size(); i++) {
+                    NetworkPolicy.Rule r = np.ingress().get(i);
+                    ingress.add(ingress(np, r));
+                    ingressRules.add(Origin.at(np.meta().id(), "spec.ingress[" + i + "]", r.pos()));
+                }
             }
             if (np.egressIsolation()) {
-                for (NetworkPolicy.Rule r : np.egress()) egress.addAll(egress(np, r));
+                for (int i = 0; i < np.egress().size(); i++) {
+                    NetworkPolicy.Rule r = np.egress().get(i);
+                    List<Match> ms = egress(np, r);
+                    egress.addAll(ms);
+                    Origin o = Origin.at(np.meta().id(), "spec.egress[" + i + "]", r.pos());
+                    for (int k = 0; k < ms.size(); k++) egressRules.add(o);
+                }
             }
             return new Selected(np.meta().qualifiedName(), pods, np.ingressIsolation(), np.egressIsolation(), ingress,
-                    egress);
+                    egress, ingressRules, egressRules);
         }
 
         /** An ingress rule: its named ports are the target pod's, resolved by the merge. */

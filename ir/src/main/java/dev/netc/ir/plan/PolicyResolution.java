@@ -1,6 +1,7 @@
 package dev.netc.ir.plan;
 
 import dev.netc.ir.Cidr;
+import dev.netc.ir.Origin;
 import dev.netc.ir.Protocol;
 import java.util.List;
 import java.util.Optional;
@@ -74,19 +75,25 @@ public record PolicyResolution(List<Peers> peerSets, List<Selected> networkPolic
 
     /**
      * A NetworkPolicy resolved: {@code origin} ({@code ns/name}), the pods it selects (positions, ascending), the
-     * directions it isolates and what each direction's rules allow.
+     * directions it isolates and what each direction's rules allow; {@code ingressRules} and {@code egressRules} give
+     * the rule ({@code spec.ingress[i]}, where it was written) each match of the same position comes from.
      */
     public record Selected(String origin, List<Integer> pods, boolean ingressIsolation, boolean egressIsolation,
-                           List<Match> ingress, List<Match> egress) {
+                           List<Match> ingress, List<Match> egress, List<Origin> ingressRules, List<Origin> egressRules) {
         public Selected {
             pods = List.copyOf(pods);
             ingress = List.copyOf(ingress);
             egress = List.copyOf(egress);
+            ingressRules = List.copyOf(ingressRules);
+            egressRules = List.copyOf(egressRules);
+            if (ingressRules.size() != ingress.size() || egressRules.size() != egress.size()) {
+                throw new IllegalArgumentException("one rule origin per match");
+            }
         }
     }
 
-    /** One rule of a tier as it matches: its action, {@code origin} ({@code Kind/name:rule}) and match. */
-    public record TierMatch(TierRule.Action action, String origin, Match match) {
+    /** One rule of a tier as it matches: its action, {@code origin} ({@code Kind/name:rule}), match and where the rule was written. */
+    public record TierMatch(TierRule.Action action, String origin, Match match, Origin rule) {
     }
 
     /** An AdminNetworkPolicy ({@code baseline} false) or the baseline policy resolved: its subject pods and rules. */
