@@ -282,7 +282,7 @@ public final class PlanDumpBackend implements Backend {
         if (s.externalLocal()) b.append(" eTP=Local");
         if (s.affinitySeconds() > 0) b.append(" affinity=").append(s.affinitySeconds()).append('s');
         if (!s.hasEndpoints()) b.append(" no-endpoints");
-        b.append('\n');
+        b.append(at(s.origin().stream().toList())).append('\n');
         b.append("  cluster ").append(endpoints(s.clusterEndpoints())).append('\n');
     }
 

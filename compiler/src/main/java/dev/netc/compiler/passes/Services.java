@@ -5,6 +5,7 @@ import dev.netc.ir.Cidr;
 import dev.netc.ir.Diagnostics;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
+import dev.netc.ir.Origin;
 import dev.netc.ir.model.Cluster;
 import dev.netc.ir.model.ClusterProfile;
 import dev.netc.ir.model.EndpointSlice;
@@ -211,7 +212,7 @@ public final class Services implements Pass<NetworkPlan, NetworkPlan> {
                 external && s.externalTrafficPolicy() == Service.TrafficPolicy.Local,
                 s.internalTrafficPolicy() == Service.TrafficPolicy.Local,
                 s.sessionAffinity() == Service.SessionAffinity.ClientIP ? s.affinityTimeoutSeconds() : 0,
-                cluster, List.of(), !cluster.isEmpty());
+                cluster, List.of(), !cluster.isEmpty(), Optional.of(Origin.at(s.meta().id(), "spec.ports[" + s.ports().indexOf(p) + "]", p.pos())));
     }
 
     /**

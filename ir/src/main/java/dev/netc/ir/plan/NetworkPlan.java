@@ -109,7 +109,7 @@ public record NetworkPlan(Cluster cluster, List<EndpointSlice> endpointSlices, L
         }
         return new ServicePortPlan(s.namespace(), s.serviceName(), s.portName(), s.protocol(), s.family(), s.clusterIP(),
                 s.port(), nodePort, s.externalIPs(), s.loadBalancerIPs(), s.loadBalancerSourceRanges(),
-                s.externalLocal() && external, s.internalLocal(), s.affinitySeconds(), marked, local, !cluster.isEmpty());
+                s.externalLocal() && external, s.internalLocal(), s.affinitySeconds(), marked, local, !cluster.isEmpty(), s.origin());
     }
 
     /**
@@ -138,6 +138,6 @@ public record NetworkPlan(Cluster cluster, List<EndpointSlice> endpointSlices, L
         return new ServicePortPlan(s.namespace(), s.serviceName(), s.portName(), s.protocol(), s.family(), s.clusterIP(),
                 s.port(), s.nodePort(), s.externalIPs(), s.loadBalancerIPs(), s.loadBalancerSourceRanges(), s.externalLocal(),
                 s.internalLocal(), s.affinitySeconds(), s.clusterEndpoints().stream().map(e -> e.withLocal(false)).toList(),
-                List.of(), s.hasEndpoints());
+                List.of(), s.hasEndpoints(), s.origin());
     }
 }

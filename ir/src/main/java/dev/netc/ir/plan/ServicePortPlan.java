@@ -3,6 +3,7 @@ package dev.netc.ir.plan;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
 import dev.netc.ir.IpAddress;
+import dev.netc.ir.Origin;
 import dev.netc.ir.Protocol;
 import java.util.List;
 import java.util.Optional;
@@ -22,19 +23,33 @@ import java.util.TreeSet;
  * @param localEndpoints   this node's endpoints, with the same fallback, for Local policies
  * @param hasEndpoints     whether the Service port has any usable endpoint anywhere: when false its
  *                         frontends reject; when true but a Local policy finds none here, they drop
+ * @param origin           the Service port it comes from ({@code Service/ns/name spec.ports[i]}, where it was
+ *                         written); empty for plans made by hand
  */
 public record ServicePortPlan(String namespace, String serviceName, String portName, Protocol protocol,
                               Family family, Optional<IpAddress> clusterIP, int port, int nodePort,
                               List<IpAddress> externalIPs, List<IpAddress> loadBalancerIPs,
                               List<Cidr> loadBalancerSourceRanges, boolean externalLocal, boolean internalLocal,
                               int affinitySeconds, List<PlanEndpoint> clusterEndpoints,
-                              List<PlanEndpoint> localEndpoints, boolean hasEndpoints) {
+                              List<PlanEndpoint> localEndpoints, boolean hasEndpoints, Optional<Origin> origin) {
     public ServicePortPlan {
         externalIPs = List.copyOf(externalIPs);
         loadBalancerIPs = List.copyOf(loadBalancerIPs);
         loadBalancerSourceRanges = List.copyOf(loadBalancerSourceRanges);
         clusterEndpoints = List.copyOf(clusterEndpoints);
         localEndpoints = List.copyOf(localEndpoints);
+    }
+
+    /** A plan made by hand (tests), its origin unknown. */
+    public ServicePortPlan(String namespace, String serviceName, String portName, Protocol protocol,
+                           Family family, Optional<IpAddress> clusterIP, int port, int nodePort,
+                           List<IpAddress> externalIPs, List<IpAddress> loadBalancerIPs,
+                           List<Cidr> loadBalancerSourceRanges, boolean externalLocal, boolean internalLocal,
+                           int affinitySeconds, List<PlanEndpoint> clusterEndpoints,
+                           List<PlanEndpoint> localEndpoints, boolean hasEndpoints) {
+        this(namespace, serviceName, portName, protocol, family, clusterIP, port, nodePort, externalIPs, loadBalancerIPs,
+                loadBalancerSourceRanges, externalLocal, internalLocal, affinitySeconds, clusterEndpoints, localEndpoints,
+                hasEndpoints, Optional.empty());
     }
 
     /** kube-proxy's ServicePortName: {@code ns/name:port}, or {@code ns/name} for an unnamed port. */
