@@ -220,7 +220,7 @@ public final class PlanDumpBackend implements Backend {
                     .append(e.ready() ? " ready" : "").append(e.serving() ? " serving" : "")
                     .append(e.terminating() ? " terminating" : "")
                     .append(" node=").append(e.nodeName().isEmpty() ? "-" : t(e.nodeName()))
-                    .append(e.podName().isEmpty() ? "" : " pod=" + t(e.podName())).append('\n');
+                    .append(e.podName().isEmpty() ? "" : " pod=" + t(e.podName())).append(at(e.pos())).append('\n');
         }
     }
 
@@ -256,9 +256,10 @@ public final class PlanDumpBackend implements Backend {
     private static void ingress(StringBuilder b, Ingress i) {
         b.append("\ningress ").append(t(i.meta().qualifiedName())).append(" class=")
                 .append(i.ingressClassName().map(PlanDumpBackend::t).orElse("<default>")).append(at(i.meta().pos())).append('\n');
-        i.defaultBackend().ifPresent(d -> b.append("  default -> ").append(t(d.serviceName())).append(':').append(t(String.valueOf(d.port()))).append('\n'));
+        i.defaultBackend().ifPresent(d -> b.append("  default -> ").append(t(d.serviceName())).append(':').append(t(String.valueOf(d.port())))
+                .append(at(d.pos())).append('\n'));
         for (Ingress.Tls t : i.tls()) {
-            b.append("  tls ").append(t(String.join(",", t.hosts()))).append(" secret=").append(t(t.secretName())).append('\n');
+            b.append("  tls ").append(t(String.join(",", t.hosts()))).append(" secret=").append(t(t.secretName())).append(at(t.pos())).append('\n');
         }
         for (Ingress.Rule r : i.rules()) {
             for (Ingress.Path p : r.paths()) {
