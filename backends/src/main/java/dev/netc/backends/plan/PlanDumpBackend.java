@@ -360,19 +360,10 @@ public final class PlanDumpBackend implements Backend {
     public static String modelDigest(String planText) {
         ContentHash.Running h = ContentHash.Running.start();
         StringBuilder chunk = new StringBuilder(CHUNK + 1024);
-        int from = 0;
-        int n = planText.length();
-        while (from < n) {
-            int nl = planText.indexOf('\n', from);
-            int end = nl < 0 ? n : nl;
-            chunk.append(planText, from, originAt(planText, from, end));
-            if (nl >= 0) chunk.append('\n');
-            if (chunk.length() >= CHUNK) {
-                h.update(chunk.toString().getBytes(StandardCharsets.UTF_8));
-                chunk.setLength(0);
-            }
-            from = end + 1;
-        }
+        withoutOrigins(planText, chunk, CHUNK, full -> {
+            h.update(full.toString().getBytes(StandardCharsets.UTF_8));
+            full.setLength(0);
+        });
         h.update(chunk.toString().getBytes(StandardCharsets.UTF_8));
         return h.hex();
     }
@@ -383,16 +374,23 @@ public final class PlanDumpBackend implements Backend {
     /** plan.txt with every line's origin left out: what {@link #modelDigest} hashes, for comparing plans of the same model. */
     public static String withoutOrigins(String planText) {
         StringBuilder b = new StringBuilder(planText.length());
+        withoutOrigins(planText, b, Integer.MAX_VALUE, full -> {
+        });
+        return b.toString();
+    }
+
+    /** Appends plan.txt without its origins to {@code out}, handing {@code out} to {@code whenFull} whenever it holds {@code limit} characters. */
+    private static void withoutOrigins(String planText, StringBuilder out, int limit, java.util.function.Consumer<StringBuilder> whenFull) {
         int from = 0;
         int n = planText.length();
         while (from < n) {
             int nl = planText.indexOf('\n', from);
             int end = nl < 0 ? n : nl;
-            b.append(planText, from, originAt(planText, from, end));
-            if (nl >= 0) b.append('\n');
+            out.append(planText, from, originAt(planText, from, end));
+            if (nl >= 0) out.append('\n');
+            if (out.length() >= limit) whenFull.accept(out);
             from = end + 1;
         }
-        return b.toString();
     }
 
     /** Where the origin of the line {@code [from, end)} starts: its last {@link #AT} with no space after it; {@code end} when none. */
