@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code netc} command. Exit codes: 0 ok, 1 the input has errors, 2 usage, 70 internal error. */
 @Command(name = "netc", mixinStandardHelpOptions = true, versionProvider = Netc.Version.class,
         description = "Compiles Kubernetes network intent into iptables, nftables, IPVS and nginx rulesets.",
-        subcommands = {CompileCommand.class, ExplainCommand.class, ApplyCommand.class, KeygenCommand.class, FmtCommand.class,
+        subcommands = {CompileCommand.class, ExplainCommand.class, DiffCommand.class, ApplyCommand.class, KeygenCommand.class, FmtCommand.class,
                 ConvertCommand.class, CommandLine.HelpCommand.class})
 public final class Netc implements Runnable {
     public static final int EXIT_OK = 0;
