@@ -15,6 +15,7 @@ import dev.netc.ir.Diagnostics;
 import dev.netc.ir.Text;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -45,11 +46,18 @@ final class DiffCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "BASE", description = "the input before: a manifest file or folder")
-    String base;
+    @Parameters(paramLabel = "BASE HEAD | PATH", arity = "0..*",
+            description = "without --git: the inputs before and after (manifest files or folders); with --git: the paths in"
+                    + " the repository to compare (default: all of it)")
+    List<String> args = new java.util.ArrayList<>();
 
-    @Parameters(index = "1", paramLabel = "HEAD", description = "the input after: a manifest file or folder")
-    String head;
+    @Option(names = "--git", paramLabel = "REV[..REV]",
+            description = "compare Git revisions, read from the repository's objects (no checkout): A..B the two commits;"
+                    + " REV alone the merge base of REV and HEAD against the working tree")
+    String git;
+
+    @Option(names = "-C", paramLabel = "DIR", description = "with --git: as if started in DIR (the repository and the PATHs are found from it)")
+    Path directory;
 
     @Option(names = "--format", paramLabel = "text|json", description = "text (default) or json")
     Format format = Format.text;
@@ -58,8 +66,18 @@ final class DiffCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<String> before = plan("BASE", base, err);
-        Optional<String> after = plan("HEAD", head, err);
+        Optional<String> before;
+        Optional<String> after;
+        if (git == null) {
+            if (args.size() != 2) throw new CommandLine.ParameterException(spec.commandLine(), "BASE and HEAD are needed (or --git REV)");
+            before = plan("BASE", args.get(0), load(List.of(args.get(0))), err);
+            after = plan("HEAD", args.get(1), load(List.of(args.get(1))), err);
+        } else {
+            List<Optional<String>> sides = gitSides(err);
+            if (sides == null) return Netc.EXIT_USAGE;
+            before = sides.get(0);
+            after = sides.get(1);
+        }
         if (before.isEmpty() || after.isEmpty()) return EXIT_SIDE_ERRORS;
         List<PlanSections.Change> changes = PlanSections.changes(PlanSections.of(before.get()), PlanSections.of(after.get()));
         if (format == Format.json) {
@@ -72,10 +90,71 @@ final class DiffCommand implements Callable<Integer> {
         return changes.isEmpty() ? Netc.EXIT_OK : EXIT_CHANGES;
     }
 
-    /** One side compiled to its plan.txt; its errors printed, each line naming the side, when it has any. */
-    private static Optional<String> plan(String side, String input, PrintWriter err) {
+    /** The two sides of {@code --git}, each its plan.txt (empty: it has errors, printed); null when Git refused, said in one line. */
+    private List<Optional<String>> gitSides(PrintWriter err) {
+        Path cwd = (directory == null ? Path.of("") : directory).toAbsolutePath().normalize();
+        List<Path> scratch = new java.util.ArrayList<>();
+        try (org.eclipse.jgit.lib.Repository repo = GitSides.open(cwd)) {
+            List<String> paths = GitSides.repositoryPaths(repo, cwd, args);
+            String[] revs = git.split("\\.\\.", -1);
+            if (revs.length > 2 || revs[0].isEmpty() || (revs.length == 2 && revs[1].isEmpty())) {
+                throw new GitSides.GitException("--git: " + Text.quote(git) + " is neither REV nor REV..REV");
+            }
+            org.eclipse.jgit.lib.ObjectId baseId = revs.length == 2 ? GitSides.commit(repo, revs[0]) : GitSides.mergeBase(repo, GitSides.commit(repo, revs[0]));
+            String baseName = revs.length == 2 ? revs[0] : baseId.abbreviate(12).name();
+            Optional<String> before = plan("BASE", baseName, fromRevision(repo, baseId, baseName, paths, scratch), err);
+            Optional<String> after;
+            if (revs.length == 2) {
+                after = plan("HEAD", revs[1], fromRevision(repo, GitSides.commit(repo, revs[1]), revs[1], paths, scratch), err);
+            } else {
+                List<String> inputs = args.isEmpty() ? List.of(repo.getWorkTree().toString()) : args.stream().map(a -> cwd.resolve(a).toString()).toList();
+                after = plan("HEAD", "the working tree", load(inputs), err);
+            }
+            return List.of(before, after);
+        } catch (GitSides.GitException e) {
+            err.println("netc diff: " + e.getMessage());
+            return null;
+        } finally {
+            for (Path p : scratch) deleteTree(p);
+        }
+    }
+
+    /** A revision's files (under {@code paths}) loaded from a scratch folder, named {@code path@name}. */
+    private static Loaded fromRevision(org.eclipse.jgit.lib.Repository repo, org.eclipse.jgit.lib.ObjectId id, String name,
+                                       List<String> paths, List<Path> scratch) throws GitSides.GitException {
+        Path dir;
+        try {
+            dir = java.nio.file.Files.createTempDirectory("netc-diff-").toRealPath();
+        } catch (java.io.IOException e) {
+            throw new GitSides.GitException("--git: no scratch folder: " + e.getMessage());
+        }
+        scratch.add(dir);
+        Loaded l = load(GitSides.checkoutInto(repo, id, paths, dir));
+        return new Loaded(GitSides.renamed(l.sources(), dir, name), l.diagnostics());
+    }
+
+    private static void deleteTree(Path p) {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(p)) {
+            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(x);
+        } catch (java.io.IOException e) {
+            // a scratch folder left in the temporary directory: nothing of the diff depends on it
+        }
+    }
+
+    /** What the input loader reads of {@code inputs}; a loading error is the compile's. */
+    private static Loaded load(List<String> inputs) {
         Diagnostics d = new Diagnostics();
-        List<InputSource> sources = new InputLoader(new ByteArrayInputStream(new byte[0])).load(List.of(input), d);
+        return new Loaded(new InputLoader(new ByteArrayInputStream(new byte[0])).load(inputs, d), d);
+    }
+
+    /** Inputs as loaded, with the loader's diagnostics. */
+    private record Loaded(List<InputSource> sources, Diagnostics diagnostics) {
+    }
+
+    /** One side compiled to its plan.txt; its errors printed, each line naming the side, when it has any. */
+    private static Optional<String> plan(String side, String input, Loaded loaded, PrintWriter err) {
+        Diagnostics d = loaded.diagnostics();
+        List<InputSource> sources = loaded.sources();
         Compiler.Result r = d.hasErrors() ? new Compiler.Result(Optional.empty(), d.sorted()) : new Compiler().compile(sources);
         if (r.plan().isEmpty()) {
             for (Diagnostic x : r.diagnostics()) err.println(side + ": " + x);

@@ -95,4 +95,56 @@ class DiffCommandTest {
         assertTrue(r.err().contains("netc diff: HEAD (" + b + ") has errors"), r.err());
         assertEquals("", r.out());
     }
+
+    /** A repository of two commits on two branches, made with JGit: the shop, then its ledger port changed. */
+    Path repository() throws Exception {
+        Path repo = Files.createDirectories(tmp.resolve("repo"));
+        Path shop = Files.createDirectories(repo.resolve("shop"));
+        try (Stream<Path> s = Files.list(CompileCommandTest.SHOP)) {
+            for (Path f : s.sorted().toList()) Files.copy(f, shop.resolve(f.getFileName()));
+        }
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("shop").setAuthor("a", "a@example.com").setCommitter("a", "a@example.com").setSign(false).call();
+            git.checkout().setCreateBranch(true).setName("feature").call();
+            Path policies = shop.resolve("policies.yaml");
+            Files.writeString(policies, Files.readString(policies).replace("- {port: 5432}", "- {port: 5433}"));
+            git.commit().setAll(true).setMessage("port").setAuthor("a", "a@example.com").setCommitter("a", "a@example.com").setSign(false).call();
+        }
+        return repo;
+    }
+
+    @Test
+    void gitRevisionsAreReadFromTheRepositoryWithoutACheckout() throws Exception {
+        Path repo = repository();
+        String before = Files.readString(repo.resolve("shop/policies.yaml"));
+        CliRunner r = CliRunner.run("diff", "-C", repo.toString(), "--git", "main..feature", "shop");
+        assertEquals(DiffCommand.EXIT_CHANGES, r.exit(), r.out() + r.err());
+        assertTrue(r.out().startsWith("changed networkpolicy payments/ledger-from-api\n"), r.out());
+        assertTrue(r.out().contains("  origins: shop/policies.yaml@main:31:1, shop/policies.yaml@main:40:7 -> shop/policies.yaml@feature:31:1,"),
+                r.out());
+        assertTrue(r.out().endsWith("\n3 changes\n"), r.out());
+        assertEquals(before, Files.readString(repo.resolve("shop/policies.yaml")), "the working tree is untouched");
+        assertEquals(0, CliRunner.run("diff", "-C", repo.toString(), "--git", "main..main").exit(), "a revision against itself");
+
+        // one revision: its merge base with HEAD (main's commit) against the working tree, which changed again
+        Path policies = repo.resolve("shop/policies.yaml");
+        Files.writeString(policies, before.replace("- {port: 5433}", "- {port: 5434}"));
+        CliRunner wt = CliRunner.run("diff", "-C", repo.toString(), "--git", "main", "shop");
+        assertEquals(DiffCommand.EXIT_CHANGES, wt.exit(), wt.out() + wt.err());
+        assertTrue(wt.out().contains("  + ingress from same-namespace pods(app=payments-api) ports TCP:5434\n"), wt.out());
+        assertTrue(wt.out().contains("-> " + policies + ":31:1"), "the working tree's own files: " + wt.out());
+    }
+
+    @Test
+    void gitOutsideARepositoryOrWithAnUnknownRevisionIsOneClearLine() throws Exception {
+        Path plain = Files.createDirectories(tmp.resolve("plain"));
+        CliRunner outside = CliRunner.run("diff", "-C", plain.toString(), "--git", "main");
+        assertEquals(Netc.EXIT_USAGE, outside.exit());
+        assertEquals("netc diff: --git: " + plain + " is not in a Git repository\n", outside.err());
+        Path repo = repository();
+        CliRunner unknown = CliRunner.run("diff", "-C", repo.toString(), "--git", "main..nosuch");
+        assertEquals(Netc.EXIT_USAGE, unknown.exit());
+        assertEquals("netc diff: --git: unknown revision \"nosuch\"\n", unknown.err());
+    }
 }
