@@ -41,7 +41,10 @@ final class DiffCommand implements Callable<Integer> {
     static final int EXIT_CHANGES = 1;
     static final int EXIT_SIDE_ERRORS = 3;
 
-    enum Format { text, json }
+    enum Format { text, json, md }
+
+    /** GitHub's limit on a comment's body: the Markdown is cut to it, saying so. */
+    static final int MAX_MARKDOWN = 65_536;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -59,7 +62,7 @@ final class DiffCommand implements Callable<Integer> {
     @Option(names = "-C", paramLabel = "DIR", description = "with --git: as if started in DIR (the repository and the PATHs are found from it)")
     Path directory;
 
-    @Option(names = "--format", paramLabel = "text|json", description = "text (default) or json")
+    @Option(names = "--format", paramLabel = "text|json|md", description = "text (default), json, or md (a pull request comment)")
     Format format = Format.text;
 
     @Override
@@ -82,6 +85,8 @@ final class DiffCommand implements Callable<Integer> {
         List<PlanSections.Change> changes = PlanSections.changes(PlanSections.of(before.get()), PlanSections.of(after.get()));
         if (format == Format.json) {
             out.print(json(changes));
+        } else if (format == Format.md) {
+            out.print(markdown(changes, MAX_MARKDOWN));
         } else {
             for (PlanSections.Change c : changes) text(out, c);
             out.println(changes.isEmpty() ? "no change" : changes.size() + " change" + (changes.size() == 1 ? "" : "s"));
@@ -175,6 +180,95 @@ final class DiffCommand implements Callable<Integer> {
 
     private static String where(List<String> origins) {
         return origins.isEmpty() ? "-" : String.join(", ", new java.util.TreeSet<>(origins));
+    }
+
+    /** The area of a change, for the Markdown's summary and sections: what kind of section, and on which node. */
+    static String area(PlanSections.Change c) {
+        String k = c.key();
+        if (k.startsWith("service-plan ")) return "Service ports";
+        if (k.startsWith("node-plan ") && k.contains(" policy ")) return "pods' policy on node " + c.node();
+        if (k.startsWith("node-plan ") && k.contains(" local ")) return "Local endpoints on node " + c.node();
+        if (k.startsWith("node-plan ")) return "node plans";
+        return "model objects";
+    }
+
+    /**
+     * The changes as a pull request comment: a summary table of each area's counts, then a {@code <details>} section
+     * per area with each change's lines as a diff and its origins; at most {@code max} characters, cut at a change
+     * with a notice that says how many are shown.
+     */
+    static String markdown(List<PlanSections.Change> changes, int max) {
+        java.util.TreeMap<String, List<PlanSections.Change>> byArea = new java.util.TreeMap<>();
+        for (PlanSections.Change c : changes) byArea.computeIfAbsent(area(c), a -> new java.util.ArrayList<>()).add(c);
+        StringBuilder head = new StringBuilder("## netc diff: ").append(changes.isEmpty() ? "no change" : changes.size() + " change"
+                + (changes.size() == 1 ? "" : "s")).append("\n\n");
+        if (!changes.isEmpty()) {
+            head.append("| area | added | removed | changed |\n|---|---:|---:|---:|\n");
+            byArea.forEach((a, cs) -> head.append("| ").append(html(a)).append(" | ").append(count(cs, "added")).append(" | ")
+                    .append(count(cs, "removed")).append(" | ").append(count(cs, "changed")).append(" |\n"));
+            head.append('\n');
+        }
+        StringBuilder b = new StringBuilder(head);
+        int shown = 0;
+        for (var e : byArea.entrySet()) {
+            StringBuilder sec = new StringBuilder("<details><summary>").append(html(e.getKey())).append(": ").append(e.getValue().size())
+                    .append(e.getValue().size() == 1 ? " change" : " changes").append("</summary>\n\n");
+            int inSection = 0;
+            for (PlanSections.Change c : e.getValue()) {
+                StringBuilder one = new StringBuilder();
+                one.append("**").append(c.kind()).append("** ").append(code(c.key())).append("\n\n");
+                List<String> lines = new java.util.ArrayList<>();
+                c.before().forEach(l -> lines.add("- " + l.strip()));
+                c.after().forEach(l -> lines.add("+ " + l.strip()));
+                String fence = fence(String.join("\n", lines), 3);
+                one.append(fence).append("diff\n").append(String.join("\n", lines)).append('\n').append(fence).append("\n\n");
+                if (!c.originsBefore().isEmpty() || !c.originsAfter().isEmpty()) {
+                    one.append("origins: ").append(code(where(c.originsBefore()))).append(" → ").append(code(where(c.originsAfter()))).append("\n\n");
+                }
+                String closing = "</details>\n\n";
+                String notice = truncated(shown + inSection, changes.size());
+                if (b.length() + sec.length() + one.length() + closing.length() + notice.length() > max) {
+                    if (inSection > 0) b.append(sec).append(closing);
+                    return b.append(notice).toString();
+                }
+                sec.append(one);
+                inSection++;
+            }
+            b.append(sec).append("</details>\n\n");
+            shown += inSection;
+        }
+        return b.toString();
+    }
+
+    private static String truncated(int shown, int all) {
+        return "**Truncated:** " + shown + " of " + all + " changes shown (a comment holds at most " + MAX_MARKDOWN
+                + " characters); `netc diff` prints them all.\n";
+    }
+
+    private static long count(List<PlanSections.Change> cs, String kind) {
+        return cs.stream().filter(c -> c.kind().equals(kind)).count();
+    }
+
+    /** Text as inline code, fenced with more backticks than it holds in a row. */
+    private static String code(String s) {
+        String f = fence(s, 1);
+        return f + (s.startsWith("`") || s.endsWith("`") ? " " + s + " " : s) + f;
+    }
+
+    /** Backticks, at least {@code min} and one more than the longest run in {@code s}. */
+    private static String fence(String s, int min) {
+        int run = 0;
+        int longest = 0;
+        for (int i = 0; i < s.length(); i++) {
+            run = s.charAt(i) == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        return "`".repeat(Math.max(min, longest + 1));
+    }
+
+    /** Text for HTML ({@code <summary>}, table cells): its markup characters and pipes as entities. */
+    private static String html(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "&#124;");
     }
 
     /** The changes as one JSON object: {@code {"changes": [{kind, section, node, before, after, origins}]}}. */

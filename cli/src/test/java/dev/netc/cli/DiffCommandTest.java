@@ -147,4 +147,35 @@ class DiffCommandTest {
         assertEquals(Netc.EXIT_USAGE, unknown.exit());
         assertEquals("netc diff: --git: unknown revision \"nosuch\"\n", unknown.err());
     }
+
+    @Test
+    void markdownIsASummaryThenASectionPerAreaAndIsCutWithANotice() throws IOException {
+        Path a = shop("a", t -> t);
+        Path b = shop("b", t -> t.replace("- {port: 5432}", "- {port: 5433}"));
+        CliRunner r = CliRunner.run("diff", a.toString(), b.toString(), "--format", "md");
+        assertEquals(DiffCommand.EXIT_CHANGES, r.exit(), r.err());
+        String md = r.out();
+        assertTrue(md.startsWith("## netc diff: 3 changes\n\n| area | added | removed | changed |\n|---|---:|---:|---:|\n"
+                + "| model objects | 0 | 0 | 1 |\n| pods' policy on node n1 | 0 | 0 | 1 |\n| pods' policy on node n2 | 0 | 0 | 1 |\n"), md);
+        assertTrue(md.contains("<details><summary>pods' policy on node n1: 1 change</summary>\n\n**changed** `node-plan n1 policy payments/ledger-0`\n\n```diff\n- policy payments/ledger-0 "),
+                md);
+        assertTrue(md.contains("\n+ ingress from same-namespace pods(app=payments-api) ports TCP:5433\n```\n"), md);
+        assertTrue(!md.contains("Truncated"), md);
+
+        // a comment holds at most so many characters: the changes that fit, then the notice
+        List<dev.netc.backends.plan.PlanSections.Change> changes = dev.netc.backends.plan.PlanSections.changes(
+                dev.netc.backends.plan.PlanSections.of(Files.readString(compile(a).resolve("plan.txt"))),
+                dev.netc.backends.plan.PlanSections.of(Files.readString(compile(b).resolve("plan.txt"))));
+        String cut = DiffCommand.markdown(changes, 1200);
+        assertTrue(cut.length() <= 1200, cut.length() + "\n" + cut);
+        assertTrue(cut.endsWith("changes shown (a comment holds at most 65536 characters); `netc diff` prints them all.\n"), cut);
+        assertTrue(cut.contains("**Truncated:** 1 of 3 changes shown"), cut);
+        assertEquals(md, DiffCommand.markdown(changes, DiffCommand.MAX_MARKDOWN), "the same rows, the same Markdown");
+    }
+
+    Path compile(Path in) {
+        Path out = tmp.resolve("out-" + in.getFileName());
+        assertEquals(0, CliRunner.run("compile", in.toString(), "-o", out.toString(), "--backend", "plan").exit());
+        return out;
+    }
 }
