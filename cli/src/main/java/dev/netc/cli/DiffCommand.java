@@ -33,8 +33,9 @@ import picocli.CommandLine.Parameters;
  * means no change in behaviour.
  */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Compares what two inputs decide: each object, Service port, node's Local endpoints and pod's policy",
-                "that was added, removed or changed, with where each side wrote it. BASE and HEAD are manifest files or folders."},
+        description = {"Compares what two inputs (or Git revisions) decide, with where each side says it.",
+                "Each object, Service port, node's Local endpoints and pod's policy that was added, removed or changed.",
+                "BASE and HEAD are manifest files or folders; with --git, revisions of the repository."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:no change in what the plans decide", "1:changes", "2:usage error", "3:a side has input errors"})
 final class DiffCommand implements Callable<Integer> {
