@@ -44,6 +44,9 @@ final class DiffCommand implements Callable<Integer> {
 
     enum Format { text, json, md }
 
+    /** The Markdown's first line, invisible in a comment: how samples/ci/netc-diff-comment.sh finds the comment netc wrote. */
+    static final String MARKER = "<!-- netc diff -->";
+
     /** GitHub's limit on a comment's body: the Markdown is cut to it, saying so. */
     static final int MAX_MARKDOWN = 65_536;
 
@@ -201,7 +204,7 @@ final class DiffCommand implements Callable<Integer> {
     static String markdown(List<PlanSections.Change> changes, int max) {
         java.util.TreeMap<String, List<PlanSections.Change>> byArea = new java.util.TreeMap<>();
         for (PlanSections.Change c : changes) byArea.computeIfAbsent(area(c), a -> new java.util.ArrayList<>()).add(c);
-        StringBuilder head = new StringBuilder("## netc diff: ").append(changes.isEmpty() ? "no change" : changes.size() + " change"
+        StringBuilder head = new StringBuilder(MARKER).append("\n## netc diff: ").append(changes.isEmpty() ? "no change" : changes.size() + " change"
                 + (changes.size() == 1 ? "" : "s")).append("\n\n");
         if (!changes.isEmpty()) {
             head.append("| area | added | removed | changed |\n|---|---:|---:|---:|\n");

@@ -155,7 +155,7 @@ class DiffCommandTest {
         CliRunner r = CliRunner.run("diff", a.toString(), b.toString(), "--format", "md");
         assertEquals(DiffCommand.EXIT_CHANGES, r.exit(), r.err());
         String md = r.out();
-        assertTrue(md.startsWith("## netc diff: 3 changes\n\n| area | added | removed | changed |\n|---|---:|---:|---:|\n"
+        assertTrue(md.startsWith("<!-- netc diff -->\n## netc diff: 3 changes\n\n| area | added | removed | changed |\n|---|---:|---:|---:|\n"
                 + "| model objects | 0 | 0 | 1 |\n| pods' policy on node n1 | 0 | 0 | 1 |\n| pods' policy on node n2 | 0 | 0 | 1 |\n"), md);
         assertTrue(md.contains("<details><summary>pods' policy on node n1: 1 change</summary>\n\n**changed** `node-plan n1 policy payments/ledger-0`\n\n```diff\n- policy payments/ledger-0 "),
                 md);
