@@ -190,6 +190,7 @@ final class DiffCommand implements Callable<Integer> {
     static String area(PlanSections.Change c) {
         String k = c.key();
         if (k.startsWith("service-plan ")) return "Service ports";
+        if (k.startsWith("pods' policy ")) return c.node().isEmpty() ? "pods' policy" : "pods' policy on node " + c.node();
         if (k.startsWith("node-plan ") && k.contains(" policy ")) return "pods' policy on node " + c.node();
         if (k.startsWith("node-plan ") && k.contains(" local ")) return "Local endpoints on node " + c.node();
         if (k.startsWith("node-plan ")) return "node plans";

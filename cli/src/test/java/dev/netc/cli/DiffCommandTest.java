@@ -29,6 +29,20 @@ class DiffCommandTest {
         return dir;
     }
 
+    /** A diff of the shop ({@code a}) against the shop with {@code edit} applied ({@code b}), and its run. */
+    record Sides(Path a, Path b, CliRunner r) {
+    }
+
+    Sides diff(java.util.function.UnaryOperator<String> edit, int exit, String... more) throws IOException {
+        Path a = shop("a", t -> t);
+        Path b = shop("b", edit);
+        List<String> args = new ArrayList<>(List.of("diff", a.toString(), b.toString()));
+        args.addAll(List.of(more));
+        CliRunner r = CliRunner.run(args.toArray(String[]::new));
+        assertEquals(exit, r.exit(), r.out() + r.err());
+        return new Sides(a, b, r);
+    }
+
     @Test
     void theSameManifestsMovedReorderedAndRenamedAreNoChange() throws IOException {
         Path a = shop("a", t -> t);
@@ -47,10 +61,10 @@ class DiffCommandTest {
 
     @Test
     void aPortChangeShowsInThePolicyAndInEachSelectedPodsPolicyOnItsNode() throws IOException {
-        Path a = shop("a", t -> t);
-        Path b = shop("b", t -> t.replace("- {port: 5432}", "- {port: 5433}"));
-        CliRunner r = CliRunner.run("diff", a.toString(), b.toString());
-        assertEquals(DiffCommand.EXIT_CHANGES, r.exit(), r.out() + r.err());
+        Sides d = diff(t -> t.replace("- {port: 5432}", "- {port: 5433}"), DiffCommand.EXIT_CHANGES);
+        Path a = d.a();
+        Path b = d.b();
+        CliRunner r = d.r();
         assertTrue(r.out().startsWith("changed networkpolicy payments/ledger-from-api\n"), r.out());
         assertTrue(r.out().contains("  - ingress from same-namespace pods(app=payments-api) ports TCP:5432\n"
                 + "  + networkpolicy payments/ledger-from-api podSelector=app=ledger types=Ingress\n"
@@ -73,12 +87,26 @@ class DiffCommandTest {
         assertTrue(changes.get(0).get("node").isNull(), "a model object belongs to no node");
     }
 
+    /** The replicas of a workload whose policy changed alike are one row, naming them, not one row per pod. */
+    @Test
+    void aWorkloadsPodsWhosePolicyChangedAlikeAreOneRow() throws IOException {
+        Sides d = diff(t -> t.replace("        - {port: 8080}", "        - {port: 8081}"), DiffCommand.EXIT_CHANGES);
+        Path a = d.a();
+        Path b = d.b();
+        CliRunner r = d.r();
+        assertTrue(r.out().contains("\nchanged pods' policy of Deployment/web in storefront: storefront/web-0, storefront/web-1, storefront/web-2\n"
+                + "  - policy <the 3 pods of Deployment/web in storefront> ingress-isolated egress-isolated\n"
+                + "  - ingress from <anywhere> ports TCP/8080,TCP/8443 (storefront/web-open)\n"), r.out());
+        assertTrue(r.out().contains("  + ingress from <anywhere> ports TCP/8081,TCP/8443 (storefront/web-open)\n"), r.out());
+        assertTrue(r.out().endsWith("\n2 changes\n"), "the policy and its pods: " + r.out());
+        JsonNode row = new ObjectMapper().readTree(CliRunner.run("diff", a.toString(), b.toString(), "--format", "json").out()).get("changes").get(1);
+        assertTrue(row.get("node").isNull(), "its pods are on two nodes: " + row);
+    }
+
     @Test
     void aScaledDeploymentAddsItsReplicaAndItsEndpoints() throws IOException {
-        Path a = shop("a", t -> t);
-        Path b = shop("b", t -> t.replace("name: web\n  namespace: storefront\nspec:\n  replicas: 3", "name: web\n  namespace: storefront\nspec:\n  replicas: 4"));
-        CliRunner r = CliRunner.run("diff", a.toString(), b.toString());
-        assertEquals(DiffCommand.EXIT_CHANGES, r.exit(), r.out() + r.err());
+        CliRunner r = diff(t -> t.replace("name: web\n  namespace: storefront\nspec:\n  replicas: 3",
+                "name: web\n  namespace: storefront\nspec:\n  replicas: 4"), DiffCommand.EXIT_CHANGES).r();
         assertTrue(r.out().contains("\nadded pod storefront/web-3\n"), r.out());
         assertTrue(r.out().contains("\nchanged service-plan storefront/web:http TCP IPv4\n"), r.out());
         assertTrue(r.out().contains("\nchanged workload Deployment storefront/web\n  - workload Deployment storefront/web replicas=3 "), r.out());
@@ -86,10 +114,10 @@ class DiffCommandTest {
 
     @Test
     void aSideWithErrorsIsNamedWithItsPositions() throws IOException {
-        Path a = shop("a", t -> t);
-        Path b = shop("b", t -> t.replace("kind: NetworkPolicy", "kind: NetworkPolicy\nspec: {}"));
-        CliRunner r = CliRunner.run("diff", a.toString(), b.toString());
-        assertEquals(DiffCommand.EXIT_SIDE_ERRORS, r.exit(), r.out() + r.err());
+        Sides d = diff(t -> t.replace("kind: NetworkPolicy", "kind: NetworkPolicy\nspec: {}"), DiffCommand.EXIT_SIDE_ERRORS);
+        Path a = d.a();
+        Path b = d.b();
+        CliRunner r = d.r();
         assertTrue(r.err().startsWith("HEAD: " + b), r.err());
         assertTrue(r.err().contains("error[NETC"), r.err());
         assertTrue(r.err().contains("netc diff: HEAD (" + b + ") has errors"), r.err());

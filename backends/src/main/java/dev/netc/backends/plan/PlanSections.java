@@ -86,8 +86,17 @@ public final class PlanSections {
         return Collections.unmodifiableSortedMap(out);
     }
 
-    /** Every section added, removed or changed from {@code before} to {@code after}, by key. */
+    /**
+     * Every section added, removed or changed from {@code before} to {@code after}, by key; the pods of one workload
+     * whose policy changed alike (the same lines but for each pod's name and addresses) are one change
+     * ({@link #grouped}).
+     */
     public static List<Change> changes(SortedMap<String, Section> before, SortedMap<String, Section> after) {
+        return grouped(sectionChanges(before, after), owners(before, after));
+    }
+
+    /** Every section added, removed or changed, one change each, by key. */
+    static List<Change> sectionChanges(SortedMap<String, Section> before, SortedMap<String, Section> after) {
         TreeSet<String> keys = new TreeSet<>(before.keySet());
         keys.addAll(after.keySet());
         List<Change> out = new ArrayList<>();
@@ -101,6 +110,90 @@ public final class PlanSections {
                     a.map(Section::origins).orElse(List.of()), b.map(Section::origins).orElse(List.of())));
         }
         return out;
+    }
+
+    /** Each pod's owner ({@code Deployment/web}) by {@code ns/name}, from the pod lines of either side. */
+    private static Map<String, String> owners(SortedMap<String, Section> before, SortedMap<String, Section> after) {
+        Map<String, String> out = new TreeMap<>();
+        for (SortedMap<String, Section> side : List.of(before, after)) {
+            for (Section s : side.subMap("pod ", "pod \uffff").values()) {
+                for (String f : s.lines().get(0).split(" ")) {
+                    if (f.startsWith("owner=")) out.put(s.key().substring("pod ".length()), f.substring("owner=".length()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** How many pod names a grouped change's key lists before it only counts them. */
+    static final int NAMED_PODS = 10;
+
+    /**
+     * The changes with each set of policy changes of one workload's pods that are alike made one: its key names the
+     * workload and its pods ({@code pods' policy of Deployment storefront/web: storefront/web-0, …}), its first line
+     * stands for every pod's, and its node is theirs when they share one. A replica set of a thousand pods whose
+     * policy changed is one row, not a thousand.
+     */
+    static List<Change> grouped(List<Change> changes, Map<String, String> owners) {
+        java.util.LinkedHashMap<String, List<Change>> groups = new java.util.LinkedHashMap<>();
+        for (Change c : changes) {
+            int at = c.key().indexOf(" policy ");
+            String owner = at < 0 || !c.key().startsWith("node-plan ") ? null : owners.get(c.key().substring(at + " policy ".length()));
+            String group = owner == null ? "section " + c.key()
+                    : String.join("\n", c.kind(), namespace(c.key().substring(at + " policy ".length())), owner,
+                    String.join("\n", alike(c.before())), "|", String.join("\n", alike(c.after())));
+            groups.computeIfAbsent(group, g -> new ArrayList<>()).add(c);
+        }
+        List<Change> out = new ArrayList<>();
+        for (List<Change> g : groups.values()) {
+            if (g.size() == 1) {
+                out.add(g.get(0));
+                continue;
+            }
+            Change first = g.get(0);
+            String pod0 = first.key().substring(first.key().indexOf(" policy ") + " policy ".length());
+            String who = owners.get(pod0) + " in " + namespace(pod0);
+            List<String> pods = new ArrayList<>();
+            TreeSet<String> nodes = new TreeSet<>();
+            TreeSet<String> before = new TreeSet<>();
+            TreeSet<String> after = new TreeSet<>();
+            for (Change c : g) {
+                pods.add(c.key().substring(c.key().indexOf(" policy ") + " policy ".length()));
+                nodes.add(c.node());
+                before.addAll(c.originsBefore());
+                after.addAll(c.originsAfter());
+            }
+            pods.sort(null);
+            String named = String.join(", ", pods.subList(0, Math.min(NAMED_PODS, pods.size())))
+                    + (pods.size() > NAMED_PODS ? ", … (" + pods.size() + " pods)" : "");
+            String stand = "policy <the " + pods.size() + " pods of " + who + ">";
+            out.add(new Change(first.kind(), "pods' policy of " + who + ": " + named, nodes.size() == 1 ? nodes.first() : "",
+                    standFor(first.before(), stand), standFor(first.after(), stand), List.copyOf(before), List.copyOf(after)));
+        }
+        return out;
+    }
+
+    /** A pod's policy lines without what is the pod's own: its name and addresses (the first line's second and third fields). */
+    private static List<String> alike(List<String> lines) {
+        if (lines.isEmpty()) return lines;
+        List<String> out = new ArrayList<>(lines);
+        String[] f = out.get(0).strip().split(" ");
+        out.set(0, f.length < 3 ? f[0] : f[0] + " " + String.join(" ", java.util.Arrays.asList(f).subList(3, f.length)));
+        return out;
+    }
+
+    /** The lines of one pod's policy with its first line standing for every pod of the group. */
+    private static List<String> standFor(List<String> lines, String stand) {
+        if (lines.isEmpty()) return lines;
+        List<String> out = new ArrayList<>(lines);
+        String[] f = out.get(0).strip().split(" ");
+        out.set(0, stand + (f.length > 3 ? " " + String.join(" ", java.util.Arrays.asList(f).subList(3, f.length)) : ""));
+        return out;
+    }
+
+    private static String namespace(String pod) {
+        int slash = pod.indexOf('/');
+        return slash < 0 ? "" : pod.substring(0, slash);
     }
 
     /**
