@@ -15,6 +15,7 @@ import dev.netc.ir.Diagnostics;
 import dev.netc.ir.Text;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
+import dev.netc.ir.plan.NetworkPlan;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -73,20 +74,22 @@ final class DiffCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<String> before;
-        Optional<String> after;
+        Optional<NetworkPlan> before;
+        Optional<NetworkPlan> after;
         if (git == null) {
             if (args.size() != 2) throw new CommandLine.ParameterException(spec.commandLine(), "BASE and HEAD are needed (or --git REV)");
             before = plan("BASE", args.get(0), load(List.of(args.get(0))), err);
             after = plan("HEAD", args.get(1), load(List.of(args.get(1))), err);
         } else {
-            List<Optional<String>> sides = gitSides(err);
+            List<Optional<NetworkPlan>> sides = gitSides(err);
             if (sides == null) return Netc.EXIT_USAGE;
             before = sides.get(0);
             after = sides.get(1);
         }
         if (before.isEmpty() || after.isEmpty()) return EXIT_SIDE_ERRORS;
-        List<PlanSections.Change> changes = PlanSections.changes(PlanSections.of(before.get()), PlanSections.of(after.get()));
+        List<PlanSections.Change> changes = new java.util.ArrayList<>(PlanSections.changes(PlanSections.of(text(before.get())),
+                PlanSections.of(text(after.get()))));
+        if (changes.isEmpty()) changes.addAll(unexplained(before.get(), after.get()));
         if (format == Format.json) {
             out.print(json(changes));
         } else if (format == Format.md) {
@@ -99,8 +102,8 @@ final class DiffCommand implements Callable<Integer> {
         return changes.isEmpty() ? Netc.EXIT_OK : EXIT_CHANGES;
     }
 
-    /** The two sides of {@code --git}, each its plan.txt (empty: it has errors, printed); null when Git refused, said in one line. */
-    private List<Optional<String>> gitSides(PrintWriter err) {
+    /** The two sides of {@code --git}, each its plan (empty: it has errors, printed); null when Git refused, said in one line. */
+    private List<Optional<NetworkPlan>> gitSides(PrintWriter err) {
         Path cwd = (directory == null ? Path.of("") : directory).toAbsolutePath().normalize();
         List<Path> scratch = new java.util.ArrayList<>();
         try (org.eclipse.jgit.lib.Repository repo = GitSides.open(cwd)) {
@@ -111,8 +114,8 @@ final class DiffCommand implements Callable<Integer> {
             }
             org.eclipse.jgit.lib.ObjectId baseId = revs.length == 2 ? GitSides.commit(repo, revs[0]) : GitSides.mergeBase(repo, GitSides.commit(repo, revs[0]));
             String baseName = revs.length == 2 ? revs[0] : baseId.abbreviate(12).name();
-            Optional<String> before = plan("BASE", baseName, fromRevision(repo, baseId, baseName, paths, scratch), err);
-            Optional<String> after;
+            Optional<NetworkPlan> before = plan("BASE", baseName, fromRevision(repo, baseId, baseName, paths, scratch), err);
+            Optional<NetworkPlan> after;
             if (revs.length == 2) {
                 after = plan("HEAD", revs[1], fromRevision(repo, GitSides.commit(repo, revs[1]), revs[1], paths, scratch), err);
             } else {
@@ -160,8 +163,8 @@ final class DiffCommand implements Callable<Integer> {
     private record Loaded(List<InputSource> sources, Diagnostics diagnostics) {
     }
 
-    /** One side compiled to its plan.txt; its errors printed, each line naming the side, when it has any. */
-    private static Optional<String> plan(String side, String input, Loaded loaded, PrintWriter err) {
+    /** One side compiled to its plan; its errors printed, each line naming the side, when it has any. */
+    private static Optional<NetworkPlan> plan(String side, String input, Loaded loaded, PrintWriter err) {
         Diagnostics d = loaded.diagnostics();
         List<InputSource> sources = loaded.sources();
         Compiler.Result r = d.hasErrors() ? new Compiler.Result(Optional.empty(), d.sorted()) : new Compiler().compile(sources);
@@ -170,7 +173,38 @@ final class DiffCommand implements Callable<Integer> {
             err.println("netc diff: " + side + " (" + Text.escape(input) + ") has errors");
             return Optional.empty();
         }
-        return Optional.of(new PlanDumpBackend().emit(r.plan().get(), Set.of()).get(0).text());
+        return r.plan();
+    }
+
+    private static String text(NetworkPlan plan) {
+        return new PlanDumpBackend().emit(plan, Set.of()).get(0).text();
+    }
+
+    /**
+     * When no plan section changed, every backend's files of the two plans compared: one change naming those that
+     * differ (a value no section of plan.txt prints, such as a certificate's bytes), so that exit 0 always means the
+     * same files on every node.
+     */
+    static List<PlanSections.Change> unexplained(NetworkPlan before, NetworkPlan after) {
+        java.util.TreeMap<String, String> a = new java.util.TreeMap<>();
+        java.util.TreeMap<String, String> b = new java.util.TreeMap<>();
+        for (dev.netc.backends.Backend backend : new BackendRegistry().all()) {
+            if (backend instanceof PlanDumpBackend) continue; // compared section by section, origins aside
+            for (dev.netc.backends.Artifact x : backend.emit(before, Set.of())) a.put(backend.name() + ":" + x.path(), x.sha256());
+            for (dev.netc.backends.Artifact x : backend.emit(after, Set.of())) b.put(backend.name() + ":" + x.path(), x.sha256());
+        }
+        java.util.TreeSet<String> paths = new java.util.TreeSet<>(a.keySet());
+        paths.addAll(b.keySet());
+        List<String> differ = paths.stream().filter(p -> !java.util.Objects.equals(a.get(p), b.get(p))).toList();
+        if (differ.isEmpty()) return List.of();
+        return List.of(new PlanSections.Change("changed", "output that no plan section shows", "", files(differ, a), files(differ, b),
+                List.of(), List.of()));
+    }
+
+    /** Each file ({@code backend:path}) with the start of its digest on one side, or "none" where that side has no such file. */
+    private static List<String> files(List<String> keys, java.util.Map<String, String> digests) {
+        return keys.stream().map(k -> k.substring(k.indexOf(':') + 1) + " "
+                + (digests.containsKey(k) ? "sha256=" + digests.get(k).substring(0, 12) : "none")).toList();
     }
 
     private static void text(PrintWriter out, PlanSections.Change c) {

@@ -103,6 +103,16 @@ class DiffCommandTest {
         assertTrue(row.get("node").isNull(), "its pods are on two nodes: " + row);
     }
 
+    /** A change no section of plan.txt prints (here an annotation nginx.conf honours) still shows, naming the files. */
+    @Test
+    void outputThatChangedWithoutAPlanSectionIsStillAChange() throws IOException {
+        CliRunner r = diff(t -> t.replace("  name: shop\n  namespace: storefront\nspec:",
+                "  name: shop\n  namespace: storefront\n  annotations:\n    nginx.ingress.kubernetes.io/ssl-redirect: \"false\"\nspec:"),
+                DiffCommand.EXIT_CHANGES).r();
+        assertTrue(r.out().startsWith("changed output that no plan section shows\n  - ingress/nginx.conf sha256="), r.out());
+        assertTrue(r.out().endsWith("\n1 change\n"), "plan.txt itself is compared by its sections: " + r.out());
+    }
+
     @Test
     void aScaledDeploymentAddsItsReplicaAndItsEndpoints() throws IOException {
         CliRunner r = diff(t -> t.replace("name: web\n  namespace: storefront\nspec:\n  replicas: 3",
