@@ -103,14 +103,38 @@ class DiffCommandTest {
         assertTrue(row.get("node").isNull(), "its pods are on two nodes: " + row);
     }
 
-    /** A change no section of plan.txt prints (here an annotation nginx.conf honours) still shows, naming the files. */
+    /** An annotation netc honours changes what the ingress controller serves: its virtual host's section says how. */
     @Test
-    void outputThatChangedWithoutAPlanSectionIsStillAChange() throws IOException {
+    void anIngressAnnotationShowsInItsVirtualHost() throws IOException {
         CliRunner r = diff(t -> t.replace("  name: shop\n  namespace: storefront\nspec:",
                 "  name: shop\n  namespace: storefront\n  annotations:\n    nginx.ingress.kubernetes.io/ssl-redirect: \"false\"\nspec:"),
                 DiffCommand.EXIT_CHANGES).r();
-        assertTrue(r.out().startsWith("changed output that no plan section shows\n  - ingress/nginx.conf sha256="), r.out());
-        assertTrue(r.out().endsWith("\n1 change\n"), "plan.txt itself is compared by its sections: " + r.out());
+        assertTrue(r.out().contains("changed ingress-host shop.example.com\n  - ingress-host shop.example.com certificate=storefront/shop-tls ssl-redirect\n"),
+                r.out());
+        assertTrue(r.out().contains("  + ingress-host shop.example.com certificate=storefront/shop-tls\n"), r.out());
+    }
+
+    /**
+     * Files that differ although no plan section does are still a change, naming them, so exit 0 always means the same
+     * files: here the plan's certificate swapped behind the model's back, which plan.txt (printing the model's) cannot see.
+     */
+    @Test
+    void outputThatChangedWithoutAPlanSectionIsStillAChange() {
+        dev.netc.compiler.Compiler.Result r = new dev.netc.compiler.Compiler().compile(new dev.netc.compiler.InputLoader(
+                new java.io.ByteArrayInputStream(new byte[0])).load(List.of(CompileCommandTest.SHOP.toString()), new dev.netc.ir.Diagnostics()));
+        dev.netc.ir.plan.NetworkPlan a = r.plan().orElseThrow();
+        dev.netc.ir.plan.IngressPlan i = a.ingress();
+        List<dev.netc.ir.plan.IngressPlan.Certificate> swapped = i.certificates().stream()
+                .map(c -> new dev.netc.ir.plan.IngressPlan.Certificate(c.secret(), c.certificatePem() + "\n", c.privateKeyPem())).toList();
+        dev.netc.ir.plan.NetworkPlan b = a.withIngress(new dev.netc.ir.plan.IngressPlan(i.hosts(), i.upstreams(), i.defaultUpstream(), swapped));
+        assertEquals(List.of(), dev.netc.backends.plan.PlanSections.changes(
+                dev.netc.backends.plan.PlanSections.of(new dev.netc.backends.plan.PlanDumpBackend().emit(a, java.util.Set.of()).get(0).text()),
+                dev.netc.backends.plan.PlanSections.of(new dev.netc.backends.plan.PlanDumpBackend().emit(b, java.util.Set.of()).get(0).text())));
+        List<dev.netc.backends.plan.PlanSections.Change> out = DiffCommand.unexplained(a, b);
+        assertEquals(1, out.size(), out.toString());
+        assertEquals("output that no plan section shows", out.get(0).key());
+        assertTrue(out.get(0).after().stream().anyMatch(l -> l.startsWith("ingress/storefront.shop-tls-") && l.contains(".crt sha256=")), out.toString());
+        assertEquals(List.of(), DiffCommand.unexplained(a, a));
     }
 
     @Test

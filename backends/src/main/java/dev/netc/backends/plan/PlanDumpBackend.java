@@ -22,6 +22,7 @@ import dev.netc.ir.model.ServicePort;
 import dev.netc.ir.model.TlsSecret;
 import dev.netc.ir.model.Workload;
 import dev.netc.ir.plan.AddressSet;
+import dev.netc.ir.plan.IngressPlan;
 import dev.netc.ir.plan.NetworkPlan;
 import dev.netc.ir.plan.LocalEndpoints;
 import dev.netc.ir.plan.NodePlan;
@@ -58,6 +59,7 @@ public final class PlanDumpBackend implements Backend {
         for (EndpointSlice s : plan.endpointSlices()) slice(b, s);
         // the Service decisions once for the cluster, then what each node has of its own
         for (ServicePortPlan s : plan.services()) servicePlan(b, s);
+        ingressPlan(b, plan.ingress());
         List<NodePlan> chosen = Backend.selected(plan, nodes);
         // the address sets the nodes' policy names, once: a set's name is its content's hash, so nodes that use one
         // set share its name and every node-plan below only names it
@@ -158,7 +160,8 @@ public final class PlanDumpBackend implements Backend {
         }
         for (Ingress i : c.ingresses()) ingress(b, i);
         for (TlsSecret s : c.secrets()) {
-            b.append("\nsecret ").append(t(s.meta().qualifiedName())).append(" type=kubernetes.io/tls").append(at(s.meta().pos())).append('\n');
+            b.append("\nsecret ").append(t(s.meta().qualifiedName())).append(" type=kubernetes.io/tls certificate=sha256:")
+                    .append(ContentHash.hex(s.certificatePem(), 6)).append(at(s.meta().pos())).append('\n');
         }
     }
 
@@ -268,6 +271,33 @@ public final class PlanDumpBackend implements Backend {
                         .append(t(String.valueOf(p.backend().port()))).append(at(p.pos())).append('\n');
             }
         }
+    }
+
+    /**
+     * What the ingress controller serves, as {@code IngressRoutes} decided it: each virtual host with its certificate
+     * and redirect, its routes in match order with the options their Ingress's annotations give, and the default
+     * backend. (The upstreams' servers are the Service ports' endpoints, in the service plans.)
+     */
+    private static void ingressPlan(StringBuilder b, IngressPlan p) {
+        for (IngressPlan.VirtualHost h : p.hosts()) {
+            b.append("\ningress-host ").append(t(h.host()));
+            h.certificate().ifPresent(c -> b.append(" certificate=").append(t(c.namespace() + "/" + c.name())));
+            if (h.sslRedirect()) b.append(" ssl-redirect");
+            b.append('\n');
+            for (IngressPlan.Route r : h.routes()) {
+                b.append("  route ").append(r.exact() ? "Exact " : "Prefix ").append(t(r.path())).append(" -> ").append(serviceRef(r.upstream()));
+                if (!r.rewriteTarget().isEmpty()) b.append(" rewrite=").append(t(r.rewriteTarget()));
+                if (r.backendHttps()) b.append(" backend-https");
+                if (!r.maxBodySize().isEmpty()) b.append(" max-body-size=").append(t(r.maxBodySize()));
+                if (!r.allowSources().isEmpty()) b.append(" allow=").append(list(r.allowSources()));
+                b.append(" (").append(t(r.origin())).append(")\n");
+            }
+        }
+        p.defaultUpstream().ifPresent(d -> b.append("\ningress-default -> ").append(serviceRef(d)).append('\n'));
+    }
+
+    private static String serviceRef(IngressPlan.ServiceRef r) {
+        return t(r.namespace() + "/" + r.service()) + ":" + t(String.valueOf(r.port()));
     }
 
     private static void servicePlan(StringBuilder b, ServicePortPlan s) {

@@ -205,7 +205,7 @@ public final class PlanSections {
         int n = switch (f[0]) {
             case "service-plan", "local" -> 4;
             case "cluster", "namespace", "node", "node-plan", "workload", "pod", "service", "endpointslice", "networkpolicy",
-                    "ingressclass", "ingress", "secret", "policy" -> f[0].equals("workload") ? 3 : 2;
+                    "ingressclass", "ingress", "secret", "policy", "ingress-host" -> f[0].equals("workload") ? 3 : 2;
             default -> 1;
         };
         return String.join(" ", java.util.Arrays.asList(f).subList(0, Math.min(n, f.length)));
