@@ -194,7 +194,7 @@ final class CompileCommand implements Callable<Integer> {
                 });
             }
             String modelDigest = timer.time("digest", () -> planDigest[0] != null ? planDigest[0]
-                    : PlanDumpBackend.modelDigest(new PlanDumpBackend().emit(plan, Set.of()).get(0).text()));
+                    : PlanDumpBackend.modelDigest(PlanDumpBackend.text(plan)));
             Artifact manifest = timer.time("manifest", () -> Manifest.build(inputDigests, modelDigest, nodeNames, w.written(), w.composed()));
             timer.timeChecked("write", () -> {
                 w.writeUnlisted(manifest);
@@ -238,7 +238,7 @@ final class CompileCommand implements Callable<Integer> {
 
             @Override
             public void plan(String after, NetworkPlan plan) {
-                if (after.equals(pass)) print(new PlanDumpBackend().emit(plan, Set.of()).get(0).text());
+                if (after.equals(pass)) print(PlanDumpBackend.text(plan));
             }
 
             private void print(String text) {

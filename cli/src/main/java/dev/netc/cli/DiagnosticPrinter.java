@@ -28,13 +28,17 @@ final class DiagnosticPrinter {
         this.verbose = verbose;
     }
 
+    /** JSON a person may read in a terminal: indented, and non-ASCII (user text) as escapes. */
+    static ObjectMapper readableJson() {
+        return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
+    }
+
     void print(List<Diagnostic> diagnostics, PrintWriter out, PrintWriter err) {
         long errors = count(diagnostics, Severity.ERROR);
         long warnings = count(diagnostics, Severity.WARNING);
         long notes = count(diagnostics, Severity.NOTE);
         if (format == Format.json) {
-            ObjectMapper m = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
-                    .enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
+            ObjectMapper m = readableJson();
             ObjectNode root = m.createObjectNode();
             ArrayNode arr = root.putArray("diagnostics");
             for (Diagnostic d : diagnostics) {

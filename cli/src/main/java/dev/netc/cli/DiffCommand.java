@@ -1,8 +1,5 @@
 package dev.netc.cli;
 
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netc.backends.plan.PlanDumpBackend;
@@ -14,8 +11,8 @@ import dev.netc.ir.Diagnostic;
 import dev.netc.ir.Diagnostics;
 import dev.netc.ir.Text;
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
 import dev.netc.ir.plan.NetworkPlan;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -146,8 +143,8 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     private static void deleteTree(Path p) {
-        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(p)) {
-            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(x);
+        try {
+            OutputWriter.deleteTree(p);
         } catch (java.io.IOException e) {
             // a scratch folder left in the temporary directory: nothing of the diff depends on it
         }
@@ -177,7 +174,7 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     private static String text(NetworkPlan plan) {
-        return new PlanDumpBackend().emit(plan, Set.of()).get(0).text();
+        return PlanDumpBackend.text(plan);
     }
 
     /**
@@ -312,7 +309,7 @@ final class DiffCommand implements Callable<Integer> {
 
     /** The changes as one JSON object: {@code {"changes": [{kind, section, node, before, after, origins}]}}. */
     static String json(List<PlanSections.Change> changes) {
-        JsonMapper m = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
+        com.fasterxml.jackson.databind.ObjectMapper m = DiagnosticPrinter.readableJson();
         ObjectNode root = m.createObjectNode();
         ArrayNode arr = root.putArray("changes");
         for (PlanSections.Change c : changes) {

@@ -121,6 +121,11 @@ public final class PlanDumpBackend implements Backend {
         return at.stream().map(i -> t(pods.get(i).meta().qualifiedName())).collect(Collectors.joining(",", "[", "]"));
     }
 
+    /** The whole plan.txt of a plan, every node's part included. */
+    public static String text(NetworkPlan plan) {
+        return new PlanDumpBackend().emit(plan, Set.of()).get(0).text();
+    }
+
     /** The model alone, as plan.txt begins: what {@code netc compile --dump-after} shows after a model pass. */
     public static String model(Cluster c) {
         StringBuilder b = new StringBuilder("# netc model: the cluster as the passes so far resolved it\n");

@@ -374,7 +374,8 @@ public final class NftBlocks {
         return brace < end && text[brace] == '{' && NftRuleset.norm(str(text, start, brace)).equals(object);
     }
 
-    private static final Set<String> PLAIN_KEYWORDS = Set.of("chain", "set", "map", "flowtable", "counter", "quota", "limit", "secmark", "synproxy");
+    /** The one-word object keywords ({@link NftRuleset#OBJECT_KEYWORDS}): what {@link #plainHeader} reads. */
+    private static final Set<String> PLAIN_KEYWORDS = Set.copyOf(NftRuleset.OBJECT_KEYWORDS.stream().filter(k -> k.indexOf(' ') < 0).toList());
 
     /**
      * The header of the object whose brace is at {@code brace} when it is written as netc writes it

@@ -124,8 +124,10 @@ public record NftRuleset(List<Command> commands, SortedMap<TableId, Table> table
 
 
     static final Pattern TABLE_HEADER = Pattern.compile("table(?: (ip|ip6|inet|arp|bridge|netdev))? (\\S+)");
-    static final Pattern OBJECT_HEADER = Pattern.compile(
-            "(chain|set|map|flowtable|counter|quota|limit|secmark|synproxy|ct helper|ct timeout|ct expectation) (\\S+)");
+    /** The keywords of a table's named objects ({@code chain NAME {}, {@code ct helper NAME {}, …). */
+    static final List<String> OBJECT_KEYWORDS = List.of("chain", "set", "map", "flowtable", "counter", "quota", "limit", "secmark",
+            "synproxy", "ct helper", "ct timeout", "ct expectation");
+    static final Pattern OBJECT_HEADER = Pattern.compile("(" + String.join("|", OBJECT_KEYWORDS) + ") (\\S+)");
     private static final Pattern TABLE_COMMAND = Pattern.compile("(delete|flush|add|create|destroy) table(?: (ip|ip6|inet|arp|bridge|netdev))? (\\S+)");
 
     public static NftRuleset parse(String text) throws RulesSyntaxException {
