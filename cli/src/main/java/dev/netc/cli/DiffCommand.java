@@ -2,6 +2,8 @@ package dev.netc.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.netc.backends.diff.TrafficDiff;
+import dev.netc.backends.diff.TrafficRow;
 import dev.netc.backends.plan.PlanDumpBackend;
 import dev.netc.backends.plan.PlanSections;
 import dev.netc.compiler.Compiler;
@@ -87,13 +89,17 @@ final class DiffCommand implements Callable<Integer> {
         List<PlanSections.Change> changes = new java.util.ArrayList<>(PlanSections.changes(PlanSections.of(text(before.get())),
                 PlanSections.of(text(after.get()))));
         if (changes.isEmpty()) changes.addAll(unexplained(before.get(), after.get()));
+        List<TrafficRow> rows = changes.isEmpty() ? List.of() : TrafficDiff.of(before.get(), after.get());
         if (format == Format.json) {
-            out.print(json(changes));
+            out.print(json(rows, changes));
         } else if (format == Format.md) {
-            out.print(markdown(changes, MAX_MARKDOWN));
+            out.print(markdown(rows, changes, MAX_MARKDOWN));
         } else {
+            boolean colour = System.console() != null && System.getenv("NO_COLOR") == null;
+            for (TrafficRow t : rows) TrafficText.print(out, t, colour);
+            if (!rows.isEmpty()) out.println();
             for (PlanSections.Change c : changes) text(out, c);
-            out.println(changes.isEmpty() ? "no change" : changes.size() + " change" + (changes.size() == 1 ? "" : "s"));
+            out.println(changes.isEmpty() ? "no change" : plural(rows.size(), "traffic row") + ", " + plural(changes.size(), "plan change"));
         }
         out.flush();
         return changes.isEmpty() ? Netc.EXIT_OK : EXIT_CHANGES;
@@ -213,6 +219,10 @@ final class DiffCommand implements Callable<Integer> {
         }
     }
 
+    static String plural(int n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
+    }
+
     private static String where(List<String> origins) {
         return origins.isEmpty() ? "-" : String.join(", ", new java.util.TreeSet<>(origins));
     }
@@ -233,11 +243,20 @@ final class DiffCommand implements Callable<Integer> {
      * per area with each change's lines as a diff and its origins; at most {@code max} characters, cut at a change
      * with a notice that says how many are shown.
      */
-    static String markdown(List<PlanSections.Change> changes, int max) {
+    static String markdown(List<TrafficRow> rows, List<PlanSections.Change> changes, int max) {
         java.util.TreeMap<String, List<PlanSections.Change>> byArea = new java.util.TreeMap<>();
         for (PlanSections.Change c : changes) byArea.computeIfAbsent(area(c), a -> new java.util.ArrayList<>()).add(c);
-        StringBuilder head = new StringBuilder(MARKER).append("\n## netc diff: ").append(changes.isEmpty() ? "no change" : changes.size() + " change"
-                + (changes.size() == 1 ? "" : "s")).append("\n\n");
+        java.util.TreeMap<String, List<TrafficRow>> byTraffic = new java.util.TreeMap<>();
+        for (TrafficRow r : rows) byTraffic.computeIfAbsent(trafficArea(r), a -> new java.util.ArrayList<>()).add(r);
+        StringBuilder head = new StringBuilder(MARKER).append("\n## netc diff: ").append(changes.isEmpty() ? "no change"
+                : plural(rows.size(), "traffic row") + ", " + plural(changes.size(), "plan change")).append("\n\n");
+        if (!rows.isEmpty()) {
+            head.append("| traffic | rows | now reaches | no longer reaches |\n|---|---:|---:|---:|\n");
+            byTraffic.forEach((a, rs) -> head.append("| ").append(html(a)).append(" | ").append(rs.size()).append(" | ")
+                    .append(rs.stream().filter(r -> r.after().reaches() && !r.before().reaches()).count()).append(" | ")
+                    .append(rs.stream().filter(r -> r.before().reaches() && !r.after().reaches()).count()).append(" |\n"));
+            head.append('\n');
+        }
         if (!changes.isEmpty()) {
             head.append("| area | added | removed | changed |\n|---|---:|---:|---:|\n");
             byArea.forEach((a, cs) -> head.append("| ").append(html(a)).append(" | ").append(count(cs, "added")).append(" | ")
@@ -245,7 +264,28 @@ final class DiffCommand implements Callable<Integer> {
             head.append('\n');
         }
         StringBuilder b = new StringBuilder(head);
+        int all = rows.size() + changes.size();
         int shown = 0;
+        for (var e : byTraffic.entrySet()) {
+            StringBuilder sec = new StringBuilder("<details><summary>").append(html(e.getKey())).append(": ")
+                    .append(plural(e.getValue().size(), "row")).append("</summary>\n\n| from | to | traffic | before | after | origins |\n|---|---|---|---|---|---|\n");
+            int inSection = 0;
+            for (TrafficRow r : e.getValue()) {
+                String one = "| " + cell(TrafficText.peer(r.from())) + " | " + cell(TrafficText.peer(r.to())) + " | " + cell(TrafficText.traffic(r))
+                        + " | " + cell(TrafficText.fate(r.before())) + " | " + cell(TrafficText.fate(r.after())) + " | "
+                        + cell(TrafficText.origins(r.originsBefore()) + " → " + TrafficText.origins(r.originsAfter())) + " |\n";
+                String closing = "\n</details>\n\n";
+                String notice = truncated(shown + inSection, all);
+                if (b.length() + sec.length() + one.length() + closing.length() + notice.length() > max) {
+                    if (inSection > 0) b.append(sec).append(closing);
+                    return b.append(notice).toString();
+                }
+                sec.append(one);
+                inSection++;
+            }
+            b.append(sec).append("\n</details>\n\n");
+            shown += inSection;
+        }
         for (var e : byArea.entrySet()) {
             StringBuilder sec = new StringBuilder("<details><summary>").append(html(e.getKey())).append(": ").append(e.getValue().size())
                     .append(e.getValue().size() == 1 ? " change" : " changes").append("</summary>\n\n");
@@ -262,7 +302,7 @@ final class DiffCommand implements Callable<Integer> {
                     one.append("origins: ").append(code(where(c.originsBefore()))).append(" → ").append(code(where(c.originsAfter()))).append("\n\n");
                 }
                 String closing = "</details>\n\n";
-                String notice = truncated(shown + inSection, changes.size());
+                String notice = truncated(shown + inSection, all);
                 if (b.length() + sec.length() + one.length() + closing.length() + notice.length() > max) {
                     if (inSection > 0) b.append(sec).append(closing);
                     return b.append(notice).toString();
@@ -276,8 +316,24 @@ final class DiffCommand implements Callable<Integer> {
         return b.toString();
     }
 
+    /** The Markdown area of a traffic row: its kind, and the node for rows that hold on one node. */
+    static String trafficArea(TrafficRow r) {
+        String kind = switch (r.kind()) {
+            case TrafficRow.POLICY -> "pods and addresses";
+            case TrafficRow.SERVICE -> "Service cluster IPs";
+            case TrafficRow.NODE_PORT -> "node ports";
+            default -> "external and load-balancer IPs";
+        };
+        return r.node().map(n -> kind + " on node " + Text.escape(n)).orElse(kind);
+    }
+
+    /** Text for a Markdown table cell: HTML-escaped, no line break. */
+    private static String cell(String s) {
+        return html(s).replace("\n", " ");
+    }
+
     private static String truncated(int shown, int all) {
-        return "**Truncated:** " + shown + " of " + all + " changes shown (a comment holds at most " + MAX_MARKDOWN
+        return "**Truncated:** " + shown + " of " + all + " rows and changes shown (a comment holds at most " + MAX_MARKDOWN
                 + " characters); `netc diff` prints them all.\n";
     }
 
@@ -307,11 +363,16 @@ final class DiffCommand implements Callable<Integer> {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "&#124;");
     }
 
-    /** The changes as one JSON object: {@code {"changes": [{kind, section, node, before, after, origins}]}}. */
-    static String json(List<PlanSections.Change> changes) {
+    /**
+     * The diff as one JSON object (README's schema, {@code diff.schema.json}): {@code changes}, the traffic rows, and
+     * {@code sections}, the plan sections that changed ({@code {kind, section, node, before, after, origins}}).
+     */
+    static String json(List<TrafficRow> rows, List<PlanSections.Change> changes) {
         com.fasterxml.jackson.databind.ObjectMapper m = DiagnosticPrinter.readableJson();
         ObjectNode root = m.createObjectNode();
-        ArrayNode arr = root.putArray("changes");
+        ArrayNode traffic = root.putArray("changes");
+        for (TrafficRow r : rows) TrafficText.json(traffic, r);
+        ArrayNode arr = root.putArray("sections");
         for (PlanSections.Change c : changes) {
             ObjectNode o = arr.addObject();
             o.put("kind", c.kind());

@@ -65,17 +65,42 @@ class DiffCommandTest {
         Path a = d.a();
         Path b = d.b();
         CliRunner r = d.r();
-        assertTrue(r.out().startsWith("changed networkpolicy payments/ledger-from-api\n"), r.out());
+        // first the traffic: what the api pods can no longer and can now reach, with the rules deciding on each side
+        assertTrue(r.out().startsWith("policy TCP/5432: pods payments/api-0, payments/api-1 -> pods payments/ledger-0, payments/ledger-1:"
+                + " allowed -> denied\n  origins: NetworkPolicy/payments/ledger-from-api spec.ingress[0] (" + a.resolve("policies.yaml") + ":40:7) -> "
+                + "NetworkPolicy/payments/default-deny-ingress (" + b.resolve("policies.yaml") + ":2:1), NetworkPolicy/payments/ledger-from-api ("
+                + b.resolve("policies.yaml") + ":31:1)\n"
+                + "policy TCP/5433: pods payments/api-0, payments/api-1 -> pods payments/ledger-0, payments/ledger-1: denied -> allowed\n"), r.out());
+        assertTrue(r.out().contains("\nservice TCP/5432: pods payments/api-0, payments/api-1 -> Service payments/ledger:pg at 10.103.218.209:"
+                + " to 10.244.1.50:5432 (payments/ledger-0) -> denied\n"), r.out());
+        assertTrue(r.out().contains("\n\nchanged networkpolicy payments/ledger-from-api\n"), r.out());
         assertTrue(r.out().contains("  - ingress from same-namespace pods(app=payments-api) ports TCP:5432\n"
                 + "  + networkpolicy payments/ledger-from-api podSelector=app=ledger types=Ingress\n"
                 + "  + ingress from same-namespace pods(app=payments-api) ports TCP:5433\n"), r.out());
         assertTrue(r.out().contains("  origins: " + a.resolve("policies.yaml") + ":31:1, " + a.resolve("policies.yaml") + ":40:7 -> "
                 + b.resolve("policies.yaml") + ":31:1, " + b.resolve("policies.yaml") + ":40:7\n"), r.out());
-        assertTrue(r.out().endsWith("\n3 changes\n"), r.out());
+        assertTrue(r.out().endsWith("\n3 traffic rows, 3 plan changes\n"), r.out());
 
         CliRunner j = CliRunner.run("diff", a.toString(), b.toString(), "--format", "json");
         assertEquals(DiffCommand.EXIT_CHANGES, j.exit());
-        JsonNode changes = new ObjectMapper().readTree(j.out()).get("changes");
+        JsonNode rows = new ObjectMapper().readTree(j.out()).get("changes");
+        assertEquals(3, rows.size(), rows.toString());
+        JsonNode lost = rows.get(0);
+        assertTrue(lost.get("node").isNull(), "pod to pod holds wherever the pods run: " + lost);
+        assertEquals("policy", lost.get("kind").asText());
+        assertEquals("[\"payments/api-0\",\"payments/api-1\"]", lost.get("from").get("pods").toString());
+        assertEquals("[\"payments/ledger-0\",\"payments/ledger-1\"]", lost.get("to").get("pods").toString());
+        assertEquals("TCP", lost.get("protocol").asText());
+        assertEquals("[[5432,5432]]", lost.get("ports").toString());
+        assertEquals("allowed", lost.get("before").asText());
+        assertEquals("denied", lost.get("after").asText());
+        assertEquals("[\"" + a.resolve("policies.yaml") + ":40:7\",\"" + b.resolve("policies.yaml") + ":2:1\",\"" + b.resolve("policies.yaml")
+                + ":31:1\"]", lost.get("origins").toString());
+        JsonNode svc = rows.get(2);
+        assertEquals("service", svc.get("kind").asText());
+        assertEquals("payments/ledger:pg", svc.get("to").get("service").asText());
+        assertEquals("[{\"endpoint\":\"10.244.1.50:5432\",\"pod\":\"payments/ledger-0\",\"masqueraded\":false}]", svc.get("before").toString());
+        JsonNode changes = new ObjectMapper().readTree(j.out()).get("sections");
         assertEquals(3, changes.size());
         JsonNode pod = changes.get(1);
         assertEquals("changed", pod.get("kind").asText());
@@ -98,8 +123,8 @@ class DiffCommandTest {
                 + "  - policy <the 3 pods of Deployment/web in storefront> ingress-isolated egress-isolated\n"
                 + "  - ingress from <anywhere> ports TCP/8080,TCP/8443 (storefront/web-open)\n"), r.out());
         assertTrue(r.out().contains("  + ingress from <anywhere> ports TCP/8081,TCP/8443 (storefront/web-open)\n"), r.out());
-        assertTrue(r.out().endsWith("\n2 changes\n"), "the policy and its pods: " + r.out());
-        JsonNode row = new ObjectMapper().readTree(CliRunner.run("diff", a.toString(), b.toString(), "--format", "json").out()).get("changes").get(1);
+        assertTrue(r.out().endsWith(" traffic rows, 2 plan changes\n"), "the policy and its pods: " + r.out());
+        JsonNode row = new ObjectMapper().readTree(CliRunner.run("diff", a.toString(), b.toString(), "--format", "json").out()).get("sections").get(1);
         assertTrue(row.get("node").isNull(), "its pods are on two nodes: " + row);
     }
 
@@ -182,10 +207,11 @@ class DiffCommandTest {
         String before = Files.readString(repo.resolve("shop/policies.yaml"));
         CliRunner r = CliRunner.run("diff", "-C", repo.toString(), "--git", "main..feature", "shop");
         assertEquals(DiffCommand.EXIT_CHANGES, r.exit(), r.out() + r.err());
-        assertTrue(r.out().startsWith("changed networkpolicy payments/ledger-from-api\n"), r.out());
+        assertTrue(r.out().contains("\n\nchanged networkpolicy payments/ledger-from-api\n"), r.out());
+        assertTrue(r.out().contains("(shop/policies.yaml@main:40:7) -> NetworkPolicy/payments/default-deny-ingress (shop/policies.yaml@feature:2:1)"), r.out());
         assertTrue(r.out().contains("  origins: shop/policies.yaml@main:31:1, shop/policies.yaml@main:40:7 -> shop/policies.yaml@feature:31:1,"),
                 r.out());
-        assertTrue(r.out().endsWith("\n3 changes\n"), r.out());
+        assertTrue(r.out().endsWith("\n3 traffic rows, 3 plan changes\n"), r.out());
         assertEquals(before, Files.readString(repo.resolve("shop/policies.yaml")), "the working tree is untouched");
         assertEquals(0, CliRunner.run("diff", "-C", repo.toString(), "--git", "main..main").exit(), "a revision against itself");
 
@@ -217,7 +243,9 @@ class DiffCommandTest {
         CliRunner r = CliRunner.run("diff", a.toString(), b.toString(), "--format", "md");
         assertEquals(DiffCommand.EXIT_CHANGES, r.exit(), r.err());
         String md = r.out();
-        assertTrue(md.startsWith("<!-- netc diff -->\n## netc diff: 3 changes\n\n| area | added | removed | changed |\n|---|---:|---:|---:|\n"
+        assertTrue(md.startsWith("<!-- netc diff -->\n## netc diff: 3 traffic rows, 3 plan changes\n\n"
+                + "| traffic | rows | now reaches | no longer reaches |\n|---|---:|---:|---:|\n| Service cluster IPs | 1 | 0 | 1 |\n"
+                + "| pods and addresses | 2 | 1 | 1 |\n\n| area | added | removed | changed |\n|---|---:|---:|---:|\n"
                 + "| model objects | 0 | 0 | 1 |\n| pods' policy on node n1 | 0 | 0 | 1 |\n| pods' policy on node n2 | 0 | 0 | 1 |\n"), md);
         assertTrue(md.contains("<details><summary>pods' policy on node n1: 1 change</summary>\n\n**changed** `node-plan n1 policy payments/ledger-0`\n\n```diff\n- policy payments/ledger-0 "),
                 md);
@@ -228,11 +256,14 @@ class DiffCommandTest {
         List<dev.netc.backends.plan.PlanSections.Change> changes = dev.netc.backends.plan.PlanSections.changes(
                 dev.netc.backends.plan.PlanSections.of(Files.readString(compile(a).resolve("plan.txt"))),
                 dev.netc.backends.plan.PlanSections.of(Files.readString(compile(b).resolve("plan.txt"))));
-        String cut = DiffCommand.markdown(changes, 1200);
+        String cut = DiffCommand.markdown(List.of(), changes, 1200);
         assertTrue(cut.length() <= 1200, cut.length() + "\n" + cut);
-        assertTrue(cut.endsWith("changes shown (a comment holds at most 65536 characters); `netc diff` prints them all.\n"), cut);
-        assertTrue(cut.contains("**Truncated:** 1 of 3 changes shown"), cut);
-        assertEquals(md, DiffCommand.markdown(changes, DiffCommand.MAX_MARKDOWN), "the same rows, the same Markdown");
+        assertTrue(cut.endsWith("rows and changes shown (a comment holds at most 65536 characters); `netc diff` prints them all.\n"), cut);
+        assertTrue(cut.contains("**Truncated:** 1 of 3 rows and changes shown"), cut);
+        String sections = DiffCommand.markdown(List.of(), changes, DiffCommand.MAX_MARKDOWN);
+        assertTrue(md.endsWith(sections.substring(sections.indexOf("<details>"))), "the same sections, the same Markdown after the rows");
+        assertTrue(md.contains("<details><summary>pods and addresses: 2 rows</summary>\n\n| from | to | traffic | before | after | origins |\n"
+                + "|---|---|---|---|---|---|\n| pods payments/api-0, payments/api-1 | pods payments/ledger-0, payments/ledger-1 | TCP/5432 | allowed | denied |"), md);
     }
 
     Path compile(Path in) {

@@ -2,6 +2,7 @@ package dev.netc.backends.policy;
 
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
+import dev.netc.ir.Origin;
 import dev.netc.ir.Protocol;
 import dev.netc.ir.plan.AddressSet;
 import dev.netc.ir.plan.NetworkPlan;
@@ -67,6 +68,24 @@ public final class PolicyChains {
             }
         }
         return new Program(admin, rest);
+    }
+
+    /**
+     * Where each step of {@link #program} was written, step for step: {@code admin} the admin part's, otherwise the
+     * NetworkPolicy part's (for an isolated pod its allows' rules and, for the closing reject, nothing: that step's
+     * comment names the isolating policies). Kept beside {@link #program} so that the two stay aligned.
+     */
+    public static List<List<Origin>> origins(PodPolicy p, boolean ingress, boolean admin) {
+        List<List<Origin>> out = new ArrayList<>();
+        if (admin) {
+            for (TierRule t : ingress ? p.adminIngress() : p.adminEgress()) out.add(t.rule().map(List::of).orElse(List.of()));
+        } else if (ingress ? p.ingressIsolated() : p.egressIsolated()) {
+            for (PolicyAllow a : ingress ? p.ingress() : p.egress()) out.add(a.rules());
+            out.add(List.of());
+        } else {
+            for (TierRule t : ingress ? p.baselineIngress() : p.baselineEgress()) out.add(t.rule().map(List::of).orElse(List.of()));
+        }
+        return out;
     }
 
     /** Pods that need a chain in this direction, in plan order. */

@@ -71,7 +71,7 @@ class PrCommentScriptTest {
                 assertEquals(List.of("GET /repos/shop/cluster/issues/7/comments?per_page=100", "POST /repos/shop/cluster/issues/7/comments"),
                         calls.stream().map(c -> c.method() + " " + c.path()).toList());
                 String posted = new com.fasterxml.jackson.databind.ObjectMapper().readTree(calls.get(1).body()).get("body").asText();
-                assertTrue(posted.startsWith("<!-- netc diff -->\n## netc diff: 3 changes\n"), posted);
+                assertTrue(posted.startsWith("<!-- netc diff -->\n## netc diff: 3 traffic rows, 3 plan changes\n"), posted);
                 assertTrue(posted.contains("+ ingress from same-namespace pods(app=payments-api) ports TCP:5433"), posted);
                 assertTrue(posted.contains("shop/policies.yaml@"), "the base side is read from the repository: " + posted);
 

@@ -1,0 +1,631 @@
+package dev.netc.backends.diff;
+
+import dev.netc.backends.diff.TrafficRow.Fate;
+import dev.netc.backends.diff.TrafficRow.Peer;
+import dev.netc.backends.diff.TrafficRow.Ports;
+import dev.netc.backends.diff.TrafficSide.Frontend;
+import dev.netc.backends.diff.TrafficSide.Judged;
+import dev.netc.backends.diff.TrafficSide.PodAt;
+import dev.netc.backends.policy.PolicyChains;
+import dev.netc.ir.Family;
+import dev.netc.ir.IpAddress;
+import dev.netc.ir.Origin;
+import dev.netc.ir.Protocol;
+import dev.netc.ir.plan.NetworkPlan;
+import dev.netc.ir.plan.PlanEndpoint;
+import dev.netc.ir.plan.ServicePortPlan;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What traffic can do differently between two plans, exactly: the complete set of connections (source address,
+ * destination address or Service frontend, protocol, destination port) whose fate differs, as disjoint rows.
+ *
+ * <p>An exact decomposition, not a BDD: every verdict a plan holds is a first-match walk over interval sets of
+ * addresses and ports ({@link PolicyChains#program}), so cutting the address line at every boundary of every set the
+ * two sides' programs use, and the port line at every boundary of their port ranges, gives intervals on which each
+ * program's verdict is constant; one evaluation per interval is the verdict of all of it. Pods, nodes and the pods
+ * whose own egress decides are points of their own. Work is done only where a side differs: the receivers whose
+ * ingress program changed (from every source), the senders whose egress program changed (to every destination not
+ * already covered), and the frontends whose Service port, endpoints or endpoints' policy changed. A BDD would give the
+ * same sets, but its rows would need the same decomposition back into address intervals to be read.
+ *
+ * <p>Rows are merged from the cells: sources of one destination, port and fate pair first, then ports, then
+ * destinations with the same sources, so the rows stay disjoint.
+ */
+public final class TrafficDiff {
+    private static final BigInteger MAX4 = BigInteger.ONE.shiftLeft(32).subtract(BigInteger.ONE);
+    private static final BigInteger MAX6 = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
+    private static final int POD = 0;
+    private static final int NODE = 1;
+    private static final int RANGE = 2;
+    private static final int FRONTEND = 3;
+
+    /** A source or destination of a cell: a pod, a node address, a range of addresses (less {@code except}), or a frontend. */
+    private record Part(int type, Family family, BigInteger lo, BigInteger hi, Set<BigInteger> except, String service) {
+        static Part point(int type, IpAddress a) {
+            return new Part(type, a.family(), a.bits(), a.bits(), Set.of(), "");
+        }
+    }
+
+    private record Cell(String kind, String node, Part from, Part to, Protocol proto, int plo, int phi, Fate before, Fate after,
+                        List<Origin> ob, List<Origin> oa) {
+    }
+
+    private final TrafficSide a;
+    private final TrafficSide b;
+    private final List<Cell> cells = new ArrayList<>();
+    /** Per family, the addresses that are points of their own on either side: pods, then nodes. */
+    private final Map<Family, TreeMap<BigInteger, Integer>> points = new TreeMap<>();
+    /** Pods (by address) whose own egress program is in force on either side. */
+    private final Map<Family, TreeMap<BigInteger, Boolean>> egressRestricted = new TreeMap<>();
+    private final Set<IpAddress> ingressChanged = new TreeSet<>();
+    private final Set<IpAddress> egressChanged = new TreeSet<>();
+
+    private TrafficDiff(NetworkPlan before, NetworkPlan after) {
+        a = new TrafficSide(before);
+        b = new TrafficSide(after);
+        for (Family f : Family.values()) {
+            points.put(f, new TreeMap<>());
+            egressRestricted.put(f, new TreeMap<>());
+        }
+        for (TrafficSide s : List.of(a, b)) {
+            s.pods.forEach((ip, p) -> {
+                points.get(ip.family()).put(ip.bits(), POD);
+                if (s.program(p.policy(), false) != null) egressRestricted.get(ip.family()).put(ip.bits(), true);
+            });
+            s.nodeAt.forEach((ip, n) -> points.get(ip.family()).putIfAbsent(ip.bits(), NODE));
+        }
+        TreeSet<IpAddress> podIps = new TreeSet<>(a.pods.keySet());
+        podIps.addAll(b.pods.keySet());
+        for (IpAddress ip : podIps) {
+            if (!sameDirection(ip, true)) ingressChanged.add(ip);
+            if (!sameDirection(ip, false)) egressChanged.add(ip);
+        }
+    }
+
+    /** The rows of traffic whose fate differs from {@code before} to {@code after}, sorted. */
+    public static List<TrafficRow> of(NetworkPlan before, NetworkPlan after) {
+        TrafficDiff d = new TrafficDiff(before, after);
+        for (IpAddress dst : d.ingressChanged) d.toPod(dst);
+        for (IpAddress src : d.egressChanged) d.fromPod(src);
+        d.frontends();
+        return d.rows();
+    }
+
+    static BigInteger max(Family f) {
+        return f == Family.IPV4 ? MAX4 : MAX6;
+    }
+
+    private boolean sameDirection(IpAddress ip, boolean ingress) {
+        PodAt x = a.pods.get(ip);
+        PodAt y = b.pods.get(ip);
+        if (x == null || y == null) return x == y;
+        return x.name().equals(y.name()) && x.node().equals(y.node())
+                && Objects.equals(a.program(x.policy(), ingress), b.program(y.policy(), ingress));
+    }
+
+    private static PodAt pod(TrafficSide s, IpAddress ip) {
+        return s.pods.get(ip);
+    }
+
+    // ---------------------------------------------------------------- to a pod whose ingress changed, from anywhere
+
+    private void toPod(IpAddress dst) {
+        Family f = dst.family();
+        PodAt pa = pod(a, dst);
+        PodAt pb = pod(b, dst);
+        TreeSet<BigInteger> cuts = new TreeSet<>(List.of(BigInteger.ZERO));
+        if (pa != null) a.addressCuts(pa.policy(), true, f, cuts);
+        if (pb != null) b.addressCuts(pb.policy(), true, f, cuts);
+        Part to = Part.point(POD, dst);
+        for (Protocol proto : Protocol.values()) {
+            TreeSet<Integer> ports = new TreeSet<>(List.of(1));
+            if (pa != null) a.portCuts(pa.policy(), true, proto, ports);
+            if (pb != null) b.portCuts(pb.policy(), true, proto, ports);
+            forIntervals(cuts, max(f), (lo, hi) -> forPorts(ports, 1, 65535, (plo, phi) -> {
+                IpAddress rep = IpAddress.of(f, lo);
+                Judged ja = ingressOnly(a, pa, rep, proto, plo);
+                Judged jb = ingressOnly(b, pb, rep, proto, plo);
+                boolean differs = !ja.fate().equals(jb.fate());
+                // the points judged one by one: the pod itself, its nodes, and pods whose own egress decides too
+                TreeSet<BigInteger> own = new TreeSet<>();
+                for (BigInteger x : points.get(f).subMap(lo, true, hi, true).keySet()) {
+                    IpAddress src = IpAddress.of(f, x);
+                    boolean special = x.equals(dst.bits()) || egressRestricted.get(f).containsKey(x)
+                            || (pa != null && a.isNode(src, pa.node())) || (pb != null && b.isNode(src, pb.node()));
+                    if (!special) continue;
+                    own.add(x);
+                    if (!differs && !egressChanged.contains(src)) continue;
+                    judgePoint(src, dst, proto, plo, phi, pa, pb, to);
+                }
+                if (differs && hasOthers(f, lo, hi, own)) {
+                    cells.add(new Cell(TrafficRow.POLICY, "", new Part(RANGE, f, lo, hi, own, ""), to, proto, plo, phi, ja.fate(), jb.fate(),
+                            ja.why(), jb.why()));
+                }
+            }));
+        }
+    }
+
+    /** The fate of a source that is no pod judging its own egress (an address outside, or a pod that is not restricted). */
+    private static Judged ingressOnly(TrafficSide s, PodAt to, IpAddress src, Protocol proto, int port) {
+        if (to == null) return new Judged(Fate.NONE, List.of());
+        TrafficSide.Verdict v = s.judge(to.policy(), true, src, proto, port);
+        return new Judged(v.allowed() ? Fate.ALLOWED : Fate.DENIED, v.why());
+    }
+
+    /** One source pod or node to a pod, over ports {@code plo..phi}, cut where the source's egress changes its verdict. */
+    private void judgePoint(IpAddress src, IpAddress dst, Protocol proto, int plo, int phi, PodAt pa, PodAt pb, Part to) {
+        TreeSet<Integer> ports = new TreeSet<>(List.of(plo));
+        PodAt sa = pod(a, src);
+        PodAt sb = pod(b, src);
+        if (sa != null) a.portCuts(sa.policy(), false, proto, ports);
+        if (sb != null) b.portCuts(sb.policy(), false, proto, ports);
+        int type = sa != null || sb != null ? POD : NODE;
+        forPorts(ports, plo, phi, (qlo, qhi) -> {
+            Judged ja = pa == null ? new Judged(Fate.NONE, List.of()) : a.direct(src, dst, proto, qlo);
+            Judged jb = pb == null ? new Judged(Fate.NONE, List.of()) : b.direct(src, dst, proto, qlo);
+            if (!ja.fate().equals(jb.fate())) {
+                cells.add(new Cell(TrafficRow.POLICY, "", Part.point(type, src), to, proto, qlo, qhi, ja.fate(), jb.fate(), ja.why(), jb.why()));
+            }
+        });
+    }
+
+    // ------------------------------------------------- from a pod whose egress changed, to any address not yet covered
+
+    private void fromPod(IpAddress src) {
+        Family f = src.family();
+        PodAt sa = pod(a, src);
+        PodAt sb = pod(b, src);
+        TreeSet<BigInteger> cuts = new TreeSet<>(List.of(BigInteger.ZERO));
+        if (sa != null) a.addressCuts(sa.policy(), false, f, cuts);
+        if (sb != null) b.addressCuts(sb.policy(), false, f, cuts);
+        Part from = Part.point(POD, src);
+        TreeMap<BigInteger, List<Frontend>> fronts = frontendAddresses(f);
+        for (Protocol proto : Protocol.values()) {
+            TreeSet<Integer> ports = new TreeSet<>(List.of(1));
+            if (sa != null) a.portCuts(sa.policy(), false, proto, ports);
+            if (sb != null) b.portCuts(sb.policy(), false, proto, ports);
+            forIntervals(cuts, max(f), (lo, hi) -> forPorts(ports, 1, 65535, (plo, phi) -> {
+                IpAddress rep = IpAddress.of(f, lo);
+                Judged ja = egressOnly(a, sa, rep, proto, plo);
+                Judged jb = egressOnly(b, sb, rep, proto, plo);
+                if (ja.fate().equals(jb.fate())) return; // no destination here judges otherwise: their ingress is the same
+                TreeSet<BigInteger> own = new TreeSet<>();
+                for (var e : points.get(f).subMap(lo, true, hi, true).entrySet()) {
+                    IpAddress dst = IpAddress.of(f, e.getKey());
+                    // pods whose ingress changed have their rows from every source already; a pod reaches itself
+                    if (ingressChanged.contains(dst) || dst.equals(src)) {
+                        own.add(e.getKey());
+                        continue;
+                    }
+                    boolean ownNode = (sa != null && a.isNode(dst, sa.node())) || (sb != null && b.isNode(dst, sb.node()));
+                    PodAt da = pod(a, dst);
+                    PodAt db = pod(b, dst);
+                    boolean restricted = (da != null && a.program(da.policy(), true) != null) || (db != null && b.program(db.policy(), true) != null);
+                    if (!ownNode && !restricted) continue;
+                    own.add(e.getKey());
+                    TreeSet<Integer> sub = new TreeSet<>(List.of(plo));
+                    if (da != null) a.portCuts(da.policy(), true, proto, sub);
+                    if (db != null) b.portCuts(db.policy(), true, proto, sub);
+                    Part to = Part.point(e.getValue(), dst);
+                    forPorts(sub, plo, phi, (qlo, qhi) -> {
+                        Judged x = a.direct(src, dst, proto, qlo);
+                        Judged y = b.direct(src, dst, proto, qlo);
+                        if (!x.fate().equals(y.fate())) cells.add(new Cell(TrafficRow.POLICY, "", from, to, proto, qlo, qhi, x.fate(), y.fate(), x.why(), y.why()));
+                    });
+                }
+                // a frontend's own port is translated before egress is judged: those are the frontends' rows
+                List<int[]> holes = new ArrayList<>();
+                for (var e : fronts.subMap(lo, true, hi, true).entrySet()) {
+                    for (Frontend fr : e.getValue()) if (fr.protocol() == proto && fr.port() >= plo && fr.port() <= phi) holes.add(new int[] {fr.port()});
+                    if (holes.isEmpty()) continue;
+                    own.add(e.getKey());
+                    TreeSet<Integer> sub = new TreeSet<>(List.of(plo));
+                    for (int[] h : holes) {
+                        sub.add(h[0]);
+                        if (h[0] < 65535) sub.add(h[0] + 1);
+                    }
+                    Part to = new Part(RANGE, f, e.getKey(), e.getKey(), Set.of(), "");
+                    forPorts(sub, plo, phi, (qlo, qhi) -> {
+                        if (holes.stream().anyMatch(h -> h[0] == qlo && qhi == qlo)) return;
+                        cells.add(new Cell(TrafficRow.POLICY, "", from, to, proto, qlo, qhi, ja.fate(), jb.fate(), ja.why(), jb.why()));
+                    });
+                    holes.clear();
+                }
+                if (hasOthers(f, lo, hi, own)) {
+                    cells.add(new Cell(TrafficRow.POLICY, "", from, new Part(RANGE, f, lo, hi, own, ""), proto, plo, phi, ja.fate(), jb.fate(),
+                            ja.why(), jb.why()));
+                }
+            }));
+        }
+    }
+
+    /** A destination whose ingress does not decide (no pod, or one nothing restricts): the sender's egress alone. */
+    private static Judged egressOnly(TrafficSide s, PodAt from, IpAddress dst, Protocol proto, int port) {
+        if (from == null) return new Judged(Fate.ALLOWED, List.of());
+        TrafficSide.Verdict v = s.judge(from.policy(), false, dst, proto, port);
+        return new Judged(v.allowed() ? Fate.ALLOWED : Fate.DENIED, v.why());
+    }
+
+    private TreeMap<BigInteger, List<Frontend>> frontendAddresses(Family f) {
+        TreeMap<BigInteger, List<Frontend>> out = new TreeMap<>();
+        for (TrafficSide s : List.of(a, b)) {
+            for (Frontend fr : s.frontends.keySet()) {
+                if (fr.address().family() == f) {
+                    List<Frontend> l = out.computeIfAbsent(fr.address().bits(), k -> new ArrayList<>());
+                    if (!l.contains(fr)) l.add(fr);
+                }
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------ Service frontends
+
+    private void frontends() {
+        TreeSet<Frontend> all = new TreeSet<>(a.frontends.keySet());
+        all.addAll(b.frontends.keySet());
+        TreeSet<String> nodes = new TreeSet<>(a.nodes.keySet());
+        nodes.addAll(b.nodes.keySet());
+        for (Frontend fr : all) {
+            Integer ia = a.frontends.get(fr);
+            Integer ib = b.frontends.get(fr);
+            if (fr.kind().equals(TrafficRow.SERVICE)) {
+                for (String m : nodes) frontend(fr, ia, ib, m);
+            } else {
+                frontend(fr, ia, ib, fr.node());
+            }
+        }
+    }
+
+    /** One frontend as node {@code dnat} translates it, from the sources that reach it there. */
+    private void frontend(Frontend fr, Integer ia, Integer ib, String dnat) {
+        Family f = fr.address().family();
+        boolean onA = ia != null && a.nodes.containsKey(dnat);
+        boolean onB = ib != null && b.nodes.containsKey(dnat);
+        ServicePortPlan sa = onA ? a.seenBy(ia, dnat) : null;
+        ServicePortPlan sb = onB ? b.seenBy(ib, dnat) : null;
+        boolean same = sa != null && sb != null && sameBehaviour(sa, sb);
+        boolean clusterIp = fr.kind().equals(TrafficRow.SERVICE);
+        String node = clusterIp && !(sa != null && sa.internalLocal()) && !(sb != null && sb.internalLocal()) ? "" : dnat;
+        String name = (sb != null ? sb : sa).servicePortName();
+        Part to = new Part(FRONTEND, f, fr.address().bits(), fr.address().bits(), Set.of(), name);
+        // the points: pods and nodes that reach the frontend on this node
+        TreeSet<BigInteger> own = new TreeSet<>();
+        List<IpAddress> sources = new ArrayList<>();
+        for (var e : points.get(f).entrySet()) {
+            IpAddress src = IpAddress.of(f, e.getKey());
+            boolean onNode = onNode(a, src, dnat) || onNode(b, src, dnat);
+            if (clusterIp && !onNode) continue;
+            boolean endpoint = isEndpoint(sa, src) || isEndpoint(sb, src);
+            // a node where an endpoint runs reaches it unchecked
+            boolean endpointNode = e.getValue() == NODE && (hostsEndpoint(a, sa, src) || hostsEndpoint(b, sb, src));
+            boolean decides = onNode || endpoint || endpointNode || egressRestricted.get(f).containsKey(e.getKey());
+            if (!clusterIp && !decides) continue; // judged as part of its range, like any address there
+            own.add(e.getKey());
+            if (same && !egressChanged.contains(src)) continue;
+            sources.add(src);
+        }
+        for (IpAddress src : sources) {
+            Judged ja = sa == null ? new Judged(Fate.NONE, List.of()) : a.throughFrontend(fr, ia, dnat, src, fr.protocol());
+            Judged jb = sb == null ? new Judged(Fate.NONE, List.of()) : b.throughFrontend(fr, ib, dnat, src, fr.protocol());
+            if (!ja.fate().equals(jb.fate())) {
+                int type = points.get(f).get(src.bits());
+                cells.add(new Cell(fr.kind(), node, Part.point(type, src), to, fr.protocol(), fr.port(), fr.port(), ja.fate(), jb.fate(), ja.why(), jb.why()));
+            }
+        }
+        if (clusterIp || same) return;
+        // addresses that are no pod and no node, cut where an endpoint's ingress, a source range or the pod ranges change
+        TreeSet<BigInteger> cuts = new TreeSet<>(List.of(BigInteger.ZERO));
+        for (TrafficSide s : List.of(a, b)) {
+            ServicePortPlan sp = s == a ? sa : sb;
+            if (sp == null) continue;
+            for (PlanEndpoint e : sp.reachableEndpoints()) {
+                PodAt at = s.pods.get(e.ip());
+                if (at != null) s.addressCuts(at.policy(), true, f, cuts);
+            }
+            for (var c : sp.loadBalancerSourceRanges()) cut(c, cuts);
+            for (var c : s.nodes.get(dnat).clusterCIDRs(f)) cut(c, cuts);
+        }
+        forIntervals(cuts, max(f), (lo, hi) -> {
+            Optional<BigInteger> rep = firstNotOwn(f, lo, hi, own);
+            if (rep.isEmpty()) return;
+            IpAddress src = IpAddress.of(f, rep.get());
+            Judged ja = sa == null ? new Judged(Fate.NONE, List.of()) : a.throughFrontend(fr, ia, dnat, src, fr.protocol());
+            Judged jb = sb == null ? new Judged(Fate.NONE, List.of()) : b.throughFrontend(fr, ib, dnat, src, fr.protocol());
+            if (!ja.fate().equals(jb.fate())) {
+                cells.add(new Cell(fr.kind(), node, new Part(RANGE, f, lo, hi, own, ""), to, fr.protocol(), fr.port(), fr.port(), ja.fate(),
+                        jb.fate(), ja.why(), jb.why()));
+            }
+        });
+    }
+
+    private static void cut(dev.netc.ir.Cidr c, TreeSet<BigInteger> cuts) {
+        cuts.add(c.network().bits());
+        if (c.last().bits().compareTo(max(c.family())) < 0) cuts.add(c.last().bits().add(BigInteger.ONE));
+    }
+
+    private static boolean onNode(TrafficSide s, IpAddress src, String node) {
+        PodAt p = s.pods.get(src);
+        return p != null ? p.node().equals(node) : s.isNode(src, node);
+    }
+
+    private static boolean isEndpoint(ServicePortPlan s, IpAddress ip) {
+        if (s == null) return false;
+        for (PlanEndpoint e : s.reachableEndpoints()) if (e.ip().equals(ip)) return true;
+        for (PlanEndpoint e : s.clusterEndpoints()) if (e.ip().equals(ip)) return true;
+        return false;
+    }
+
+    /** Whether two Service ports translate alike on a node: all but where they were written, and their endpoints' policy. */
+    private boolean sameBehaviour(ServicePortPlan x, ServicePortPlan y) {
+        if (!strip(x).equals(strip(y))) return false;
+        for (PlanEndpoint e : x.reachableEndpoints()) if (ingressChanged.contains(e.ip())) return false;
+        for (PlanEndpoint e : x.clusterEndpoints()) if (ingressChanged.contains(e.ip())) return false;
+        return true;
+    }
+
+    private static ServicePortPlan strip(ServicePortPlan s) {
+        return new ServicePortPlan("", "", "", s.protocol(), s.family(), s.clusterIP(), s.port(), s.nodePort(), s.externalIPs(),
+                s.loadBalancerIPs(), s.loadBalancerSourceRanges(), s.externalLocal(), s.internalLocal(), s.affinitySeconds(),
+                s.clusterEndpoints(), s.localEndpoints(), s.hasEndpoints());
+    }
+
+    // ------------------------------------------------------------------------------------------------ intervals
+
+    private interface IntervalBody {
+        void at(BigInteger lo, BigInteger hi);
+    }
+
+    private interface PortBody {
+        void at(int lo, int hi);
+    }
+
+    private static void forIntervals(TreeSet<BigInteger> cuts, BigInteger max, IntervalBody body) {
+        BigInteger prev = null;
+        for (BigInteger c : cuts) {
+            if (prev != null) body.at(prev, c.subtract(BigInteger.ONE));
+            prev = c;
+        }
+        if (prev != null) body.at(prev, max);
+    }
+
+    /** The port intervals {@code lo..hi} is cut into by {@code cuts}. */
+    private static void forPorts(TreeSet<Integer> cuts, int lo, int hi, PortBody body) {
+        int start = lo;
+        for (int c : cuts.subSet(lo, false, hi, true)) {
+            body.at(start, c - 1);
+            start = c;
+        }
+        body.at(start, hi);
+    }
+
+    /** Whether {@code lo..hi} holds an address that is none of the points (every point of the range is in {@code own} or named). */
+    private boolean hasOthers(Family f, BigInteger lo, BigInteger hi, Set<BigInteger> own) {
+        BigInteger size = hi.subtract(lo).add(BigInteger.ONE);
+        NavigableMap<BigInteger, Integer> in = points.get(f).subMap(lo, true, hi, true);
+        return size.compareTo(BigInteger.valueOf(in.size())) > 0 || in.keySet().stream().anyMatch(x -> !own.contains(x));
+    }
+
+    /** The first address of {@code lo..hi} that is not judged on its own: no point, or a point not in {@code own}. */
+    private Optional<BigInteger> firstNotOwn(Family f, BigInteger lo, BigInteger hi, Set<BigInteger> own) {
+        BigInteger x = lo;
+        for (BigInteger p : points.get(f).subMap(lo, true, hi, true).keySet()) {
+            if (!p.equals(x) || !own.contains(p)) return Optional.of(x);
+            x = x.add(BigInteger.ONE);
+        }
+        return x.compareTo(hi) <= 0 ? Optional.of(x) : Optional.empty();
+    }
+
+    private static boolean hostsEndpoint(TrafficSide s, ServicePortPlan sp, IpAddress nodeAddress) {
+        if (sp == null) return false;
+        String n = s.nodeAt.get(nodeAddress);
+        if (n == null) return false;
+        for (PlanEndpoint e : sp.clusterEndpoints()) if (e.nodeName().equals(n)) return true;
+        for (PlanEndpoint e : sp.reachableEndpoints()) if (e.nodeName().equals(n)) return true;
+        return false;
+    }
+
+    // ------------------------------------------------------------------------------------------------ rows
+
+    private record Key(String kind, String node, Object a, Object b, Protocol proto, Fate before, Fate after) {
+    }
+
+    private List<TrafficRow> rows() {
+        // 1. the sources of one destination, port range and fate pair
+        Map<Key, List<Cell>> bySources = new LinkedHashMap<>();
+        for (Cell c : cells) {
+            bySources.computeIfAbsent(new Key(c.kind(), c.node(), c.to(), List.of(c.plo(), c.phi()), c.proto(), c.before(), c.after()),
+                    k -> new ArrayList<>()).add(c);
+        }
+        record Stage(String kind, String node, Peer from, Peer to, Protocol proto, List<Ports> ports, Fate before, Fate after,
+                     TreeSet<Origin> ob, TreeSet<Origin> oa) {
+        }
+        List<Stage> one = new ArrayList<>();
+        for (List<Cell> cs : bySources.values()) {
+            Cell c0 = cs.get(0);
+            Peer from = peer(cs.stream().map(Cell::from).toList());
+            Peer to = peer(List.of(c0.to()));
+            TreeSet<Origin> ob = new TreeSet<>();
+            TreeSet<Origin> oa = new TreeSet<>();
+            cs.forEach(c -> {
+                ob.addAll(c.ob());
+                oa.addAll(c.oa());
+            });
+            one.add(new Stage(c0.kind(), c0.node(), from, to, c0.proto(), List.of(new Ports(c0.plo(), c0.phi())), c0.before(), c0.after(), ob, oa));
+        }
+        // 2. the ports of one destination, sources and fate pair
+        Map<Key, List<Stage>> byPorts = new LinkedHashMap<>();
+        for (Stage s : one) byPorts.computeIfAbsent(new Key(s.kind(), s.node(), s.to(), s.from(), s.proto(), s.before(), s.after()), k -> new ArrayList<>()).add(s);
+        List<Stage> two = new ArrayList<>();
+        for (List<Stage> ss : byPorts.values()) {
+            Stage s0 = ss.get(0);
+            List<Ports> ports = merge(ss.stream().flatMap(s -> s.ports().stream()).toList());
+            TreeSet<Origin> ob = new TreeSet<>();
+            TreeSet<Origin> oa = new TreeSet<>();
+            ss.forEach(s -> {
+                ob.addAll(s.ob());
+                oa.addAll(s.oa());
+            });
+            two.add(new Stage(s0.kind(), s0.node(), s0.from(), s0.to(), s0.proto(), ports, s0.before(), s0.after(), ob, oa));
+        }
+        // 3. the destinations (pods and addresses, not frontends) with the same sources, ports and fates
+        Map<Key, List<Stage>> byDest = new LinkedHashMap<>();
+        for (Stage s : two) {
+            Object dest = s.to().service().isPresent() ? s.to() : "";
+            byDest.computeIfAbsent(new Key(s.kind(), s.node(), s.from(), List.of(dest, s.ports()), s.proto(), s.before(), s.after()),
+                    k -> new ArrayList<>()).add(s);
+        }
+        List<TrafficRow> out = new ArrayList<>();
+        for (List<Stage> ss : byDest.values()) {
+            Stage s0 = ss.get(0);
+            Peer to = ss.size() == 1 ? s0.to() : union(ss.stream().map(Stage::to).toList());
+            TreeSet<Origin> ob = new TreeSet<>();
+            TreeSet<Origin> oa = new TreeSet<>();
+            ss.forEach(s -> {
+                ob.addAll(s.ob());
+                oa.addAll(s.oa());
+            });
+            boolean allPorts = s0.ports().size() == 1 && s0.ports().get(0).first() == 1 && s0.ports().get(0).last() == 65535;
+            out.add(new TrafficRow(s0.node().isEmpty() ? Optional.empty() : Optional.of(s0.node()), s0.kind(), s0.from(), to,
+                    Optional.of(s0.proto()), allPorts ? List.of() : s0.ports(), s0.before(), s0.after(), List.copyOf(ob), List.copyOf(oa)));
+        }
+        out = mergeProtocols(out);
+        out.sort(ORDER);
+        return out;
+    }
+
+    /** Rows alike but for their protocol, every protocol there with every port: one row for every protocol. */
+    private static List<TrafficRow> mergeProtocols(List<TrafficRow> rows) {
+        Map<List<Object>, List<TrafficRow>> by = new LinkedHashMap<>();
+        for (TrafficRow r : rows) {
+            by.computeIfAbsent(List.of(r.node(), r.kind(), r.from(), r.to(), r.ports(), r.before(), r.after()), k -> new ArrayList<>()).add(r);
+        }
+        List<TrafficRow> out = new ArrayList<>();
+        for (List<TrafficRow> rs : by.values()) {
+            TrafficRow r0 = rs.get(0);
+            if (rs.size() == Protocol.values().length && r0.ports().isEmpty()) {
+                TreeSet<Origin> ob = new TreeSet<>();
+                TreeSet<Origin> oa = new TreeSet<>();
+                rs.forEach(r -> {
+                    ob.addAll(r.originsBefore());
+                    oa.addAll(r.originsAfter());
+                });
+                out.add(new TrafficRow(r0.node(), r0.kind(), r0.from(), r0.to(), Optional.empty(), List.of(), r0.before(), r0.after(),
+                        List.copyOf(ob), List.copyOf(oa)));
+            } else {
+                out.addAll(rs);
+            }
+        }
+        return out;
+    }
+
+    private static final Comparator<TrafficRow> ORDER = Comparator.comparing((TrafficRow r) -> r.kind())
+            .thenComparing(r -> r.node().orElse(""))
+            .thenComparing(r -> r.to().service().orElse(""))
+            .thenComparing(r -> String.join(",", r.to().pods()) + "|" + String.join(",", r.to().nodes()) + "|" + String.join(",", r.to().cidrs()))
+            .thenComparing(r -> String.join(",", r.from().pods()) + "|" + String.join(",", r.from().nodes()) + "|" + String.join(",", r.from().cidrs()))
+            .thenComparing(r -> r.protocol().map(Enum::name).orElse(""))
+            .thenComparing(r -> r.ports().isEmpty() ? 0 : r.ports().get(0).first());
+
+    private static List<Ports> merge(List<Ports> ports) {
+        List<Ports> sorted = new ArrayList<>(ports);
+        sorted.sort(Comparator.comparingInt(Ports::first));
+        List<Ports> out = new ArrayList<>();
+        for (Ports p : sorted) {
+            Ports last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && p.first() <= last.last() + 1) out.set(out.size() - 1, new Ports(last.first(), Math.max(last.last(), p.last())));
+            else out.add(p);
+        }
+        return out;
+    }
+
+    /** The peer that a list of parts is: pods and nodes by name (both sides'), ranges as CIDRs. */
+    private Peer peer(List<Part> parts) {
+        TreeSet<String> pods = new TreeSet<>();
+        TreeSet<String> nodes = new TreeSet<>();
+        Map<Family, List<BigInteger[]>> byFamily = new TreeMap<>();
+        Optional<String> service = Optional.empty();
+        Optional<String> address = Optional.empty();
+        for (Part p : parts) {
+            if (p.type() == FRONTEND) {
+                service = Optional.of(p.service());
+                address = Optional.of(IpAddress.of(p.family(), p.lo()).text());
+                continue;
+            }
+            if (p.type() == RANGE) {
+                byFamily.computeIfAbsent(p.family(), k -> new ArrayList<>()).add(new BigInteger[] {p.lo(), p.hi()});
+                for (var e : points.get(p.family()).subMap(p.lo(), true, p.hi(), true).entrySet()) {
+                    if (!p.except().contains(e.getKey())) name(e.getValue(), IpAddress.of(p.family(), e.getKey()), pods, nodes);
+                }
+                continue;
+            }
+            name(p.type(), IpAddress.of(p.family(), p.lo()), pods, nodes);
+        }
+        List<String> cidrs = new ArrayList<>();
+        byFamily.forEach((f, rs) -> {
+            rs.sort((x, y) -> x[0].compareTo(y[0]));
+            List<BigInteger[]> merged = new ArrayList<>();
+            for (BigInteger[] r : rs) {
+                BigInteger[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+                if (last != null && r[0].compareTo(last[1].add(BigInteger.ONE)) <= 0) {
+                    if (r[1].compareTo(last[1]) > 0) last[1] = r[1];
+                } else {
+                    merged.add(new BigInteger[] {r[0], r[1]});
+                }
+            }
+            for (BigInteger[] r : merged) {
+                if (!hasOthers(f, r[0], r[1], Set.copyOf(points.get(f).subMap(r[0], true, r[1], true).keySet()))) continue;
+                cidrs.addAll(cidrs(f, r[0], r[1]));
+            }
+        });
+        return new Peer(List.copyOf(pods), List.copyOf(nodes), cidrs, service, address);
+    }
+
+    private void name(int type, IpAddress ip, TreeSet<String> pods, TreeSet<String> nodes) {
+        if (type == POD) {
+            PodAt p = b.pods.getOrDefault(ip, a.pods.get(ip));
+            if (p != null) pods.add(p.name());
+        } else {
+            String n = b.nodeAt.getOrDefault(ip, a.nodeAt.get(ip));
+            if (n != null) nodes.add(n);
+        }
+    }
+
+    private static Peer union(List<Peer> peers) {
+        TreeSet<String> pods = new TreeSet<>();
+        TreeSet<String> nodes = new TreeSet<>();
+        TreeSet<String> cidrs = new TreeSet<>(Comparator.comparing(dev.netc.ir.Cidr::parse));
+        for (Peer p : peers) {
+            pods.addAll(p.pods());
+            nodes.addAll(p.nodes());
+            cidrs.addAll(p.cidrs());
+        }
+        return new Peer(List.copyOf(pods), List.copyOf(nodes), List.copyOf(cidrs), Optional.empty(), Optional.empty());
+    }
+
+    /** The fewest CIDRs that cover {@code lo..hi} exactly. */
+    static List<String> cidrs(Family f, BigInteger lo, BigInteger hi) {
+        int bits = f == Family.IPV4 ? 32 : 128;
+        List<String> out = new ArrayList<>();
+        BigInteger x = lo;
+        while (x.compareTo(hi) <= 0) {
+            int size = x.signum() == 0 ? bits : Math.min(bits, x.getLowestSetBit());
+            while (size > 0 && x.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(hi) > 0) size--;
+            out.add(IpAddress.of(f, x).text() + "/" + (bits - size));
+            x = x.add(BigInteger.ONE.shiftLeft(size));
+        }
+        return out;
+    }
+}

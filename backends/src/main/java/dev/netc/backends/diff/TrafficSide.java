@@ -1,0 +1,347 @@
+package dev.netc.backends.diff;
+
+import dev.netc.backends.diff.TrafficRow.Delivery;
+import dev.netc.backends.diff.TrafficRow.Fate;
+import dev.netc.backends.policy.PolicyChains;
+import dev.netc.ir.Cidr;
+import dev.netc.ir.Family;
+import dev.netc.ir.IpAddress;
+import dev.netc.ir.Origin;
+import dev.netc.ir.Protocol;
+import dev.netc.ir.model.NetworkPolicy;
+import dev.netc.ir.model.Node;
+import dev.netc.ir.model.Pod;
+import dev.netc.ir.plan.AddressSet;
+import dev.netc.ir.plan.LocalEndpoints;
+import dev.netc.ir.plan.NetworkPlan;
+import dev.netc.ir.plan.NodePlan;
+import dev.netc.ir.plan.PlanEndpoint;
+import dev.netc.ir.plan.PodPolicy;
+import dev.netc.ir.plan.PortRange;
+import dev.netc.ir.plan.ServicePortPlan;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One side of a traffic diff: a plan read as the kernel runs it. Pods by address with their enforcement programs
+ * ({@link PolicyChains#program}, the very steps both policy renderers print), node hosts by address, and the Service
+ * frontends every node translates; {@link #direct} and {@link #throughFrontend} give a connection's fate.
+ *
+ * <p>What the rulesets do, and so what this reads: NetworkPolicy is enforced on the forward hook, so a pod's own
+ * node reaches it (and it reaches its node) without any check, a pod reaches itself, egress is judged on the
+ * sender's node after the Service's DNAT there, ingress on the receiver's node, after a masquerade by another node.
+ */
+final class TrafficSide {
+    /** A pod at an address (host-network pods are their node). */
+    record PodAt(String name, String node, Optional<String> owner, PodPolicy policy) {
+    }
+
+    /** A connection's verdict in one direction, with the rules that decided it. */
+    record Verdict(boolean allowed, List<Origin> why) {
+        static final Verdict ALLOW = new Verdict(true, List.of());
+    }
+
+    /** A frontend translated on {@code node} (node ports, external and load-balancer IPs), or on every node (cluster IPs). */
+    record Frontend(String kind, IpAddress address, Protocol protocol, int port, String node) implements Comparable<Frontend> {
+        @Override
+        public int compareTo(Frontend o) {
+            int c = kind.compareTo(o.kind);
+            if (c != 0) return c;
+            c = address.compareTo(o.address);
+            if (c != 0) return c;
+            c = protocol.compareTo(o.protocol);
+            if (c != 0) return c;
+            c = Integer.compare(port, o.port);
+            return c != 0 ? c : node.compareTo(o.node);
+        }
+    }
+
+    final NetworkPlan plan;
+    final TreeMap<IpAddress, PodAt> pods = new TreeMap<>();
+    final TreeMap<IpAddress, String> nodeAt = new TreeMap<>();
+    final Map<String, NodePlan> nodes = new HashMap<>();
+    /** Each frontend's Service port index in {@link NetworkPlan#services()}. */
+    final TreeMap<Frontend, Integer> frontends = new TreeMap<>();
+    private final Map<String, Ranges> sets = new HashMap<>();
+    private final Map<String, Origin> policyOrigin = new HashMap<>();
+    private final Map<String, Map<Integer, LocalEndpoints>> local = new HashMap<>();
+    private final Map<PodPolicy, PolicyChains.Program[]> programs = new IdentityHashMap<>();
+
+    TrafficSide(NetworkPlan plan) {
+        this.plan = plan;
+        for (Node n : plan.cluster().nodes()) for (IpAddress a : n.addresses()) nodeAt.putIfAbsent(a, n.name());
+        Map<String, PodPolicy> policies = new HashMap<>();
+        for (NodePlan n : plan.nodes()) {
+            nodes.put(n.name(), n);
+            Map<Integer, LocalEndpoints> own = new HashMap<>();
+            for (LocalEndpoints l : n.local()) own.put(l.service(), l);
+            local.put(n.name(), own);
+            for (PodPolicy p : n.policy().pods()) policies.put(p.qualifiedName(), p);
+            for (AddressSet s : n.policy().addressSets()) sets.computeIfAbsent(s.name(), k -> new Ranges(s.cidrs()));
+        }
+        for (Pod p : plan.cluster().pods()) {
+            if (p.hostNetwork()) continue;
+            PodAt at = new PodAt(p.meta().qualifiedName(), p.nodeName(), p.owner(), policies.get(p.meta().qualifiedName()));
+            for (IpAddress a : p.ips()) pods.putIfAbsent(a, at);
+        }
+        for (NetworkPolicy np : plan.cluster().networkPolicies()) {
+            policyOrigin.put(np.meta().qualifiedName(), Origin.at(np.meta().id(), "", np.meta().pos()));
+        }
+        List<ServicePortPlan> services = plan.services();
+        for (int i = 0; i < services.size(); i++) {
+            ServicePortPlan s = services.get(i);
+            if (s.clusterIP().isEmpty()) continue;
+            frontends.put(new Frontend(TrafficRow.SERVICE, s.clusterIP().get(), s.protocol(), s.port(), ""), i);
+            for (NodePlan n : plan.nodes()) {
+                for (IpAddress a : s.externalIPs()) frontends.putIfAbsent(new Frontend(TrafficRow.EXTERNAL, a, s.protocol(), s.port(), n.name()), i);
+                for (IpAddress a : s.loadBalancerIPs()) frontends.putIfAbsent(new Frontend(TrafficRow.EXTERNAL, a, s.protocol(), s.port(), n.name()), i);
+                if (s.nodePort() == 0 || n.nodePortsClosed().contains(s.family())) continue;
+                List<IpAddress> addrs = n.nodePortAddresses(s.family());
+                if (addrs.isEmpty()) addrs = n.node().addresses().stream().filter(a -> a.family() == s.family()).toList();
+                for (IpAddress a : addrs) frontends.putIfAbsent(new Frontend(TrafficRow.NODE_PORT, a, s.protocol(), s.nodePort(), n.name()), i);
+            }
+        }
+    }
+
+    /** A pod's program in one direction, or null where nothing restricts it. */
+    PolicyChains.Program program(PodPolicy p, boolean ingress) {
+        if (p == null || !p.restricts(ingress)) return null;
+        PolicyChains.Program[] both = programs.computeIfAbsent(p, k -> new PolicyChains.Program[2]);
+        int d = ingress ? 1 : 0;
+        if (both[d] == null) both[d] = PolicyChains.program(p, ingress);
+        return both[d];
+    }
+
+    /** The addresses of a family where a pod's program in one direction may change its verdict (cut points). */
+    void addressCuts(PodPolicy p, boolean ingress, Family f, TreeSet<BigInteger> into) {
+        PolicyChains.Program prog = program(p, ingress);
+        if (prog == null) return;
+        for (List<PolicyChains.Step> steps : List.of(prog.admin(), prog.rest())) {
+            for (PolicyChains.Step s : steps) {
+                if (s.set().isEmpty()) continue;
+                Ranges r = sets.get(s.set().get());
+                if (r != null) r.cuts(f, into);
+            }
+        }
+    }
+
+    /** The ports of a protocol where a pod's program in one direction may change its verdict (cut points). */
+    void portCuts(PodPolicy p, boolean ingress, Protocol proto, TreeSet<Integer> into) {
+        PolicyChains.Program prog = program(p, ingress);
+        if (prog == null) return;
+        for (List<PolicyChains.Step> steps : List.of(prog.admin(), prog.rest())) {
+            for (PolicyChains.Step s : steps) {
+                for (PortRange r : s.ports()) {
+                    if (r.protocol() != proto) continue;
+                    into.add(r.first());
+                    if (r.last() < 65535) into.add(r.last() + 1);
+                }
+            }
+        }
+    }
+
+    /** The verdict of a pod's program in one direction for {@code peer} on {@code proto/port}. */
+    Verdict judge(PodPolicy p, boolean ingress, IpAddress peer, Protocol proto, int port) {
+        PolicyChains.Program prog = program(p, ingress);
+        if (prog == null) return Verdict.ALLOW;
+        List<List<Origin>> admin = PolicyChains.origins(p, ingress, true);
+        for (int i = 0; i < prog.admin().size(); i++) {
+            PolicyChains.Step s = prog.admin().get(i);
+            if (!matches(s, peer, proto, port)) continue;
+            if (s.verdict() == PolicyChains.Verdict.TO_NETWORK_POLICY) break;
+            return new Verdict(s.verdict() == PolicyChains.Verdict.RETURN, admin.get(i));
+        }
+        List<List<Origin>> rest = PolicyChains.origins(p, ingress, false);
+        for (int i = 0; i < prog.rest().size(); i++) {
+            PolicyChains.Step s = prog.rest().get(i);
+            if (!matches(s, peer, proto, port)) continue;
+            boolean allowed = s.verdict() == PolicyChains.Verdict.RETURN;
+            List<Origin> why = rest.get(i);
+            if (!allowed && why.isEmpty()) why = isolating(p, ingress);
+            return new Verdict(allowed, why);
+        }
+        return Verdict.ALLOW;
+    }
+
+    private List<Origin> isolating(PodPolicy p, boolean ingress) {
+        List<Origin> out = new ArrayList<>();
+        for (String n : p.isolatedBy(ingress)) {
+            Origin o = policyOrigin.get(n);
+            if (o != null) out.add(o);
+        }
+        return out;
+    }
+
+    private boolean matches(PolicyChains.Step s, IpAddress peer, Protocol proto, int port) {
+        if (s.set().isPresent()) {
+            Ranges r = sets.get(s.set().get());
+            if (r == null || !r.contains(peer)) return false;
+        }
+        if (s.ports().isEmpty()) return true;
+        for (PortRange r : s.ports()) if (r.contains(proto, port)) return true;
+        return false;
+    }
+
+    /** Whether {@code a} is an address of node {@code node}. */
+    boolean isNode(IpAddress a, String node) {
+        return node.equals(nodeAt.get(a));
+    }
+
+    /**
+     * A connection from {@code src} to {@code dst} that no Service translates: delivered when the sender's egress and
+     * the receiver's ingress allow it (an address no pod holds: the sender's egress alone).
+     */
+    Judged direct(IpAddress src, IpAddress dst, Protocol proto, int port) {
+        PodAt to = pods.get(dst);
+        PodAt from = pods.get(src);
+        if (src.equals(dst)) return new Judged(Fate.ALLOWED, List.of());
+        Verdict eg = Verdict.ALLOW;
+        if (from != null && !isNode(dst, from.node())) eg = judge(from.policy(), false, dst, proto, port);
+        Verdict in = Verdict.ALLOW;
+        if (to != null && !isNode(src, to.node())) in = judge(to.policy(), true, src, proto, port);
+        return combine(eg, in);
+    }
+
+    private static Judged combine(Verdict eg, Verdict in) {
+        if (!eg.allowed()) return new Judged(Fate.DENIED, eg.why());
+        if (!in.allowed()) return new Judged(Fate.DENIED, in.why());
+        List<Origin> why = new ArrayList<>(eg.why());
+        why.addAll(in.why());
+        return new Judged(Fate.ALLOWED, why);
+    }
+
+    /** A fate with the rules and Service ports that decided it. */
+    record Judged(Fate fate, List<Origin> why) {
+    }
+
+    /** The Service port of a frontend as node {@code node} sees it. */
+    ServicePortPlan seenBy(int service, String node) {
+        NodePlan n = nodes.get(node);
+        return NetworkPlan.seenBy(plan.services().get(service), n, local.get(node).get(service));
+    }
+
+    /**
+     * A connection from {@code src} to a frontend, translated on {@code dnatNode}: the endpoints it may be delivered to
+     * (each judged by the sender's egress, toward the endpoint when the sender's node translates, toward the frontend
+     * otherwise, and the endpoint's ingress, from the translating node when it masquerades to another node), or
+     * rejected when the Service port has no endpoint, dropped when a Local policy finds none on the node.
+     */
+    Judged throughFrontend(Frontend f, int service, String dnatNode, IpAddress src, Protocol proto) {
+        ServicePortPlan s = seenBy(service, dnatNode);
+        List<Origin> why = new ArrayList<>();
+        s.origin().ifPresent(why::add);
+        if (!s.hasEndpoints()) return new Judged(Fate.REJECTED, why);
+        boolean external = !f.kind().equals(TrafficRow.SERVICE);
+        PodAt from = pods.get(src);
+        boolean fromNode = isNode(src, dnatNode);
+        boolean podSource = nodes.get(dnatNode).clusterCIDRs(src.family()).stream().anyMatch(c -> c.contains(src));
+        List<PlanEndpoint> eps;
+        boolean masquerade;
+        if (!external) {
+            eps = s.internalEndpoints();
+            masquerade = false;
+        } else if (!s.externalLocal()) {
+            eps = s.clusterEndpoints();
+            masquerade = true;
+        } else if (podSource || fromNode) {
+            eps = s.clusterEndpoints();
+            masquerade = fromNode;
+        } else {
+            eps = s.localEndpoints();
+            masquerade = false;
+        }
+        if (!external && !nodes.get(dnatNode).clusterCIDRs(src.family()).isEmpty() && !podSource) masquerade = true;
+        if (nodes.get(dnatNode).masqueradeAll()) masquerade = true;
+        if (eps.isEmpty()) return new Judged(Fate.DROPPED, why);
+        if (f.kind().equals(TrafficRow.EXTERNAL) && s.loadBalancerIPs().contains(f.address()) && !s.loadBalancerSourceRanges().isEmpty()
+                && s.loadBalancerSourceRanges().stream().noneMatch(c -> c.contains(src)) && !fromNode) {
+            return new Judged(Fate.DROPPED, why);
+        }
+        boolean dnatOnSender = from != null && from.node().equals(dnatNode) || fromNode;
+        List<Delivery> to = new ArrayList<>();
+        List<Origin> denied = new ArrayList<>();
+        List<Origin> allowed = new ArrayList<>();
+        Optional<IpAddress> nodeIp = plan.cluster().node(dnatNode).flatMap(n -> n.addresses().stream().filter(a -> a.family() == src.family()).findFirst());
+        for (PlanEndpoint e : eps) {
+            Verdict eg = Verdict.ALLOW;
+            if (from != null) {
+                IpAddress egDst = dnatOnSender ? e.ip() : f.address();
+                int egPort = dnatOnSender ? e.port() : f.port();
+                if (!isNode(egDst, from.node())) eg = judge(from.policy(), false, egDst, proto, egPort);
+            }
+            boolean masq = masquerade && !e.nodeName().equals(dnatNode) && nodeIp.isPresent();
+            IpAddress seen = masq ? nodeIp.get() : src;
+            PodAt at = pods.get(e.ip());
+            Verdict in = Verdict.ALLOW;
+            if (at != null && !seen.equals(e.ip()) && !isNode(seen, at.node())) in = judge(at.policy(), true, seen, proto, e.port());
+            if (src.equals(e.ip()) && seen.equals(src)) in = Verdict.ALLOW;
+            if (eg.allowed() && in.allowed()) {
+                to.add(new Delivery(e.hostPort(), at == null ? "" : at.name(), masq));
+                allowed.addAll(eg.why());
+                allowed.addAll(in.why());
+            } else {
+                denied.addAll(eg.allowed() ? in.why() : eg.why());
+            }
+        }
+        why.addAll(to.isEmpty() ? denied : allowed);
+        return new Judged(Fate.delivered(to), why);
+    }
+
+    /** A policy set's prefixes as sorted, merged intervals per family. */
+    static final class Ranges {
+        private final Map<Family, BigInteger[][]> byFamily = new HashMap<>();
+
+        Ranges(List<Cidr> cidrs) {
+            for (Family f : Family.values()) {
+                List<BigInteger[]> r = new ArrayList<>();
+                for (Cidr c : cidrs) if (c.family() == f) r.add(new BigInteger[] {c.network().bits(), c.last().bits()});
+                r.sort((a, b) -> a[0].compareTo(b[0]));
+                List<BigInteger[]> merged = new ArrayList<>();
+                for (BigInteger[] x : r) {
+                    BigInteger[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+                    if (last != null && x[0].compareTo(last[1].add(BigInteger.ONE)) <= 0) {
+                        if (x[1].compareTo(last[1]) > 0) last[1] = x[1];
+                    } else {
+                        merged.add(new BigInteger[] {x[0], x[1]});
+                    }
+                }
+                byFamily.put(f, merged.toArray(BigInteger[][]::new));
+            }
+        }
+
+        boolean contains(IpAddress a) {
+            BigInteger[][] r = byFamily.get(a.family());
+            BigInteger v = a.bits();
+            int lo = 0;
+            int hi = r.length - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if (r[mid][1].compareTo(v) < 0) lo = mid + 1;
+                else if (r[mid][0].compareTo(v) > 0) hi = mid - 1;
+                else return true;
+            }
+            return false;
+        }
+
+        void cuts(Family f, TreeSet<BigInteger> into) {
+            BigInteger max = TrafficDiff.max(f);
+            for (BigInteger[] x : byFamily.get(f)) {
+                into.add(x[0]);
+                if (x[1].compareTo(max) < 0) into.add(x[1].add(BigInteger.ONE));
+            }
+        }
+
+        @Override
+        public String toString() {
+            return Arrays.deepToString(byFamily.values().toArray());
+        }
+    }
+}
