@@ -74,12 +74,16 @@ record ShopEdits(String name, String file, UnaryOperator<String> edit) {
               policyTypes: [Ingress]
             """);
 
+    /** The payment provider outside the cluster moves one of its two addresses: endpoints that are no pod. */
+    static final ShopEdits PSP_MOVED = new ShopEdits("psp-moved", "payments.yaml",
+            t -> t.replace("  - addresses: [192.168.50.11]", "  - addresses: [192.168.50.12]"));
+
     /** The pull request's edits that have approved outputs (DiffGoldenTest). */
     static final List<ShopEdits> GOLDEN = List.of(NEW_POLICY, LEDGER_PORT, SCALED_DEPLOYMENT, INGRESS_PATH);
 
     /** Every edit. */
     static final List<ShopEdits> ALL = List.of(NEW_POLICY, LEDGER_PORT, SCALED_DEPLOYMENT, INGRESS_PATH, METRICS_LOCAL, WEB_SELECTS_NOTHING,
-            METRICS_ISOLATED);
+            METRICS_ISOLATED, PSP_MOVED);
 
     /** The shop copied to {@code dir}, with this edit applied; an edit that changes nothing is a broken test. */
     Path apply(Path dir) throws IOException {
