@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code netc diff BASE HEAD}: both sides compiled, and what their plans decide compared section by section (see
+ * {@code netc diff BASE HEAD}: both sides compiled, the traffic whose fate differs ({@link TrafficDiff}, printed
+ * by {@link TrafficText}), and what their plans decide compared section by section (see
  * {@link PlanSections}): each object, each Service port's frontends and endpoints, each node's Local endpoints and
  * each pod's policy, with where each side wrote it. Where a manifest says a thing (its file, its line, the order of
  * documents) is no change. Two plans without a changed section give the same rulesets on every node, so exit 0
@@ -34,7 +35,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "diff", mixinStandardHelpOptions = true,
         description = {"Compares what two inputs (or Git revisions) decide, with where each side says it.",
-                "Each object, Service port, node's Local endpoints and pod's policy that was added, removed or changed.",
+                "The traffic whose fate changed (rows of source, destination, protocol and ports), then each object,"
+                        + " Service port, node's Local endpoints and pod's policy that was added, removed or changed.",
                 "BASE and HEAD are manifest files or folders; with --git, revisions of the repository."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:no change in what the plans decide", "1:changes", "2:usage error", "3:a side has input errors"})
