@@ -191,7 +191,6 @@ public final class TrafficDiff {
         if (sa != null) a.addressCuts(sa.policy(), false, f, cuts);
         if (sb != null) b.addressCuts(sb.policy(), false, f, cuts);
         Part from = Part.point(POD, src);
-        TreeMap<BigInteger, List<Frontend>> fronts = frontendAddresses(f);
         for (Protocol proto : Protocol.values()) {
             TreeSet<Integer> ports = new TreeSet<>(List.of(1));
             if (sa != null) a.portCuts(sa.policy(), false, proto, ports);
@@ -225,24 +224,6 @@ public final class TrafficDiff {
                         if (!x.fate().equals(y.fate())) cells.add(new Cell(TrafficRow.POLICY, "", from, to, proto, qlo, qhi, x.fate(), y.fate(), x.why(), y.why()));
                     });
                 }
-                // a frontend's own port is translated before egress is judged: those are the frontends' rows
-                List<int[]> holes = new ArrayList<>();
-                for (var e : fronts.subMap(lo, true, hi, true).entrySet()) {
-                    for (Frontend fr : e.getValue()) if (fr.protocol() == proto && fr.port() >= plo && fr.port() <= phi) holes.add(new int[] {fr.port()});
-                    if (holes.isEmpty()) continue;
-                    own.add(e.getKey());
-                    TreeSet<Integer> sub = new TreeSet<>(List.of(plo));
-                    for (int[] h : holes) {
-                        sub.add(h[0]);
-                        if (h[0] < 65535) sub.add(h[0] + 1);
-                    }
-                    Part to = new Part(RANGE, f, e.getKey(), e.getKey(), Set.of(), "");
-                    forPorts(sub, plo, phi, (qlo, qhi) -> {
-                        if (holes.stream().anyMatch(h -> h[0] == qlo && qhi == qlo)) return;
-                        cells.add(new Cell(TrafficRow.POLICY, "", from, to, proto, qlo, qhi, ja.fate(), jb.fate(), ja.why(), jb.why()));
-                    });
-                    holes.clear();
-                }
                 if (hasOthers(f, lo, hi, own)) {
                     cells.add(new Cell(TrafficRow.POLICY, "", from, new Part(RANGE, f, lo, hi, own, ""), proto, plo, phi, ja.fate(), jb.fate(),
                             ja.why(), jb.why()));
@@ -256,19 +237,6 @@ public final class TrafficDiff {
         if (from == null) return new Judged(Fate.ALLOWED, List.of());
         TrafficSide.Verdict v = s.judge(from.policy(), false, dst, proto, port);
         return new Judged(v.allowed() ? Fate.ALLOWED : Fate.DENIED, v.why());
-    }
-
-    private TreeMap<BigInteger, List<Frontend>> frontendAddresses(Family f) {
-        TreeMap<BigInteger, List<Frontend>> out = new TreeMap<>();
-        for (TrafficSide s : List.of(a, b)) {
-            for (Frontend fr : s.frontends.keySet()) {
-                if (fr.address().family() == f) {
-                    List<Frontend> l = out.computeIfAbsent(fr.address().bits(), k -> new ArrayList<>());
-                    if (!l.contains(fr)) l.add(fr);
-                }
-            }
-        }
-        return out;
     }
 
     // ------------------------------------------------------------------------------------------ Service frontends

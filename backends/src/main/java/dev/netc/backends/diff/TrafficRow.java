@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param node          the node the row holds on (the one that does the Service's DNAT for a node port, an external
  *                      or load-balancer IP, or a cluster IP under internalTrafficPolicy Local); empty when it holds
  *                      alike wherever the sender is (pod to pod: the sender's egress and the receiver's ingress together)
- * @param kind          {@link #POLICY} (to a pod or an address, not translated), {@link #SERVICE} (to a cluster IP),
+ * @param kind          {@link #POLICY} (to a pod or an address, not translated: a frontend's own address, protocol and
+ *                      port are translated, so they are in the frontend's rows, never here), {@link #SERVICE} (to a cluster IP),
  *                      {@link #NODE_PORT} (to a node address's node port), {@link #EXTERNAL} (to an external or
  *                      load-balancer IP)
  * @param originsBefore where the rules and Service ports that decide {@code before} were written
@@ -72,7 +73,9 @@ public record TrafficRow(Optional<String> node, String kind, Peer from, Peer to,
 
     /**
      * A fate: {@code allowed} (delivered), {@code denied} (by policy), {@code rejected} (a Service port without
-     * endpoints), {@code dropped} (a Local policy without an endpoint on the node), {@code none} (no pod and no
+     * endpoints), {@code dropped} (a Local policy without an endpoint on the node, or
+     * only endpoints whose answer cannot come back: a pod of another node reaching a node port under
+     * externalTrafficPolicy Local is translated without a masquerade, so an endpoint off that node answers it directly), {@code none} (no pod and no
      * frontend holds the destination: netc does not handle it), or {@code delivered} to {@code endpoints}.
      */
     public record Fate(String verdict, List<Delivery> endpoints) {

@@ -267,31 +267,46 @@ final class TrafficSide {
         }
         boolean dnatOnSender = from != null && from.node().equals(dnatNode) || fromNode;
         List<Delivery> to = new ArrayList<>();
+        boolean broken = false;
+        boolean anyDenied = false;
         List<Origin> denied = new ArrayList<>();
         List<Origin> allowed = new ArrayList<>();
         Optional<IpAddress> nodeIp = plan.cluster().node(dnatNode).flatMap(n -> n.addresses().stream().filter(a -> a.family() == src.family()).findFirst());
         for (PlanEndpoint e : eps) {
+            // the source address is rewritten for a masqueraded path and for a pod reaching itself (hairpin); the
+            // endpoint's policy sees the node's address only when the endpoint runs elsewhere (the rewrite is last)
+            boolean snat = masquerade || src.equals(e.ip());
+            boolean masq = snat && !e.nodeName().equals(dnatNode) && nodeIp.isPresent();
+            // translated on another node than the sender's, not masqueraded, to an endpoint elsewhere: the answer goes
+            // from the endpoint's node straight to the sender, past the node that could undo the translation
+            if (!snat && !dnatOnSender && !e.nodeName().equals(dnatNode) && (from != null || podSource)) {
+                broken = true;
+                continue;
+            }
+            // back to itself, not masqueraded: the forward hook sees the pod's own address pair, always let through
+            boolean self = src.equals(e.ip()) && !masq;
             Verdict eg = Verdict.ALLOW;
-            if (from != null) {
+            if (from != null && !(self && dnatOnSender)) {
                 IpAddress egDst = dnatOnSender ? e.ip() : f.address();
                 int egPort = dnatOnSender ? e.port() : f.port();
                 if (!isNode(egDst, from.node())) eg = judge(from.policy(), false, egDst, proto, egPort);
             }
-            boolean masq = masquerade && !e.nodeName().equals(dnatNode) && nodeIp.isPresent();
             IpAddress seen = masq ? nodeIp.get() : src;
             PodAt at = pods.get(e.ip());
             Verdict in = Verdict.ALLOW;
-            if (at != null && !seen.equals(e.ip()) && !isNode(seen, at.node())) in = judge(at.policy(), true, seen, proto, e.port());
-            if (src.equals(e.ip()) && seen.equals(src)) in = Verdict.ALLOW;
+            if (at != null && !self && !isNode(seen, at.node())) in = judge(at.policy(), true, seen, proto, e.port());
             if (eg.allowed() && in.allowed()) {
-                to.add(new Delivery(e.hostPort(), at == null ? "" : at.name(), masq));
+                // a node's own connection rewritten to the node's address is not seen as rewritten
+                to.add(new Delivery(e.hostPort(), at == null ? "" : at.name(), snat && !nodeIp.equals(Optional.of(src))));
                 allowed.addAll(eg.why());
                 allowed.addAll(in.why());
             } else {
+                anyDenied = true;
                 denied.addAll(eg.allowed() ? in.why() : eg.why());
             }
         }
         why.addAll(to.isEmpty() ? denied : allowed);
+        if (to.isEmpty() && broken && !anyDenied) return new Judged(Fate.DROPPED, why);
         return new Judged(Fate.delivered(to), why);
     }
 

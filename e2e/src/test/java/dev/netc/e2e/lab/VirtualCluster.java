@@ -243,6 +243,11 @@ public final class VirtualCluster implements AutoCloseable {
         Sh.run(null, List.of("ip", "-n", ext, "route", "replace", address.text() + "/32", "via", nodeAddress.text()));
     }
 
+    /** Gives the external client {@code address} too (on its loopback): a source it can send from, a destination that answers. */
+    public void holdOutside(IpAddress address) {
+        Sh.run(null, List.of("ip", "-n", ext, "addr", "replace", address.text() + "/32", "dev", "lo"));
+    }
+
     /** One probe from {@code from} (node, pod, or "external"), optionally from a given source address. */
     public Probe probe(String from, IpAddress source, IpAddress dst, int port, Protocol protocol, int timeoutMs) throws IOException {
         Netns t = threads.get(namespaceOf(from));
