@@ -31,10 +31,12 @@ final class TrafficText {
         out.println("  origins: " + origins(r.originsBefore()) + " -> " + origins(r.originsAfter()));
     }
 
-    /** {@code TCP/80,443}, {@code UDP} (every port), {@code any} (every protocol and port). */
+    /** {@code TCP/80,443}, {@code UDP} (every port), {@code any} (every protocol and port), then the family when only one. */
     static String traffic(TrafficRow r) {
-        if (r.protocol().isEmpty()) return "any";
-        return r.protocol().get().name() + (r.ports().isEmpty() ? "" : "/" + String.join(",", r.ports().stream().map(TrafficRow.Ports::toString).toList()));
+        String family = r.to().address().isPresent() ? "" : r.family().map(f -> " " + f.apiName()).orElse(""); // an address says its family
+        if (r.protocol().isEmpty()) return "any" + family;
+        return r.protocol().get().name() + (r.ports().isEmpty() ? "" : "/" + String.join(",", r.ports().stream().map(TrafficRow.Ports::toString).toList()))
+                + family;
     }
 
     static String fate(TrafficRow.Fate f) {
@@ -72,6 +74,8 @@ final class TrafficText {
         o.put("kind", r.kind());
         peer(o.putObject("from"), r.from());
         peer(o.putObject("to"), r.to());
+        if (r.family().isPresent()) o.put("family", r.family().get().apiName());
+        else o.putNull("family");
         if (r.protocol().isPresent()) o.put("protocol", r.protocol().get().name());
         else o.putNull("protocol");
         if (r.ports().isEmpty()) {

@@ -66,11 +66,11 @@ class DiffCommandTest {
         Path b = d.b();
         CliRunner r = d.r();
         // first the traffic: what the api pods can no longer and can now reach, with the rules deciding on each side
-        assertTrue(r.out().startsWith("policy TCP/5432: pods payments/api-0, payments/api-1 -> pods payments/ledger-0, payments/ledger-1:"
+        assertTrue(r.out().startsWith("policy TCP/5432 IPv4: pods payments/api-0, payments/api-1 -> pods payments/ledger-0, payments/ledger-1:"
                 + " allowed -> denied\n  origins: NetworkPolicy/payments/ledger-from-api spec.ingress[0] (" + a.resolve("policies.yaml") + ":40:7) -> "
                 + "NetworkPolicy/payments/default-deny-ingress (" + b.resolve("policies.yaml") + ":2:1), NetworkPolicy/payments/ledger-from-api ("
                 + b.resolve("policies.yaml") + ":31:1)\n"
-                + "policy TCP/5433: pods payments/api-0, payments/api-1 -> pods payments/ledger-0, payments/ledger-1: denied -> allowed\n"), r.out());
+                + "policy TCP/5433 IPv4: pods payments/api-0, payments/api-1 -> pods payments/ledger-0, payments/ledger-1: denied -> allowed\n"), r.out());
         assertTrue(r.out().contains("\nservice TCP/5432: pods payments/api-0, payments/api-1 -> Service payments/ledger:pg at 10.103.218.209:"
                 + " to 10.244.1.50:5432 (payments/ledger-0) -> denied\n"), r.out());
         assertTrue(r.out().contains("\n\nchanged networkpolicy payments/ledger-from-api\n"), r.out());
@@ -263,7 +263,7 @@ class DiffCommandTest {
         String sections = DiffCommand.markdown(List.of(), changes, DiffCommand.MAX_MARKDOWN);
         assertTrue(md.endsWith(sections.substring(sections.indexOf("<details>"))), "the same sections, the same Markdown after the rows");
         assertTrue(md.contains("<details><summary>pods and addresses: 2 rows</summary>\n\n| from | to | traffic | before | after | origins |\n"
-                + "|---|---|---|---|---|---|\n| pods payments/api-0, payments/api-1 | pods payments/ledger-0, payments/ledger-1 | TCP/5432 | allowed | denied |"), md);
+                + "|---|---|---|---|---|---|\n| pods payments/api-0, payments/api-1 | pods payments/ledger-0, payments/ledger-1 | TCP/5432 IPv4 | allowed | denied |"), md);
     }
 
     Path compile(Path in) {

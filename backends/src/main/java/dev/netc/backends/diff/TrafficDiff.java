@@ -142,7 +142,7 @@ public final class TrafficDiff {
                 TreeSet<BigInteger> own = new TreeSet<>();
                 for (BigInteger x : points.get(f).subMap(lo, true, hi, true).keySet()) {
                     IpAddress src = IpAddress.of(f, x);
-                    boolean special = x.equals(dst.bits()) || egressRestricted.get(f).containsKey(x)
+                    boolean special = x.equals(dst.bits()) || egressRestricted.get(f).containsKey(x) || (pod(a, src) == null) != (pod(b, src) == null)
                             || (pa != null && a.isNode(src, pa.node())) || (pb != null && b.isNode(src, pb.node()));
                     if (!special) continue;
                     own.add(x);
@@ -172,9 +172,12 @@ public final class TrafficDiff {
         if (sa != null) a.portCuts(sa.policy(), false, proto, ports);
         if (sb != null) b.portCuts(sb.policy(), false, proto, ports);
         int type = sa != null || sb != null ? POD : NODE;
+        // a pod of one side only sends nothing on the other
+        boolean noneA = pa == null || (sa == null && sb != null);
+        boolean noneB = pb == null || (sb == null && sa != null);
         forPorts(ports, plo, phi, (qlo, qhi) -> {
-            Judged ja = pa == null ? new Judged(Fate.NONE, List.of()) : a.direct(src, dst, proto, qlo);
-            Judged jb = pb == null ? new Judged(Fate.NONE, List.of()) : b.direct(src, dst, proto, qlo);
+            Judged ja = noneA ? new Judged(Fate.NONE, List.of()) : a.direct(src, dst, proto, qlo);
+            Judged jb = noneB ? new Judged(Fate.NONE, List.of()) : b.direct(src, dst, proto, qlo);
             if (!ja.fate().equals(jb.fate())) {
                 cells.add(new Cell(TrafficRow.POLICY, "", Part.point(type, src), to, proto, qlo, qhi, ja.fate(), jb.fate(), ja.why(), jb.why()));
             }
@@ -197,8 +200,8 @@ public final class TrafficDiff {
             if (sb != null) b.portCuts(sb.policy(), false, proto, ports);
             forIntervals(cuts, max(f), (lo, hi) -> forPorts(ports, 1, 65535, (plo, phi) -> {
                 IpAddress rep = IpAddress.of(f, lo);
-                Judged ja = egressOnly(a, sa, rep, proto, plo);
-                Judged jb = egressOnly(b, sb, rep, proto, plo);
+                Judged ja = sa == null ? new Judged(Fate.NONE, List.of()) : egressOnly(a, sa, rep, proto, plo);
+                Judged jb = sb == null ? new Judged(Fate.NONE, List.of()) : egressOnly(b, sb, rep, proto, plo);
                 if (ja.fate().equals(jb.fate())) return; // no destination here judges otherwise: their ingress is the same
                 TreeSet<BigInteger> own = new TreeSet<>();
                 for (var e : points.get(f).subMap(lo, true, hi, true).entrySet()) {
@@ -219,8 +222,8 @@ public final class TrafficDiff {
                     if (db != null) b.portCuts(db.policy(), true, proto, sub);
                     Part to = Part.point(e.getValue(), dst);
                     forPorts(sub, plo, phi, (qlo, qhi) -> {
-                        Judged x = a.direct(src, dst, proto, qlo);
-                        Judged y = b.direct(src, dst, proto, qlo);
+                        Judged x = sa == null ? new Judged(Fate.NONE, List.of()) : a.direct(src, dst, proto, qlo);
+                        Judged y = sb == null ? new Judged(Fate.NONE, List.of()) : b.direct(src, dst, proto, qlo);
                         if (!x.fate().equals(y.fate())) cells.add(new Cell(TrafficRow.POLICY, "", from, to, proto, qlo, qhi, x.fate(), y.fate(), x.why(), y.why()));
                     });
                 }
@@ -275,19 +278,25 @@ public final class TrafficDiff {
         for (var e : points.get(f).entrySet()) {
             IpAddress src = IpAddress.of(f, e.getKey());
             boolean onNode = onNode(a, src, dnat) || onNode(b, src, dnat);
-            if (clusterIp && !onNode) continue;
+            // every node translates cluster, external and load-balancer IPs for its own pods and itself
+            if (!fr.kind().equals(TrafficRow.NODE_PORT) && !onNode) {
+                own.add(e.getKey()); // not from here: out of the ranges' sources too
+                continue;
+            }
             boolean endpoint = isEndpoint(sa, src) || isEndpoint(sb, src);
             // a node where an endpoint runs reaches it unchecked
             boolean endpointNode = e.getValue() == NODE && (hostsEndpoint(a, sa, src) || hostsEndpoint(b, sb, src));
-            boolean decides = onNode || endpoint || endpointNode || egressRestricted.get(f).containsKey(e.getKey());
+            boolean decides = onNode || endpoint || endpointNode || egressRestricted.get(f).containsKey(e.getKey())
+                    || (pod(a, src) == null) != (pod(b, src) == null);
             if (!clusterIp && !decides) continue; // judged as part of its range, like any address there
             own.add(e.getKey());
             if (same && !egressChanged.contains(src)) continue;
             sources.add(src);
         }
         for (IpAddress src : sources) {
-            Judged ja = sa == null ? new Judged(Fate.NONE, List.of()) : a.throughFrontend(fr, ia, dnat, src, fr.protocol());
-            Judged jb = sb == null ? new Judged(Fate.NONE, List.of()) : b.throughFrontend(fr, ib, dnat, src, fr.protocol());
+            boolean pod = pod(a, src) != null || pod(b, src) != null;
+            Judged ja = sa == null || (pod && pod(a, src) == null) ? new Judged(Fate.NONE, List.of()) : a.throughFrontend(fr, ia, dnat, src, fr.protocol());
+            Judged jb = sb == null || (pod && pod(b, src) == null) ? new Judged(Fate.NONE, List.of()) : b.throughFrontend(fr, ib, dnat, src, fr.protocol());
             if (!ja.fate().equals(jb.fate())) {
                 int type = points.get(f).get(src.bits());
                 cells.add(new Cell(fr.kind(), node, Part.point(type, src), to, fr.protocol(), fr.port(), fr.port(), ja.fate(), jb.fate(), ja.why(), jb.why()));
@@ -417,8 +426,12 @@ public final class TrafficDiff {
             bySources.computeIfAbsent(new Key(c.kind(), c.node(), c.to(), List.of(c.plo(), c.phi()), c.proto(), c.before(), c.after()),
                     k -> new ArrayList<>()).add(c);
         }
-        record Stage(String kind, String node, Peer from, Peer to, Protocol proto, List<Ports> ports, Fate before, Fate after,
+        // a stage is of one family: the names of pods and nodes are the same in both, their ports and fates need not be
+        record Stage(String kind, String node, Family family, Peer from, Peer to, Protocol proto, List<Ports> ports, Fate before, Fate after,
                      TreeSet<Origin> ob, TreeSet<Origin> oa) {
+            String where() {
+                return node + "/" + family;
+            }
         }
         List<Stage> one = new ArrayList<>();
         for (List<Cell> cs : bySources.values()) {
@@ -431,11 +444,11 @@ public final class TrafficDiff {
                 ob.addAll(c.ob());
                 oa.addAll(c.oa());
             });
-            one.add(new Stage(c0.kind(), c0.node(), from, to, c0.proto(), List.of(new Ports(c0.plo(), c0.phi())), c0.before(), c0.after(), ob, oa));
+            one.add(new Stage(c0.kind(), c0.node(), c0.to().family(), from, to, c0.proto(), List.of(new Ports(c0.plo(), c0.phi())), c0.before(), c0.after(), ob, oa));
         }
         // 2. the ports of one destination, sources and fate pair
         Map<Key, List<Stage>> byPorts = new LinkedHashMap<>();
-        for (Stage s : one) byPorts.computeIfAbsent(new Key(s.kind(), s.node(), s.to(), s.from(), s.proto(), s.before(), s.after()), k -> new ArrayList<>()).add(s);
+        for (Stage s : one) byPorts.computeIfAbsent(new Key(s.kind(), s.where(), s.to(), s.from(), s.proto(), s.before(), s.after()), k -> new ArrayList<>()).add(s);
         List<Stage> two = new ArrayList<>();
         for (List<Stage> ss : byPorts.values()) {
             Stage s0 = ss.get(0);
@@ -446,13 +459,13 @@ public final class TrafficDiff {
                 ob.addAll(s.ob());
                 oa.addAll(s.oa());
             });
-            two.add(new Stage(s0.kind(), s0.node(), s0.from(), s0.to(), s0.proto(), ports, s0.before(), s0.after(), ob, oa));
+            two.add(new Stage(s0.kind(), s0.node(), s0.family(), s0.from(), s0.to(), s0.proto(), ports, s0.before(), s0.after(), ob, oa));
         }
         // 3. the destinations (pods and addresses, not frontends) with the same sources, ports and fates
         Map<Key, List<Stage>> byDest = new LinkedHashMap<>();
         for (Stage s : two) {
             Object dest = s.to().service().isPresent() ? s.to() : "";
-            byDest.computeIfAbsent(new Key(s.kind(), s.node(), s.from(), List.of(dest, s.ports()), s.proto(), s.before(), s.after()),
+            byDest.computeIfAbsent(new Key(s.kind(), s.where(), s.from(), List.of(dest, s.ports()), s.proto(), s.before(), s.after()),
                     k -> new ArrayList<>()).add(s);
         }
         List<TrafficRow> out = new ArrayList<>();
@@ -467,10 +480,36 @@ public final class TrafficDiff {
             });
             boolean allPorts = s0.ports().size() == 1 && s0.ports().get(0).first() == 1 && s0.ports().get(0).last() == 65535;
             out.add(new TrafficRow(s0.node().isEmpty() ? Optional.empty() : Optional.of(s0.node()), s0.kind(), s0.from(), to,
-                    Optional.of(s0.proto()), allPorts ? List.of() : s0.ports(), s0.before(), s0.after(), List.copyOf(ob), List.copyOf(oa)));
+                    Optional.of(s0.family()), Optional.of(s0.proto()), allPorts ? List.of() : s0.ports(), s0.before(), s0.after(), List.copyOf(ob), List.copyOf(oa)));
         }
+        out = mergeFamilies(out);
         out = mergeProtocols(out);
         out.sort(ORDER);
+        return out;
+    }
+
+    /** Rows alike in both families (the same pods and nodes, ports and fates; CIDRs of each): one row for both. */
+    private static List<TrafficRow> mergeFamilies(List<TrafficRow> rows) {
+        Map<List<Object>, List<TrafficRow>> by = new LinkedHashMap<>();
+        for (TrafficRow r : rows) {
+            by.computeIfAbsent(List.of(r.node(), r.kind(), r.from().pods(), r.from().nodes(), r.to().pods(), r.to().nodes(), r.to().service(),
+                    r.protocol(), r.ports(), r.before(), r.after()), k -> new ArrayList<>()).add(r);
+        }
+        List<TrafficRow> out = new ArrayList<>();
+        for (List<TrafficRow> rs : by.values()) {
+            if (rs.size() != 2 || rs.get(0).family().equals(rs.get(1).family()) || rs.get(0).to().address().isPresent()) {
+                out.addAll(rs);
+                continue;
+            }
+            TrafficRow x = rs.get(0);
+            TrafficRow y = rs.get(1);
+            TreeSet<Origin> ob = new TreeSet<>(x.originsBefore());
+            ob.addAll(y.originsBefore());
+            TreeSet<Origin> oa = new TreeSet<>(x.originsAfter());
+            oa.addAll(y.originsAfter());
+            out.add(new TrafficRow(x.node(), x.kind(), union(List.of(x.from(), y.from())), union(List.of(x.to(), y.to())), Optional.empty(),
+                    x.protocol(), x.ports(), x.before(), x.after(), List.copyOf(ob), List.copyOf(oa)));
+        }
         return out;
     }
 
@@ -478,7 +517,7 @@ public final class TrafficDiff {
     private static List<TrafficRow> mergeProtocols(List<TrafficRow> rows) {
         Map<List<Object>, List<TrafficRow>> by = new LinkedHashMap<>();
         for (TrafficRow r : rows) {
-            by.computeIfAbsent(List.of(r.node(), r.kind(), r.from(), r.to(), r.ports(), r.before(), r.after()), k -> new ArrayList<>()).add(r);
+            by.computeIfAbsent(List.of(r.node(), r.kind(), r.from(), r.to(), r.family(), r.ports(), r.before(), r.after()), k -> new ArrayList<>()).add(r);
         }
         List<TrafficRow> out = new ArrayList<>();
         for (List<TrafficRow> rs : by.values()) {
@@ -490,7 +529,7 @@ public final class TrafficDiff {
                     ob.addAll(r.originsBefore());
                     oa.addAll(r.originsAfter());
                 });
-                out.add(new TrafficRow(r0.node(), r0.kind(), r0.from(), r0.to(), Optional.empty(), List.of(), r0.before(), r0.after(),
+                out.add(new TrafficRow(r0.node(), r0.kind(), r0.from(), r0.to(), r0.family(), Optional.empty(), List.of(), r0.before(), r0.after(),
                         List.copyOf(ob), List.copyOf(oa)));
             } else {
                 out.addAll(rs);

@@ -1,5 +1,6 @@
 package dev.netc.backends.diff;
 
+import dev.netc.ir.Family;
 import dev.netc.ir.Origin;
 import dev.netc.ir.Protocol;
 import java.util.List;
@@ -17,9 +18,10 @@ import java.util.Optional;
  *                      port are translated, so they are in the frontend's rows, never here), {@link #SERVICE} (to a cluster IP),
  *                      {@link #NODE_PORT} (to a node address's node port), {@link #EXTERNAL} (to an external or
  *                      load-balancer IP)
+ * @param family        the address family the row holds in; empty for both (the same pods, nodes, ports and fates in each)
  * @param originsBefore where the rules and Service ports that decide {@code before} were written
  */
-public record TrafficRow(Optional<String> node, String kind, Peer from, Peer to, Optional<Protocol> protocol, List<Ports> ports,
+public record TrafficRow(Optional<String> node, String kind, Peer from, Peer to, Optional<Family> family, Optional<Protocol> protocol, List<Ports> ports,
                          Fate before, Fate after, List<Origin> originsBefore, List<Origin> originsAfter) {
     public static final String POLICY = "policy";
     public static final String SERVICE = "service";
@@ -75,8 +77,8 @@ public record TrafficRow(Optional<String> node, String kind, Peer from, Peer to,
      * A fate: {@code allowed} (delivered), {@code denied} (by policy), {@code rejected} (a Service port without
      * endpoints), {@code dropped} (a Local policy without an endpoint on the node, or
      * only endpoints whose answer cannot come back: a pod of another node reaching a node port under
-     * externalTrafficPolicy Local is translated without a masquerade, so an endpoint off that node answers it directly), {@code none} (no pod and no
-     * frontend holds the destination: netc does not handle it), or {@code delivered} to {@code endpoints}.
+     * externalTrafficPolicy Local is translated without a masquerade, so an endpoint off that node answers it directly), {@code none} (there is no such
+     * connection on that side: the sending or the receiving pod, or the frontend, is not there), or {@code delivered} to {@code endpoints}.
      */
     public record Fate(String verdict, List<Delivery> endpoints) {
         public static final Fate ALLOWED = new Fate("allowed", List.of());

@@ -362,6 +362,7 @@ class TrafficDiffTruthTest {
     /** Whether a row's class of traffic holds the probe. */
     static boolean contains(TrafficRow r, Spec s) {
         if (!r.kind().equals(s.kind())) return false;
+        if (r.family().isPresent() && r.family().get() != s.dst().family()) return false;
         if (r.protocol().isPresent() && r.protocol().get() != s.proto()) return false;
         if (!r.ports().isEmpty() && r.ports().stream().noneMatch(p -> p.contains(s.port()))) return false;
         if (!holds(r.from(), s.from(), s.src())) return false;
