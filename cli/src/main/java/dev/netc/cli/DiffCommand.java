@@ -267,31 +267,19 @@ final class DiffCommand implements Callable<Integer> {
         }
         StringBuilder b = new StringBuilder(head);
         int all = rows.size() + changes.size();
-        int shown = 0;
+        int[] shown = {0};
         for (var e : byTraffic.entrySet()) {
-            StringBuilder sec = new StringBuilder("<details><summary>").append(html(e.getKey())).append(": ")
-                    .append(plural(e.getValue().size(), "row")).append("</summary>\n\n| from | to | traffic | before | after | origins |\n|---|---|---|---|---|---|\n");
-            int inSection = 0;
-            for (TrafficRow r : e.getValue()) {
-                String one = "| " + cell(TrafficText.peer(r.from())) + " | " + cell(TrafficText.peer(r.to())) + " | " + cell(TrafficText.traffic(r))
-                        + " | " + cell(TrafficText.fate(r.before())) + " | " + cell(TrafficText.fate(r.after())) + " | "
-                        + cell(TrafficText.origins(r.originsBefore()) + " → " + TrafficText.origins(r.originsAfter())) + " |\n";
-                String closing = "\n</details>\n\n";
-                String notice = truncated(shown + inSection, all);
-                if (b.length() + sec.length() + one.length() + closing.length() + notice.length() > max) {
-                    if (inSection > 0) b.append(sec).append(closing);
-                    return b.append(notice).toString();
-                }
-                sec.append(one);
-                inSection++;
-            }
-            b.append(sec).append("\n</details>\n\n");
-            shown += inSection;
+            String opening = "<details><summary>" + html(e.getKey()) + ": " + plural(e.getValue().size(), "row")
+                    + "</summary>\n\n| from | to | traffic | before | after | origins |\n|---|---|---|---|---|---|\n";
+            List<String> items = e.getValue().stream().map(r -> "| " + cell(TrafficText.peer(r.from())) + " | " + cell(TrafficText.peer(r.to()))
+                    + " | " + cell(TrafficText.traffic(r)) + " | " + cell(TrafficText.fate(r.before())) + " | " + cell(TrafficText.fate(r.after()))
+                    + " | " + cell(TrafficText.origins(r.originsBefore()) + " → " + TrafficText.origins(r.originsAfter())) + " |\n").toList();
+            if (!section(b, opening, items, "\n</details>\n\n", shown, all, max)) return b.toString();
         }
         for (var e : byArea.entrySet()) {
-            StringBuilder sec = new StringBuilder("<details><summary>").append(html(e.getKey())).append(": ").append(e.getValue().size())
-                    .append(e.getValue().size() == 1 ? " change" : " changes").append("</summary>\n\n");
-            int inSection = 0;
+            String opening = "<details><summary>" + html(e.getKey()) + ": " + e.getValue().size()
+                    + (e.getValue().size() == 1 ? " change" : " changes") + "</summary>\n\n";
+            List<String> items = new java.util.ArrayList<>();
             for (PlanSections.Change c : e.getValue()) {
                 StringBuilder one = new StringBuilder();
                 one.append("**").append(c.kind()).append("** ").append(code(c.key())).append("\n\n");
@@ -303,19 +291,33 @@ final class DiffCommand implements Callable<Integer> {
                 if (!c.originsBefore().isEmpty() || !c.originsAfter().isEmpty()) {
                     one.append("origins: ").append(code(where(c.originsBefore()))).append(" → ").append(code(where(c.originsAfter()))).append("\n\n");
                 }
-                String closing = "</details>\n\n";
-                String notice = truncated(shown + inSection, all);
-                if (b.length() + sec.length() + one.length() + closing.length() + notice.length() > max) {
-                    if (inSection > 0) b.append(sec).append(closing);
-                    return b.append(notice).toString();
-                }
-                sec.append(one);
-                inSection++;
+                items.add(one.toString());
             }
-            b.append(sec).append("</details>\n\n");
-            shown += inSection;
+            if (!section(b, opening, items, "</details>\n\n", shown, all, max)) return b.toString();
         }
         return b.toString();
+    }
+
+    /**
+     * Appends one {@code <details>} section of rendered items to {@code b}, as many as keep it within {@code max}
+     * characters with the truncation notice; false when it had to stop there (the notice then appended).
+     */
+    private static boolean section(StringBuilder b, String opening, List<String> items, String closing, int[] shown, int all, int max) {
+        StringBuilder sec = new StringBuilder(opening);
+        int inSection = 0;
+        for (String one : items) {
+            String notice = truncated(shown[0] + inSection, all);
+            if (b.length() + sec.length() + one.length() + closing.length() + notice.length() > max) {
+                if (inSection > 0) b.append(sec).append(closing);
+                b.append(notice);
+                return false;
+            }
+            sec.append(one);
+            inSection++;
+        }
+        b.append(sec).append(closing);
+        shown[0] += inSection;
+        return true;
     }
 
     /** The Markdown area of a traffic row: its kind, and the node for rows that hold on one node. */

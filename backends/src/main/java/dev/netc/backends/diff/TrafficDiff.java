@@ -582,17 +582,7 @@ public final class TrafficDiff {
         }
         List<String> cidrs = new ArrayList<>();
         byFamily.forEach((f, rs) -> {
-            rs.sort((x, y) -> x[0].compareTo(y[0]));
-            List<BigInteger[]> merged = new ArrayList<>();
-            for (BigInteger[] r : rs) {
-                BigInteger[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
-                if (last != null && r[0].compareTo(last[1].add(BigInteger.ONE)) <= 0) {
-                    if (r[1].compareTo(last[1]) > 0) last[1] = r[1];
-                } else {
-                    merged.add(new BigInteger[] {r[0], r[1]});
-                }
-            }
-            for (BigInteger[] r : merged) {
+            for (BigInteger[] r : TrafficSide.Ranges.merged(rs)) {
                 if (!hasOthers(f, r[0], r[1], Set.copyOf(points.get(f).subMap(r[0], true, r[1], true).keySet()))) continue;
                 cidrs.addAll(cidrs(f, r[0], r[1]));
             }

@@ -318,18 +318,23 @@ final class TrafficSide {
             for (Family f : Family.values()) {
                 List<BigInteger[]> r = new ArrayList<>();
                 for (Cidr c : cidrs) if (c.family() == f) r.add(new BigInteger[] {c.network().bits(), c.last().bits()});
-                r.sort((a, b) -> a[0].compareTo(b[0]));
-                List<BigInteger[]> merged = new ArrayList<>();
-                for (BigInteger[] x : r) {
-                    BigInteger[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
-                    if (last != null && x[0].compareTo(last[1].add(BigInteger.ONE)) <= 0) {
-                        if (x[1].compareTo(last[1]) > 0) last[1] = x[1];
-                    } else {
-                        merged.add(new BigInteger[] {x[0], x[1]});
-                    }
-                }
-                byFamily.put(f, merged.toArray(BigInteger[][]::new));
+                byFamily.put(f, merged(r).toArray(BigInteger[][]::new));
             }
+        }
+
+        /** Intervals {@code [first, last]} sorted and joined where they touch or overlap (new arrays; the input is sorted in place). */
+        static List<BigInteger[]> merged(List<BigInteger[]> intervals) {
+            intervals.sort((a, b) -> a[0].compareTo(b[0]));
+            List<BigInteger[]> out = new ArrayList<>();
+            for (BigInteger[] x : intervals) {
+                BigInteger[] last = out.isEmpty() ? null : out.get(out.size() - 1);
+                if (last != null && x[0].compareTo(last[1].add(BigInteger.ONE)) <= 0) {
+                    if (x[1].compareTo(last[1]) > 0) last[1] = x[1];
+                } else {
+                    out.add(new BigInteger[] {x[0], x[1]});
+                }
+            }
+            return out;
         }
 
         boolean contains(IpAddress a) {
