@@ -272,6 +272,19 @@ public final class TrafficDiff {
         String node = clusterIp && !(sa != null && sa.internalLocal()) && !(sb != null && sb.internalLocal()) ? "" : dnat;
         String name = (sb != null ? sb : sa).servicePortName();
         Part to = new Part(FRONTEND, f, fr.address().bits(), fr.address().bits(), Set.of(), name);
+        if (same) {
+            // translated alike, to endpoints whose policy is the same: only the senders whose own egress changed differ
+            for (IpAddress src : egressChanged) {
+                if (src.family() != f || (!fr.kind().equals(TrafficRow.NODE_PORT) && !onNode(a, src, dnat) && !onNode(b, src, dnat))) continue;
+                boolean pod = pod(a, src) != null || pod(b, src) != null;
+                Judged ja = pod && pod(a, src) == null ? new Judged(Fate.NONE, List.of()) : a.throughFrontend(fr, ia, dnat, src, fr.protocol());
+                Judged jb = pod && pod(b, src) == null ? new Judged(Fate.NONE, List.of()) : b.throughFrontend(fr, ib, dnat, src, fr.protocol());
+                if (!ja.fate().equals(jb.fate())) {
+                    cells.add(new Cell(fr.kind(), node, Part.point(POD, src), to, fr.protocol(), fr.port(), fr.port(), ja.fate(), jb.fate(), ja.why(), jb.why()));
+                }
+            }
+            return;
+        }
         // the points: pods and nodes that reach the frontend on this node
         TreeSet<BigInteger> own = new TreeSet<>();
         List<IpAddress> sources = new ArrayList<>();
@@ -290,7 +303,6 @@ public final class TrafficDiff {
                     || (pod(a, src) == null) != (pod(b, src) == null);
             if (!clusterIp && !decides) continue; // judged as part of its range, like any address there
             own.add(e.getKey());
-            if (same && !egressChanged.contains(src)) continue;
             sources.add(src);
         }
         for (IpAddress src : sources) {
@@ -302,7 +314,7 @@ public final class TrafficDiff {
                 cells.add(new Cell(fr.kind(), node, Part.point(type, src), to, fr.protocol(), fr.port(), fr.port(), ja.fate(), jb.fate(), ja.why(), jb.why()));
             }
         }
-        if (clusterIp || same) return;
+        if (clusterIp) return;
         // addresses that are no pod and no node, cut where an endpoint's ingress, a source range or the pod ranges change
         TreeSet<BigInteger> cuts = new TreeSet<>(List.of(BigInteger.ZERO));
         for (TrafficSide s : List.of(a, b)) {
