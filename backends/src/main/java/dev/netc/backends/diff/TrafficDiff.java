@@ -125,18 +125,14 @@ public final class TrafficDiff {
         Family f = dst.family();
         PodAt pa = pod(a, dst);
         PodAt pb = pod(b, dst);
-        TreeSet<BigInteger> cuts = new TreeSet<>(List.of(BigInteger.ZERO));
-        if (pa != null) a.addressCuts(pa.policy(), true, f, cuts);
-        if (pb != null) b.addressCuts(pb.policy(), true, f, cuts);
+        TreeSet<BigInteger> cuts = addressCuts(pa, pb, true, f);
         Part to = Part.point(POD, dst);
         for (Protocol proto : Protocol.values()) {
-            TreeSet<Integer> ports = new TreeSet<>(List.of(1));
-            if (pa != null) a.portCuts(pa.policy(), true, proto, ports);
-            if (pb != null) b.portCuts(pb.policy(), true, proto, ports);
+            TreeSet<Integer> ports = portCuts(pa, pb, true, proto, 1);
             forIntervals(cuts, max(f), (lo, hi) -> forPorts(ports, 1, 65535, (plo, phi) -> {
                 IpAddress rep = IpAddress.of(f, lo);
-                Judged ja = ingressOnly(a, pa, rep, proto, plo);
-                Judged jb = ingressOnly(b, pb, rep, proto, plo);
+                Judged ja = alone(a, pa, true, rep, proto, plo);
+                Judged jb = alone(b, pb, true, rep, proto, plo);
                 boolean differs = !ja.fate().equals(jb.fate());
                 // the points judged one by one: the pod itself, its nodes, and pods whose own egress decides too
                 TreeSet<BigInteger> own = new TreeSet<>();
@@ -157,27 +153,45 @@ public final class TrafficDiff {
         }
     }
 
-    /** The fate of a source that is no pod judging its own egress (an address outside, or a pod that is not restricted). */
-    private static Judged ingressOnly(TrafficSide s, PodAt to, IpAddress src, Protocol proto, int port) {
-        if (to == null) return new Judged(Fate.NONE, List.of());
-        TrafficSide.Verdict v = s.judge(to.policy(), true, src, proto, port);
+    /**
+     * A connection judged by one pod's program alone, in one direction: to it from a source whose own egress does not
+     * decide (an address outside, or a pod nothing restricts), or from it to a destination whose ingress does not
+     * decide. {@code none} where the pod is not on this side.
+     */
+    private static Judged alone(TrafficSide s, PodAt pod, boolean ingress, IpAddress peer, Protocol proto, int port) {
+        if (pod == null) return Judged.NONE;
+        TrafficSide.Verdict v = s.judge(pod.policy(), ingress, peer, proto, port);
         return new Judged(v.allowed() ? Fate.ALLOWED : Fate.DENIED, v.why());
+    }
+
+    /** The address cuts of a pod's programs in one direction on both sides ({@code x} before, {@code y} after; either may be absent). */
+    private TreeSet<BigInteger> addressCuts(PodAt x, PodAt y, boolean ingress, Family f) {
+        TreeSet<BigInteger> cuts = new TreeSet<>(List.of(BigInteger.ZERO));
+        if (x != null) a.addressCuts(x.policy(), ingress, f, cuts);
+        if (y != null) b.addressCuts(y.policy(), ingress, f, cuts);
+        return cuts;
+    }
+
+    /** The port cuts of a pod's programs in one direction on both sides, from {@code start}. */
+    private TreeSet<Integer> portCuts(PodAt x, PodAt y, boolean ingress, Protocol proto, int start) {
+        TreeSet<Integer> cuts = new TreeSet<>(List.of(start));
+        if (x != null) a.portCuts(x.policy(), ingress, proto, cuts);
+        if (y != null) b.portCuts(y.policy(), ingress, proto, cuts);
+        return cuts;
     }
 
     /** One source pod or node to a pod, over ports {@code plo..phi}, cut where the source's egress changes its verdict. */
     private void judgePoint(IpAddress src, IpAddress dst, Protocol proto, int plo, int phi, PodAt pa, PodAt pb, Part to) {
-        TreeSet<Integer> ports = new TreeSet<>(List.of(plo));
         PodAt sa = pod(a, src);
         PodAt sb = pod(b, src);
-        if (sa != null) a.portCuts(sa.policy(), false, proto, ports);
-        if (sb != null) b.portCuts(sb.policy(), false, proto, ports);
+        TreeSet<Integer> ports = portCuts(sa, sb, false, proto, plo);
         int type = sa != null || sb != null ? POD : NODE;
         // a pod of one side only sends nothing on the other
         boolean noneA = pa == null || (sa == null && sb != null);
         boolean noneB = pb == null || (sb == null && sa != null);
         forPorts(ports, plo, phi, (qlo, qhi) -> {
-            Judged ja = noneA ? new Judged(Fate.NONE, List.of()) : a.direct(src, dst, proto, qlo);
-            Judged jb = noneB ? new Judged(Fate.NONE, List.of()) : b.direct(src, dst, proto, qlo);
+            Judged ja = noneA ? Judged.NONE : a.direct(src, dst, proto, qlo);
+            Judged jb = noneB ? Judged.NONE : b.direct(src, dst, proto, qlo);
             if (!ja.fate().equals(jb.fate())) {
                 cells.add(new Cell(TrafficRow.POLICY, "", Part.point(type, src), to, proto, qlo, qhi, ja.fate(), jb.fate(), ja.why(), jb.why()));
             }
@@ -190,18 +204,14 @@ public final class TrafficDiff {
         Family f = src.family();
         PodAt sa = pod(a, src);
         PodAt sb = pod(b, src);
-        TreeSet<BigInteger> cuts = new TreeSet<>(List.of(BigInteger.ZERO));
-        if (sa != null) a.addressCuts(sa.policy(), false, f, cuts);
-        if (sb != null) b.addressCuts(sb.policy(), false, f, cuts);
+        TreeSet<BigInteger> cuts = addressCuts(sa, sb, false, f);
         Part from = Part.point(POD, src);
         for (Protocol proto : Protocol.values()) {
-            TreeSet<Integer> ports = new TreeSet<>(List.of(1));
-            if (sa != null) a.portCuts(sa.policy(), false, proto, ports);
-            if (sb != null) b.portCuts(sb.policy(), false, proto, ports);
+            TreeSet<Integer> ports = portCuts(sa, sb, false, proto, 1);
             forIntervals(cuts, max(f), (lo, hi) -> forPorts(ports, 1, 65535, (plo, phi) -> {
                 IpAddress rep = IpAddress.of(f, lo);
-                Judged ja = sa == null ? new Judged(Fate.NONE, List.of()) : egressOnly(a, sa, rep, proto, plo);
-                Judged jb = sb == null ? new Judged(Fate.NONE, List.of()) : egressOnly(b, sb, rep, proto, plo);
+                Judged ja = alone(a, sa, false, rep, proto, plo);
+                Judged jb = alone(b, sb, false, rep, proto, plo);
                 if (ja.fate().equals(jb.fate())) return; // no destination here judges otherwise: their ingress is the same
                 TreeSet<BigInteger> own = new TreeSet<>();
                 for (var e : points.get(f).subMap(lo, true, hi, true).entrySet()) {
@@ -217,13 +227,11 @@ public final class TrafficDiff {
                     boolean restricted = (da != null && a.program(da.policy(), true) != null) || (db != null && b.program(db.policy(), true) != null);
                     if (!ownNode && !restricted) continue;
                     own.add(e.getKey());
-                    TreeSet<Integer> sub = new TreeSet<>(List.of(plo));
-                    if (da != null) a.portCuts(da.policy(), true, proto, sub);
-                    if (db != null) b.portCuts(db.policy(), true, proto, sub);
+                    TreeSet<Integer> sub = portCuts(da, db, true, proto, plo);
                     Part to = Part.point(e.getValue(), dst);
                     forPorts(sub, plo, phi, (qlo, qhi) -> {
-                        Judged x = sa == null ? new Judged(Fate.NONE, List.of()) : a.direct(src, dst, proto, qlo);
-                        Judged y = sb == null ? new Judged(Fate.NONE, List.of()) : b.direct(src, dst, proto, qlo);
+                        Judged x = sa == null ? Judged.NONE : a.direct(src, dst, proto, qlo);
+                        Judged y = sb == null ? Judged.NONE : b.direct(src, dst, proto, qlo);
                         if (!x.fate().equals(y.fate())) cells.add(new Cell(TrafficRow.POLICY, "", from, to, proto, qlo, qhi, x.fate(), y.fate(), x.why(), y.why()));
                     });
                 }
@@ -233,13 +241,6 @@ public final class TrafficDiff {
                 }
             }));
         }
-    }
-
-    /** A destination whose ingress does not decide (no pod, or one nothing restricts): the sender's egress alone. */
-    private static Judged egressOnly(TrafficSide s, PodAt from, IpAddress dst, Protocol proto, int port) {
-        if (from == null) return new Judged(Fate.ALLOWED, List.of());
-        TrafficSide.Verdict v = s.judge(from.policy(), false, dst, proto, port);
-        return new Judged(v.allowed() ? Fate.ALLOWED : Fate.DENIED, v.why());
     }
 
     // ------------------------------------------------------------------------------------------ Service frontends
@@ -277,8 +278,8 @@ public final class TrafficDiff {
             for (IpAddress src : egressChanged) {
                 if (src.family() != f || (!fr.kind().equals(TrafficRow.NODE_PORT) && !onNode(a, src, dnat) && !onNode(b, src, dnat))) continue;
                 boolean pod = pod(a, src) != null || pod(b, src) != null;
-                Judged ja = pod && pod(a, src) == null ? new Judged(Fate.NONE, List.of()) : a.throughFrontend(fr, ia, dnat, src, fr.protocol());
-                Judged jb = pod && pod(b, src) == null ? new Judged(Fate.NONE, List.of()) : b.throughFrontend(fr, ib, dnat, src, fr.protocol());
+                Judged ja = pod && pod(a, src) == null ? Judged.NONE : a.throughFrontend(fr, ia, dnat, src, fr.protocol());
+                Judged jb = pod && pod(b, src) == null ? Judged.NONE : b.throughFrontend(fr, ib, dnat, src, fr.protocol());
                 if (!ja.fate().equals(jb.fate())) {
                     cells.add(new Cell(fr.kind(), node, Part.point(POD, src), to, fr.protocol(), fr.port(), fr.port(), ja.fate(), jb.fate(), ja.why(), jb.why()));
                 }
@@ -307,8 +308,8 @@ public final class TrafficDiff {
         }
         for (IpAddress src : sources) {
             boolean pod = pod(a, src) != null || pod(b, src) != null;
-            Judged ja = sa == null || (pod && pod(a, src) == null) ? new Judged(Fate.NONE, List.of()) : a.throughFrontend(fr, ia, dnat, src, fr.protocol());
-            Judged jb = sb == null || (pod && pod(b, src) == null) ? new Judged(Fate.NONE, List.of()) : b.throughFrontend(fr, ib, dnat, src, fr.protocol());
+            Judged ja = sa == null || (pod && pod(a, src) == null) ? Judged.NONE : a.throughFrontend(fr, ia, dnat, src, fr.protocol());
+            Judged jb = sb == null || (pod && pod(b, src) == null) ? Judged.NONE : b.throughFrontend(fr, ib, dnat, src, fr.protocol());
             if (!ja.fate().equals(jb.fate())) {
                 int type = points.get(f).get(src.bits());
                 cells.add(new Cell(fr.kind(), node, Part.point(type, src), to, fr.protocol(), fr.port(), fr.port(), ja.fate(), jb.fate(), ja.why(), jb.why()));
@@ -331,8 +332,8 @@ public final class TrafficDiff {
             Optional<BigInteger> rep = firstNotOwn(f, lo, hi, own);
             if (rep.isEmpty()) return;
             IpAddress src = IpAddress.of(f, rep.get());
-            Judged ja = sa == null ? new Judged(Fate.NONE, List.of()) : a.throughFrontend(fr, ia, dnat, src, fr.protocol());
-            Judged jb = sb == null ? new Judged(Fate.NONE, List.of()) : b.throughFrontend(fr, ib, dnat, src, fr.protocol());
+            Judged ja = sa == null ? Judged.NONE : a.throughFrontend(fr, ia, dnat, src, fr.protocol());
+            Judged jb = sb == null ? Judged.NONE : b.throughFrontend(fr, ib, dnat, src, fr.protocol());
             if (!ja.fate().equals(jb.fate())) {
                 cells.add(new Cell(fr.kind(), node, new Part(RANGE, f, lo, hi, own, ""), to, fr.protocol(), fr.port(), fr.port(), ja.fate(),
                         jb.fate(), ja.why(), jb.why()));

@@ -73,7 +73,11 @@ final class TrafficSide {
     private final Map<String, Ranges> sets = new HashMap<>();
     private final Map<String, Origin> policyOrigin = new HashMap<>();
     private final Map<String, Map<Integer, LocalEndpoints>> local = new HashMap<>();
-    private final Map<PodPolicy, PolicyChains.Program[]> programs = new IdentityHashMap<>();
+    /** A pod's program in one direction with where each step was written ({@link PolicyChains#origins}), made once. */
+    private record Compiled(PolicyChains.Program program, List<List<Origin>> admin, List<List<Origin>> rest) {
+    }
+
+    private final Map<PodPolicy, Compiled[]> programs = new IdentityHashMap<>();
 
     TrafficSide(NetworkPlan plan) {
         this.plan = plan;
@@ -113,10 +117,17 @@ final class TrafficSide {
 
     /** A pod's program in one direction, or null where nothing restricts it. */
     PolicyChains.Program program(PodPolicy p, boolean ingress) {
+        Compiled c = compiled(p, ingress);
+        return c == null ? null : c.program();
+    }
+
+    private Compiled compiled(PodPolicy p, boolean ingress) {
         if (p == null || !p.restricts(ingress)) return null;
-        PolicyChains.Program[] both = programs.computeIfAbsent(p, k -> new PolicyChains.Program[2]);
+        Compiled[] both = programs.computeIfAbsent(p, k -> new Compiled[2]);
         int d = ingress ? 1 : 0;
-        if (both[d] == null) both[d] = PolicyChains.program(p, ingress);
+        if (both[d] == null) {
+            both[d] = new Compiled(PolicyChains.program(p, ingress), PolicyChains.origins(p, ingress, true), PolicyChains.origins(p, ingress, false));
+        }
         return both[d];
     }
 
@@ -150,16 +161,17 @@ final class TrafficSide {
 
     /** The verdict of a pod's program in one direction for {@code peer} on {@code proto/port}. */
     Verdict judge(PodPolicy p, boolean ingress, IpAddress peer, Protocol proto, int port) {
-        PolicyChains.Program prog = program(p, ingress);
-        if (prog == null) return Verdict.ALLOW;
-        List<List<Origin>> admin = PolicyChains.origins(p, ingress, true);
+        Compiled c = compiled(p, ingress);
+        if (c == null) return Verdict.ALLOW;
+        PolicyChains.Program prog = c.program();
+        List<List<Origin>> admin = c.admin();
         for (int i = 0; i < prog.admin().size(); i++) {
             PolicyChains.Step s = prog.admin().get(i);
             if (!matches(s, peer, proto, port)) continue;
             if (s.verdict() == PolicyChains.Verdict.TO_NETWORK_POLICY) break;
             return new Verdict(s.verdict() == PolicyChains.Verdict.RETURN, admin.get(i));
         }
-        List<List<Origin>> rest = PolicyChains.origins(p, ingress, false);
+        List<List<Origin>> rest = c.rest();
         for (int i = 0; i < prog.rest().size(); i++) {
             PolicyChains.Step s = prog.rest().get(i);
             if (!matches(s, peer, proto, port)) continue;
@@ -220,6 +232,8 @@ final class TrafficSide {
 
     /** A fate with the rules and Service ports that decided it. */
     record Judged(Fate fate, List<Origin> why) {
+        /** No such connection on this side. */
+        static final Judged NONE = new Judged(Fate.NONE, List.of());
     }
 
     /** The Service port of a frontend as node {@code node} sees it. */
