@@ -278,8 +278,8 @@ public final class TrafficDiff {
             for (IpAddress src : egressChanged) {
                 if (src.family() != f || (!fr.kind().equals(TrafficRow.NODE_PORT) && !onNode(a, src, dnat) && !onNode(b, src, dnat))) continue;
                 boolean pod = pod(a, src) != null || pod(b, src) != null;
-                Judged ja = pod && pod(a, src) == null ? Judged.NONE : a.throughFrontend(fr, ia, dnat, src, fr.protocol());
-                Judged jb = pod && pod(b, src) == null ? Judged.NONE : b.throughFrontend(fr, ib, dnat, src, fr.protocol());
+                Judged ja = pod && pod(a, src) == null ? Judged.NONE : a.throughFrontend(fr, sa, dnat, src);
+                Judged jb = pod && pod(b, src) == null ? Judged.NONE : b.throughFrontend(fr, sb, dnat, src);
                 if (!ja.fate().equals(jb.fate())) {
                     cells.add(new Cell(fr.kind(), node, Part.point(POD, src), to, fr.protocol(), fr.port(), fr.port(), ja.fate(), jb.fate(), ja.why(), jb.why()));
                 }
@@ -308,8 +308,8 @@ public final class TrafficDiff {
         }
         for (IpAddress src : sources) {
             boolean pod = pod(a, src) != null || pod(b, src) != null;
-            Judged ja = sa == null || (pod && pod(a, src) == null) ? Judged.NONE : a.throughFrontend(fr, ia, dnat, src, fr.protocol());
-            Judged jb = sb == null || (pod && pod(b, src) == null) ? Judged.NONE : b.throughFrontend(fr, ib, dnat, src, fr.protocol());
+            Judged ja = sa == null || (pod && pod(a, src) == null) ? Judged.NONE : a.throughFrontend(fr, sa, dnat, src);
+            Judged jb = sb == null || (pod && pod(b, src) == null) ? Judged.NONE : b.throughFrontend(fr, sb, dnat, src);
             if (!ja.fate().equals(jb.fate())) {
                 int type = points.get(f).get(src.bits());
                 cells.add(new Cell(fr.kind(), node, Part.point(type, src), to, fr.protocol(), fr.port(), fr.port(), ja.fate(), jb.fate(), ja.why(), jb.why()));
@@ -332,8 +332,8 @@ public final class TrafficDiff {
             Optional<BigInteger> rep = firstNotOwn(f, lo, hi, own);
             if (rep.isEmpty()) return;
             IpAddress src = IpAddress.of(f, rep.get());
-            Judged ja = sa == null ? Judged.NONE : a.throughFrontend(fr, ia, dnat, src, fr.protocol());
-            Judged jb = sb == null ? Judged.NONE : b.throughFrontend(fr, ib, dnat, src, fr.protocol());
+            Judged ja = sa == null ? Judged.NONE : a.throughFrontend(fr, sa, dnat, src);
+            Judged jb = sb == null ? Judged.NONE : b.throughFrontend(fr, sb, dnat, src);
             if (!ja.fate().equals(jb.fate())) {
                 cells.add(new Cell(fr.kind(), node, new Part(RANGE, f, lo, hi, own, ""), to, fr.protocol(), fr.port(), fr.port(), ja.fate(),
                         jb.fate(), ja.why(), jb.why()));

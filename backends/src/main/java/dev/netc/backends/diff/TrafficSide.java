@@ -246,17 +246,20 @@ final class TrafficSide {
      * A connection from {@code src} to a frontend, translated on {@code dnatNode}: the endpoints it may be delivered to
      * (each judged by the sender's egress, toward the endpoint when the sender's node translates, toward the frontend
      * otherwise, and the endpoint's ingress, from the translating node when it masquerades to another node), or
-     * rejected when the Service port has no endpoint, dropped when a Local policy finds none on the node.
+     * rejected when the Service port has no endpoint, dropped when a Local policy finds none on the node. {@code s} is
+     * the frontend's Service port as {@code dnatNode} sees it ({@link #seenBy}), made once for all the sources.
      */
-    Judged throughFrontend(Frontend f, int service, String dnatNode, IpAddress src, Protocol proto) {
-        ServicePortPlan s = seenBy(service, dnatNode);
+    Judged throughFrontend(Frontend f, ServicePortPlan s, String dnatNode, IpAddress src) {
+        Protocol proto = f.protocol();
+        NodePlan dnat = nodes.get(dnatNode);
+        List<Cidr> podRanges = dnat.clusterCIDRs(src.family());
         List<Origin> why = new ArrayList<>();
         s.origin().ifPresent(why::add);
         if (!s.hasEndpoints()) return new Judged(Fate.REJECTED, why);
         boolean external = !f.kind().equals(TrafficRow.SERVICE);
         PodAt from = pods.get(src);
         boolean fromNode = isNode(src, dnatNode);
-        boolean podSource = nodes.get(dnatNode).clusterCIDRs(src.family()).stream().anyMatch(c -> c.contains(src));
+        boolean podSource = podRanges.stream().anyMatch(c -> c.contains(src));
         List<PlanEndpoint> eps;
         boolean masquerade;
         if (!external) {
@@ -272,8 +275,8 @@ final class TrafficSide {
             eps = s.localEndpoints();
             masquerade = false;
         }
-        if (!external && !nodes.get(dnatNode).clusterCIDRs(src.family()).isEmpty() && !podSource) masquerade = true;
-        if (nodes.get(dnatNode).masqueradeAll()) masquerade = true;
+        if (!external && !podRanges.isEmpty() && !podSource) masquerade = true;
+        if (dnat.masqueradeAll()) masquerade = true;
         if (eps.isEmpty()) return new Judged(Fate.DROPPED, why);
         if (f.kind().equals(TrafficRow.EXTERNAL) && s.loadBalancerIPs().contains(f.address()) && !s.loadBalancerSourceRanges().isEmpty()
                 && s.loadBalancerSourceRanges().stream().noneMatch(c -> c.contains(src)) && !fromNode) {
@@ -285,7 +288,7 @@ final class TrafficSide {
         boolean anyDenied = false;
         List<Origin> denied = new ArrayList<>();
         List<Origin> allowed = new ArrayList<>();
-        Optional<IpAddress> nodeIp = plan.cluster().node(dnatNode).flatMap(n -> n.addresses().stream().filter(a -> a.family() == src.family()).findFirst());
+        Optional<IpAddress> nodeIp = dnat.node().addresses().stream().filter(a -> a.family() == src.family()).findFirst();
         for (PlanEndpoint e : eps) {
             // the source address is rewritten for a masqueraded path and for a pod reaching itself (hairpin); the
             // endpoint's policy sees the node's address only when the endpoint runs elsewhere (the rewrite is last)
