@@ -277,8 +277,7 @@ final class DiffCommand implements Callable<Integer> {
             if (!section(b, opening, items, "\n</details>\n\n", shown, all, max)) return b.toString();
         }
         for (var e : byArea.entrySet()) {
-            String opening = "<details><summary>" + html(e.getKey()) + ": " + e.getValue().size()
-                    + (e.getValue().size() == 1 ? " change" : " changes") + "</summary>\n\n";
+            String opening = "<details><summary>" + html(e.getKey()) + ": " + plural(e.getValue().size(), "change") + "</summary>\n\n";
             List<String> items = new java.util.ArrayList<>();
             for (PlanSections.Change c : e.getValue()) {
                 StringBuilder one = new StringBuilder();
