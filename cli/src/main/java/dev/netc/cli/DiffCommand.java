@@ -88,8 +88,7 @@ final class DiffCommand implements Callable<Integer> {
             after = sides.get(1);
         }
         if (before.isEmpty() || after.isEmpty()) return EXIT_SIDE_ERRORS;
-        List<PlanSections.Change> changes = new java.util.ArrayList<>(PlanSections.changes(PlanSections.of(text(before.get())),
-                PlanSections.of(text(after.get()))));
+        List<PlanSections.Change> changes = new java.util.ArrayList<>(PlanSections.diff(before.get(), after.get()));
         if (changes.isEmpty()) changes.addAll(unexplained(before.get(), after.get()));
         List<TrafficRow> rows = changes.isEmpty() ? List.of() : TrafficDiff.of(before.get(), after.get());
         if (format == Format.json) {
@@ -179,10 +178,6 @@ final class DiffCommand implements Callable<Integer> {
             return Optional.empty();
         }
         return r.plan();
-    }
-
-    private static String text(NetworkPlan plan) {
-        return PlanDumpBackend.text(plan);
     }
 
     /**

@@ -54,12 +54,31 @@ public final class PlanDumpBackend implements Backend {
     @Override
     public List<Artifact> emit(NetworkPlan plan, Set<String> nodes) {
         StringBuilder b = new StringBuilder();
+        render(plan, nodes, b, text -> {
+        });
+        return List.of(Artifact.text("plan.txt", "", b.toString()));
+    }
+
+    /**
+     * Writes plan.txt of {@code plan} (the nodes {@code nodes}, all when empty) into {@code b}, handing {@code b} to
+     * {@code sink} after each piece that ends a line: the model, each endpoint slice, each Service plan, the Ingress
+     * plan, the policy sets and each node's plan. A sink that takes the text and empties {@code b} reads plan.txt a
+     * piece at a time ({@code netc diff} at a thousand nodes: hundreds of megabytes, never held whole); one that
+     * leaves it there gets all of it in {@code b}.
+     */
+    public static void render(NetworkPlan plan, Set<String> nodes, StringBuilder b, java.util.function.Consumer<StringBuilder> sink) {
         b.append("# netc plan: the resolved cluster model and each node's decisions\n");
         model(b, plan.cluster());
+        sink.accept(b);
         for (EndpointSlice s : plan.endpointSlices()) slice(b, s);
+        sink.accept(b);
         // the Service decisions once for the cluster, then what each node has of its own
-        for (ServicePortPlan s : plan.services()) servicePlan(b, s);
+        for (ServicePortPlan s : plan.services()) {
+            servicePlan(b, s);
+            sink.accept(b);
+        }
         ingressPlan(b, plan.ingress());
+        sink.accept(b);
         List<NodePlan> chosen = Backend.selected(plan, nodes);
         // the address sets the nodes' policy names, once: a set's name is its content's hash, so nodes that use one
         // set share its name and every node-plan below only names it
@@ -67,10 +86,14 @@ public final class PlanDumpBackend implements Backend {
         for (NodePlan n : chosen) for (AddressSet s : n.policy().addressSets()) sets.putIfAbsent(s.name(), s);
         for (AddressSet s : sets.values()) {
             b.append("\npolicy-set ").append(t(s.name())).append(' ').append(list(s.cidrs())).append('\n');
+            sink.accept(b);
         }
         resolution(b, plan);
-        for (NodePlan n : chosen) nodePlan(b, plan, n);
-        return List.of(Artifact.text("plan.txt", "", b.toString()));
+        sink.accept(b);
+        for (NodePlan n : chosen) {
+            nodePlan(b, plan, n);
+            sink.accept(b);
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.netc.backends.plan;
 
+import dev.netc.ir.ContentHash;
+import dev.netc.ir.plan.NetworkPlan;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -8,14 +10,15 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiPredicate;
 
 /**
  * plan.txt cut into the sections a reviewer compares ({@code netc diff}): each object of the model, each Service
  * plan, and in each node's plan its own Local endpoints and each pod's policy, by a key that does not hold the
  * section's content ({@code service storefront/web}, {@code node-plan n1 policy payments/ledger-0}). A section's
- * lines are kept without their origins (what {@link PlanDumpBackend#withoutOrigins} leaves), its origins apart; a
- * policy set's name in a pod's policy is replaced by the addresses it holds, so that a section says what it allows.
- * The policy sets themselves are not sections: they are content, read through the policies that use them.
+ * lines are kept without their origins (what {@link PlanDumpBackend#withoutOrigins} leaves), its origins apart. The
+ * policy sets are not sections: they are content, read through the policies that use them, whose lines name them by
+ * the hash of their addresses; a changed section shows the addresses, so that it says what it allows.
  */
 public final class PlanSections {
     /** One section: its lines (origins left out) and the positions its lines end with. */
@@ -37,62 +40,80 @@ public final class PlanSections {
         }
     }
 
+    /**
+     * What one reading of plan.txt gives: every section's digest (of its lines, origins left out), the sections it was
+     * asked to keep whole, each pod's owner ({@code Deployment/web} by {@code ns/name}) and each policy set's addresses.
+     * A policy set's name is the hash of its addresses, so two lines that name the same set say the same; the
+     * addresses are needed only to show a changed section.
+     */
+    public record Reading(SortedMap<String, String> digests, SortedMap<String, Section> kept, Map<String, String> owners,
+                          Map<String, String> sets) {
+        public Reading {
+            digests = Collections.unmodifiableSortedMap(new TreeMap<>(digests));
+            kept = Collections.unmodifiableSortedMap(new TreeMap<>(kept));
+            owners = Map.copyOf(owners);
+            sets = Map.copyOf(sets);
+        }
+    }
+
     private PlanSections() {
     }
 
-    /** The sections of a plan.txt, by key (sorted). */
-    public static SortedMap<String, Section> of(String planText) {
-        List<String> lines = planText.lines().toList();
-        Map<String, String> sets = new TreeMap<>();
-        for (String l : lines) {
-            if (l.startsWith("policy-set ")) {
-                String[] f = l.split(" ", 3);
-                if (f.length == 3) sets.put(f[1], f[2]);
-            }
+    /**
+     * Every section added, removed or changed from {@code before} to {@code after} ({@link #changes(Reading, Reading)}),
+     * reading each plan's plan.txt a piece at a time as {@link PlanDumpBackend#render} writes it, never whole: {@code
+     * before} once for the digests, {@code after} once keeping what differs from them, and {@code before} again only
+     * when something does, keeping its side of what differs. At a thousand nodes plan.txt is hundreds of megabytes;
+     * what is held is a digest per section and the changed sections.
+     */
+    public static List<Change> diff(NetworkPlan before, NetworkPlan after) {
+        Reading first = read(before, (key, digest) -> false);
+        Reading b = read(after, (key, digest) -> !digest.equals(first.digests().get(key)));
+        java.util.Set<String> changed = new java.util.HashSet<>();
+        first.digests().forEach((key, digest) -> {
+            if (!digest.equals(b.digests().get(key))) changed.add(key);
+        });
+        Reading a = changed.isEmpty() ? first : read(before, (key, digest) -> changed.contains(key));
+        return changes(a, b);
+    }
+
+    /** A plan's plan.txt read as {@link PlanDumpBackend#render} writes it, keeping whole the sections {@code keep} takes (by key and digest). */
+    static Reading read(NetworkPlan plan, BiPredicate<String, String> keep) {
+        Parser p = new Parser(keep);
+        StringBuilder b = new StringBuilder();
+        PlanDumpBackend.render(plan, java.util.Set.of(), b, p::take);
+        return p.finish(b);
+    }
+
+    /** The sections of a plan.txt, every one kept. */
+    public static Reading of(String planText) {
+        return of(planText, planText.length());
+    }
+
+    /** The sections of a plan.txt given to the reader {@code piece} characters at a time, lines cut anywhere. */
+    static Reading of(String planText, int piece) {
+        Parser p = new Parser((key, digest) -> true);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < planText.length(); i += piece) {
+            b.append(planText, i, Math.min(planText.length(), i + piece));
+            p.take(b);
         }
-        SortedMap<String, Section> out = new TreeMap<>();
-        String key = null;
-        String node = "";
-        String nodePlan = null;
-        List<String> body = new ArrayList<>();
-        List<String> origins = new ArrayList<>();
-        for (String raw : lines) {
-            int cut = PlanDumpBackend.originAt(raw, 0, raw.length());
-            String line = raw.substring(0, cut);
-            String origin = cut < raw.length() ? raw.substring(cut + PlanDumpBackend.AT.length()) : "";
-            boolean top = !line.startsWith(" ");
-            boolean subsection = nodePlan != null && (line.startsWith("  policy ") || line.startsWith("  local "));
-            if (line.isEmpty() || line.startsWith("#") || top || subsection) {
-                if (key != null) out.put(key, new Section(key, node, body, origins));
-                key = null;
-                body = new ArrayList<>();
-                origins = new ArrayList<>();
-                if (line.isEmpty() || line.startsWith("#") || line.startsWith("policy-set ")) {
-                    if (top && !line.isEmpty() && !line.startsWith("#")) nodePlan = null;
-                    continue;
-                }
-                if (top) {
-                    nodePlan = line.startsWith("node-plan ") ? field(line, 1) : null;
-                    node = nodePlan == null ? "" : nodePlan;
-                    key = keyOf(line);
-                } else {
-                    key = "node-plan " + nodePlan + " " + keyOf(line.strip());
-                }
-            }
-            body.add(withSets(line, sets));
-            if (!origin.isEmpty()) origins.addAll(List.of(origin.split(",")));
-        }
-        if (key != null) out.put(key, new Section(key, node, body, origins));
-        return Collections.unmodifiableSortedMap(out);
+        return p.finish(b);
     }
 
     /**
-     * Every section added, removed or changed from {@code before} to {@code after}, by key; the pods of one workload
-     * whose policy changed alike (the same lines but for each pod's name and addresses) are one change
-     * ({@link #grouped}).
+     * Every section added, removed or changed from {@code before} to {@code after}, by key, among those the readings
+     * kept (a section either side kept is one whose digest differs, or every section); the pods of one workload whose
+     * policy changed alike (the same lines but for each pod's name and addresses) are one change ({@link #grouped}).
+     * Each policy set a changed line names is shown by its addresses ({@link #shown}).
      */
-    public static List<Change> changes(SortedMap<String, Section> before, SortedMap<String, Section> after) {
-        return grouped(sectionChanges(before, after), owners(before, after));
+    public static List<Change> changes(Reading before, Reading after) {
+        Map<String, String> owners = new TreeMap<>(before.owners());
+        owners.putAll(after.owners());
+        return grouped(sectionChanges(before.kept(), after.kept()), owners).stream()
+                .map(c -> new Change(c.kind(), c.key(), c.node(), shown(c.before(), before.sets()), shown(c.after(), after.sets()),
+                        c.originsBefore(), c.originsAfter()))
+                .toList();
     }
 
     /** Every section added, removed or changed, one change each, by key. */
@@ -112,17 +133,87 @@ public final class PlanSections {
         return out;
     }
 
-    /** Each pod's owner ({@code Deployment/web}) by {@code ns/name}, from the pod lines of either side. */
-    private static Map<String, String> owners(SortedMap<String, Section> before, SortedMap<String, Section> after) {
-        Map<String, String> out = new TreeMap<>();
-        for (SortedMap<String, Section> side : List.of(before, after)) {
-            for (Section s : side.subMap("pod ", "pod \uffff").values()) {
-                for (String f : s.lines().get(0).split(" ")) {
-                    if (f.startsWith("owner=")) out.put(s.key().substring("pod ".length()), f.substring("owner=".length()));
+    /**
+     * Reads plan.txt line by line as it comes, in pieces that end lines or not: cuts it into sections, digests each,
+     * keeps those asked for, and notes each pod's owner and each policy set.
+     */
+    private static final class Parser {
+        private final BiPredicate<String, String> keep;
+        private final SortedMap<String, String> digests = new TreeMap<>();
+        private final SortedMap<String, Section> kept = new TreeMap<>();
+        private final Map<String, String> owners = new java.util.HashMap<>();
+        private final Map<String, String> sets = new java.util.HashMap<>();
+        private String key;
+        private String node = "";
+        private String nodePlan;
+        private List<String> body = new ArrayList<>();
+        private List<String> origins = new ArrayList<>();
+
+        Parser(BiPredicate<String, String> keep) {
+            this.keep = keep;
+        }
+
+        /** Reads the whole lines {@code b} holds and leaves it with the rest (a line not yet ended). */
+        void take(StringBuilder b) {
+            int from = 0;
+            for (int nl = b.indexOf("\n"); nl >= 0; nl = b.indexOf("\n", from)) {
+                line(b.substring(from, nl));
+                from = nl + 1;
+            }
+            b.delete(0, from);
+        }
+
+        /** The reading, once {@code rest} (a last line with no newline, if any) is read. */
+        Reading finish(StringBuilder rest) {
+            if (!rest.isEmpty()) line(rest.toString());
+            end();
+            return new Reading(digests, kept, owners, sets);
+        }
+
+        private void line(String raw) {
+            int cut = PlanDumpBackend.originAt(raw, 0, raw.length());
+            String line = raw.substring(0, cut);
+            String origin = cut < raw.length() ? raw.substring(cut + PlanDumpBackend.AT.length()) : "";
+            boolean top = !line.startsWith(" ");
+            boolean subsection = nodePlan != null && (line.startsWith("  policy ") || line.startsWith("  local "));
+            if (line.isEmpty() || line.startsWith("#") || top || subsection) {
+                end();
+                if (line.startsWith("policy-set ")) {
+                    String[] f = line.split(" ", 3);
+                    if (f.length == 3) sets.put(f[1], f[2]);
+                }
+                if (line.isEmpty() || line.startsWith("#") || line.startsWith("policy-set ")) {
+                    if (top && !line.isEmpty() && !line.startsWith("#")) nodePlan = null;
+                    return;
+                }
+                if (top) {
+                    nodePlan = line.startsWith("node-plan ") ? field(line, 1) : null;
+                    node = nodePlan == null ? "" : nodePlan;
+                    key = keyOf(line);
+                    if (line.startsWith("pod ")) {
+                        for (String f : line.split(" ")) {
+                            if (f.startsWith("owner=")) owners.put(key.substring("pod ".length()), f.substring("owner=".length()));
+                        }
+                    }
+                } else {
+                    key = "node-plan " + nodePlan + " " + keyOf(line.strip());
                 }
             }
+            body.add(line);
+            if (!origin.isEmpty()) origins.addAll(List.of(origin.split(",")));
         }
-        return out;
+
+        /** The section read so far ended: its digest noted, itself kept if asked for. */
+        private void end() {
+            if (key != null) {
+                String digest = ContentHash.hex(String.join("\n", body), 16);
+                digests.put(key, digest);
+                if (keep.test(key, digest)) kept.put(key, new Section(key, node, body, origins));
+            }
+            key = null;
+            body = new ArrayList<>();
+            origins = new ArrayList<>();
+        }
     }
 
     /** How many pod names a grouped change's key lists before it only counts them. */
@@ -216,14 +307,30 @@ public final class PlanSections {
         return i < f.length ? f[i] : "";
     }
 
-    /** A line with each policy set's name replaced by the addresses it holds. */
-    private static String withSets(String line, Map<String, String> sets) {
-        if (!line.contains("peers-")) return line;
-        StringBuilder b = new StringBuilder();
-        for (String f : line.split(" ", -1)) {
-            if (b.length() > 0) b.append(' ');
-            b.append(sets.getOrDefault(f, f));
+    /** How many of a policy set's prefixes a changed line shows; the set's name in plan.txt stands for the rest. */
+    static final int SHOWN_PREFIXES = 16;
+
+    /**
+     * Lines with each policy set's name replaced by the addresses it holds ({@code sets}: name to {@code [a,b,…]}),
+     * so that a changed section says what it allows; a set of more than {@link #SHOWN_PREFIXES} prefixes shows its first
+     * ones and how many it has, naming itself for the rest.
+     */
+    static List<String> shown(List<String> lines, Map<String, String> sets) {
+        return lines.stream().map(line -> {
+            if (!line.contains("peers-")) return line;
+            return java.util.Arrays.stream(line.split(" ", -1)).map(f -> sets.containsKey(f) ? shownSet(f, sets.get(f)) : f)
+                    .collect(java.util.stream.Collectors.joining(" "));
+        }).toList();
+    }
+
+    private static String shownSet(String name, String set) {
+        int count = set.length() <= 2 ? 0 : 1;
+        int cut = -1;
+        for (int i = 0; i < set.length(); i++) {
+            if (set.charAt(i) != ',') continue;
+            count++;
+            if (count == SHOWN_PREFIXES + 1) cut = i;
         }
-        return b.toString();
+        return cut < 0 ? set : set.substring(0, cut) + ",… " + count + " prefixes in all: " + name + " in plan.txt]";
     }
 }
