@@ -71,6 +71,16 @@ public final class TrafficDiff {
     private final Map<Family, TreeMap<BigInteger, Boolean>> egressRestricted = new TreeMap<>();
     private final Set<IpAddress> ingressChanged = new TreeSet<>();
     private final Set<IpAddress> egressChanged = new TreeSet<>();
+    /** The nodes of the senders whose egress changed: where the pods are on either side, and nodes by their addresses. */
+    private final Set<String> egressNodes = new TreeSet<>();
+    /**
+     * The nodes that translate otherwise, whatever the Service: on one side only, or with other addresses, pod ranges,
+     * node port addresses, closed node ports or masquerading of all.
+     */
+    private final Set<String> nodesChanged = new TreeSet<>();
+    private final Map<Long, Boolean> sameServices = new java.util.HashMap<>();
+    /** Per node and family, the points located there on either side (a pod there, or an address of the node that is no pod). */
+    private final Map<String, Map<Family, TreeMap<BigInteger, Integer>>> located = new TreeMap<>();
 
     private TrafficDiff(NetworkPlan before, NetworkPlan after) {
         a = new TrafficSide(before);
@@ -92,6 +102,32 @@ public final class TrafficDiff {
             if (!sameDirection(ip, true)) ingressChanged.add(ip);
             if (!sameDirection(ip, false)) egressChanged.add(ip);
         }
+        for (TrafficSide s : List.of(a, b)) {
+            s.pods.forEach((ip, p) -> at(p.node(), ip));
+            s.nodeAt.forEach((ip, n) -> {
+                if (!s.pods.containsKey(ip)) at(n, ip);
+            });
+            for (IpAddress src : egressChanged) {
+                PodAt p = s.pods.get(src);
+                if (p != null) egressNodes.add(p.node());
+                else if (s.nodeAt.containsKey(src)) egressNodes.add(s.nodeAt.get(src));
+            }
+        }
+        TreeSet<String> nodes = new TreeSet<>(a.nodes.keySet());
+        nodes.addAll(b.nodes.keySet());
+        for (String n : nodes) {
+            dev.netc.ir.plan.NodePlan x = a.nodes.get(n);
+            dev.netc.ir.plan.NodePlan y = b.nodes.get(n);
+            if (x == null || y == null || !x.node().addresses().equals(y.node().addresses()) || !x.clusterCIDRs().equals(y.clusterCIDRs())
+                    || x.masqueradeAll() != y.masqueradeAll() || !x.nodePortAddresses().equals(y.nodePortAddresses())
+                    || !x.nodePortsClosed().equals(y.nodePortsClosed())) {
+                nodesChanged.add(n);
+            }
+        }
+    }
+
+    private void at(String node, IpAddress ip) {
+        located.computeIfAbsent(node, k -> new TreeMap<>()).computeIfAbsent(ip.family(), k -> new TreeMap<>()).putIfAbsent(ip.bits(), points.get(ip.family()).get(ip.bits()));
     }
 
     /** The rows of traffic whose fate differs from {@code before} to {@code after}, sorted. */
@@ -245,6 +281,13 @@ public final class TrafficDiff {
 
     // ------------------------------------------------------------------------------------------ Service frontends
 
+    /**
+     * Every frontend on every node that translates it, where something can differ: a Service port translated
+     * otherwise, or whose endpoints' ingress changed, is judged on every node; one that is the same on both sides only
+     * on the nodes where it can still differ ({@link #stillDiffers}): those that changed, those with Local endpoints of
+     * it on either side, and those of the senders whose egress changed. A thousand nodes by ten thousand Service ports
+     * are not walked one by one.
+     */
     private void frontends() {
         TreeSet<Frontend> all = new TreeSet<>(a.frontends.keySet());
         all.addAll(b.frontends.keySet());
@@ -253,12 +296,31 @@ public final class TrafficDiff {
         for (Frontend fr : all) {
             Integer ia = a.frontends.get(fr);
             Integer ib = b.frontends.get(fr);
+            boolean same = ia != null && ib != null && sameService(ia, ib);
             if (fr.kind().equals(TrafficRow.SERVICE)) {
-                for (String m : nodes) frontend(fr, ia, ib, m);
-            } else {
+                for (String m : same ? stillDiffers(ia, ib) : nodes) frontend(fr, ia, ib, m);
+            } else if (!same || stillDiffers(fr, ia, ib)) {
                 frontend(fr, ia, ib, fr.node());
             }
         }
+    }
+
+    /** The nodes where a Service port the same on both sides may still be translated otherwise, or reached by a sender whose egress changed. */
+    private TreeSet<String> stillDiffers(int ia, int ib) {
+        TreeSet<String> out = new TreeSet<>(nodesChanged);
+        out.addAll(a.localNodes(ia));
+        out.addAll(b.localNodes(ib));
+        out.addAll(egressNodes);
+        return out;
+    }
+
+    /** Whether a frontend of one node, of a Service port the same on both sides, may still differ there. */
+    private boolean stillDiffers(Frontend fr, int ia, int ib) {
+        String n = fr.node();
+        if (nodesChanged.contains(n) || a.localNodes(ia).contains(n) || b.localNodes(ib).contains(n)) return true;
+        // a node port is reached from anywhere: any sender of its family whose egress changed; the others from the node's own
+        return fr.kind().equals(TrafficRow.NODE_PORT) ? egressChanged.stream().anyMatch(x -> x.family() == fr.address().family())
+                : egressNodes.contains(n);
     }
 
     /** One frontend as node {@code dnat} translates it, from the sources that reach it there. */
@@ -268,7 +330,7 @@ public final class TrafficDiff {
         boolean onB = ib != null && b.nodes.containsKey(dnat);
         ServicePortPlan sa = onA ? a.seenBy(ia, dnat) : null;
         ServicePortPlan sb = onB ? b.seenBy(ib, dnat) : null;
-        boolean same = sa != null && sb != null && sameBehaviour(sa, sb);
+        boolean same = sa != null && sb != null && !nodesChanged.contains(dnat) && sameBehaviour(sa, sb);
         boolean clusterIp = fr.kind().equals(TrafficRow.SERVICE);
         String node = clusterIp && !(sa != null && sa.internalLocal()) && !(sb != null && sb.internalLocal()) ? "" : dnat;
         String name = (sb != null ? sb : sa).servicePortName();
@@ -289,7 +351,9 @@ public final class TrafficDiff {
         // the points: pods and nodes that reach the frontend on this node
         TreeSet<BigInteger> own = new TreeSet<>();
         List<IpAddress> sources = new ArrayList<>();
-        for (var e : points.get(f).entrySet()) {
+        // a cluster IP is reached only from the translating node's own pods and itself: those located there
+        Map<BigInteger, Integer> candidates = clusterIp ? located(dnat, f) : points.get(f);
+        for (var e : candidates.entrySet()) {
             IpAddress src = IpAddress.of(f, e.getKey());
             boolean onNode = onNode(a, src, dnat) || onNode(b, src, dnat);
             // every node translates cluster, external and load-balancer IPs for its own pods and itself
@@ -346,6 +410,11 @@ public final class TrafficDiff {
         if (c.last().bits().compareTo(max(c.family())) < 0) cuts.add(c.last().bits().add(BigInteger.ONE));
     }
 
+    /** The points (pods, node addresses) of a family on node {@code node} on either side ({@link #onNode}), by address. */
+    private Map<BigInteger, Integer> located(String node, Family f) {
+        return located.getOrDefault(node, Map.of()).getOrDefault(f, new TreeMap<>());
+    }
+
     private static boolean onNode(TrafficSide s, IpAddress src, String node) {
         PodAt p = s.pods.get(src);
         return p != null ? p.node().equals(node) : s.isNode(src, node);
@@ -356,6 +425,11 @@ public final class TrafficDiff {
         for (PlanEndpoint e : s.reachableEndpoints()) if (e.ip().equals(ip)) return true;
         for (PlanEndpoint e : s.clusterEndpoints()) if (e.ip().equals(ip)) return true;
         return false;
+    }
+
+    /** {@link #sameBehaviour} of the two sides' Service ports as the cluster shares them, by index, once a pair (a node port's frontends are one per node). */
+    private boolean sameService(int ia, int ib) {
+        return sameServices.computeIfAbsent(((long) ia << 32) | ib, k -> sameBehaviour(a.plan.services().get(ia), b.plan.services().get(ib)));
     }
 
     /** Whether two Service ports translate alike on a node: all but where they were written, and their endpoints' policy. */

@@ -27,6 +27,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -73,6 +74,8 @@ final class TrafficSide {
     private final Map<String, Ranges> sets = new HashMap<>();
     private final Map<String, Origin> policyOrigin = new HashMap<>();
     private final Map<String, Map<Integer, LocalEndpoints>> local = new HashMap<>();
+    /** Each Service port's nodes that have Local endpoints of it ({@link #local} the other way round). */
+    private final Map<Integer, Set<String>> localNodes = new HashMap<>();
     /** A pod's program in one direction with where each step was written ({@link PolicyChains#origins}), made once. */
     private record Compiled(PolicyChains.Program program, List<List<Origin>> admin, List<List<Origin>> rest) {
     }
@@ -86,7 +89,10 @@ final class TrafficSide {
         for (NodePlan n : plan.nodes()) {
             nodes.put(n.name(), n);
             Map<Integer, LocalEndpoints> own = new HashMap<>();
-            for (LocalEndpoints l : n.local()) own.put(l.service(), l);
+            for (LocalEndpoints l : n.local()) {
+                own.put(l.service(), l);
+                localNodes.computeIfAbsent(l.service(), k -> new java.util.TreeSet<>()).add(n.name());
+            }
             local.put(n.name(), own);
             for (PodPolicy p : n.policy().pods()) policies.put(p.qualifiedName(), p);
             for (AddressSet s : n.policy().addressSets()) sets.computeIfAbsent(s.name(), k -> new Ranges(s.cidrs()));
@@ -113,6 +119,11 @@ final class TrafficSide {
                 for (IpAddress a : addrs) frontends.putIfAbsent(new Frontend(TrafficRow.NODE_PORT, a, s.protocol(), s.nodePort(), n.name()), i);
             }
         }
+    }
+
+    /** The nodes that have Local endpoints of the Service port of this index. */
+    Set<String> localNodes(int service) {
+        return localNodes.getOrDefault(service, Set.of());
     }
 
     /** A pod's program in one direction, or null where nothing restricts it. */
