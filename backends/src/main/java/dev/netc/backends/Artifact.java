@@ -35,6 +35,20 @@ public final class Artifact {
         return new Artifact(path, node, false, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A text file given in parts (UTF-8 bytes, one after another), copied once into the file's bytes. */
+    public static Artifact joined(String path, String node, java.util.List<byte[]> parts) {
+        long size = 0;
+        for (byte[] p : parts) size += p.length;
+        if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(path + ": " + size + " bytes is more than one file holds");
+        byte[] content = new byte[(int) size];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, content, at, p.length);
+            at += p.length;
+        }
+        return new Artifact(path, node, false, content);
+    }
+
     public String path() {
         return path;
     }
@@ -59,6 +73,11 @@ public final class Artifact {
     /** The SHA-256 of the bytes in lower-case hex (what the manifest lists). */
     public String sha256() {
         return ContentHash.hex(content);
+    }
+
+    /** The bytes, read-only and without a copy. */
+    public java.nio.ByteBuffer bytes() {
+        return java.nio.ByteBuffer.wrap(content).asReadOnlyBuffer();
     }
 
     public void writeTo(OutputStream out) throws IOException {

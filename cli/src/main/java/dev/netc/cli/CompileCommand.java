@@ -194,7 +194,7 @@ final class CompileCommand implements Callable<Integer> {
                 });
             }
             String modelDigest = timer.time("digest", () -> planDigest[0] != null ? planDigest[0]
-                    : PlanDumpBackend.modelDigest(PlanDumpBackend.text(plan)));
+                    : PlanDumpBackend.modelDigest(plan));
             Artifact manifest = timer.time("manifest", () -> Manifest.build(inputDigests, modelDigest, nodeNames, w.written(), w.composed()));
             timer.timeChecked("write", () -> {
                 w.writeUnlisted(manifest);
@@ -253,7 +253,7 @@ final class CompileCommand implements Callable<Integer> {
         return new Output.Sink() {
             @Override
             public void file(Artifact a) {
-                if (a.path().equals("plan.txt")) digest[0] = PlanDumpBackend.modelDigest(a.text());
+                if (a.path().equals("plan.txt")) digest[0] = PlanDumpBackend.modelDigest(a);
                 sink.file(a);
             }
 

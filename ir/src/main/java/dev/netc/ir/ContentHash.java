@@ -51,6 +51,13 @@ public final class ContentHash {
             return update(data, 0, data.length);
         }
 
+        /** Adds the bytes {@code data} has left, from its position to its limit (which it reaches). */
+        public Running update(java.nio.ByteBuffer data) {
+            size += data.remaining();
+            digest.update(data);
+            return this;
+        }
+
         /** Adds {@code length} bytes of {@code data} from {@code offset}. */
         public Running update(byte[] data, int offset, int length) {
             digest.update(data, offset, length);

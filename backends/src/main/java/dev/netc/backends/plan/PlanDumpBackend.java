@@ -53,10 +53,13 @@ public final class PlanDumpBackend implements Backend {
 
     @Override
     public List<Artifact> emit(NetworkPlan plan, Set<String> nodes) {
-        StringBuilder b = new StringBuilder();
-        render(plan, nodes, b, text -> {
+        // encoded a piece at a time: plan.txt is some hundred MB at a thousand nodes, held once as text and once as bytes
+        List<byte[]> parts = new java.util.ArrayList<>();
+        render(plan, nodes, new StringBuilder(), b -> {
+            parts.add(b.toString().getBytes(StandardCharsets.UTF_8));
+            b.setLength(0);
         });
-        return List.of(Artifact.text("plan.txt", "", b.toString()));
+        return List.of(Artifact.joined("plan.txt", "", parts));
     }
 
     /**
@@ -413,50 +416,73 @@ public final class PlanDumpBackend implements Backend {
 
     /**
      * The digest of the resolved model: the sha256 of plan.txt with every line's origin ({@link #at}) left out, so
-     * that where a manifest says a thing (its file, its line, the order of documents) does not change it.
+     * that where a manifest says a thing (its file, its line, the order of documents) does not change it. Read from
+     * plan.txt's bytes without a copy (an origin's marks are ASCII, which no UTF-8 sequence of another character holds).
      */
-    public static String modelDigest(String planText) {
+    public static String modelDigest(Artifact planTxt) {
         ContentHash.Running h = ContentHash.Running.start();
-        StringBuilder chunk = new StringBuilder(CHUNK + 1024);
-        withoutOrigins(planText, chunk, CHUNK, full -> {
-            h.update(full.toString().getBytes(StandardCharsets.UTF_8));
-            full.setLength(0);
-        });
-        h.update(chunk.toString().getBytes(StandardCharsets.UTF_8));
+        withoutOrigins(planTxt.bytes(), h);
         return h.hex();
     }
 
-    /** How much text {@link #modelDigest} encodes at a time (plan.txt is hundreds of megabytes at scale). */
-    private static final int CHUNK = 1 << 16;
+    /** {@link #modelDigest(Artifact)} of the plan.txt of {@code plan}, written and hashed a piece at a time, never whole. */
+    public static String modelDigest(NetworkPlan plan) {
+        ContentHash.Running h = ContentHash.Running.start();
+        render(plan, Set.of(), new StringBuilder(), b -> {
+            withoutOrigins(java.nio.ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8)), h); // each piece ends its lines
+            b.setLength(0);
+        });
+        return h.hex();
+    }
+
+    /** {@link #modelDigest(Artifact)} of a plan.txt's text. */
+    public static String modelDigest(String planText) {
+        ContentHash.Running h = ContentHash.Running.start();
+        withoutOrigins(java.nio.ByteBuffer.wrap(planText.getBytes(StandardCharsets.UTF_8)), h);
+        return h.hex();
+    }
+
+    private static final java.nio.ByteBuffer NEWLINE = java.nio.ByteBuffer.wrap(new byte[] {'\n'}).asReadOnlyBuffer();
+
+    /** Hashes the lines of {@code text} (UTF-8, from 0 to its limit) without their origins, each line's newline kept. */
+    private static void withoutOrigins(java.nio.ByteBuffer text, ContentHash.Running h) {
+        int n = text.limit();
+        int from = 0;
+        while (from < n) {
+            int nl = from;
+            while (nl < n && text.get(nl) != '\n') nl++;
+            h.update(text.slice(from, originAt(text::get, from, nl) - from));
+            if (nl < n) h.update(NEWLINE.duplicate());
+            from = nl + 1;
+        }
+    }
 
     /** plan.txt with every line's origin left out: what {@link #modelDigest} hashes, for comparing plans of the same model. */
     public static String withoutOrigins(String planText) {
         StringBuilder b = new StringBuilder(planText.length());
-        withoutOrigins(planText, b, Integer.MAX_VALUE, full -> {
-        });
-        return b.toString();
-    }
-
-    /** Appends plan.txt without its origins to {@code out}, handing {@code out} to {@code whenFull} whenever it holds {@code limit} characters. */
-    private static void withoutOrigins(String planText, StringBuilder out, int limit, java.util.function.Consumer<StringBuilder> whenFull) {
         int from = 0;
         int n = planText.length();
         while (from < n) {
             int nl = planText.indexOf('\n', from);
             int end = nl < 0 ? n : nl;
-            out.append(planText, from, originAt(planText, from, end));
-            if (nl >= 0) out.append('\n');
-            if (out.length() >= limit) whenFull.accept(out);
+            b.append(planText, from, originAt(planText, from, end));
+            if (nl >= 0) b.append('\n');
             from = end + 1;
         }
+        return b.toString();
     }
 
     /** Where the origin of the line {@code [from, end)} starts: its last {@link #AT} with no space after it; {@code end} when none. */
     static int originAt(String text, int from, int end) {
+        return originAt(text::charAt, from, end);
+    }
+
+    /** {@link #originAt(String, int, int)} of characters (or bytes) read by index. */
+    private static int originAt(java.util.function.IntUnaryOperator text, int from, int end) {
         for (int i = end - 1; i >= from; i--) {
-            char c = text.charAt(i);
+            int c = text.applyAsInt(i);
             if (c != ' ') continue;
-            return i >= from + 2 && i + 1 < end && text.charAt(i - 1) == '@' && text.charAt(i - 2) == ' ' ? i - 2 : end;
+            return i >= from + 2 && i + 1 < end && text.applyAsInt(i - 1) == '@' && text.applyAsInt(i - 2) == ' ' ? i - 2 : end;
         }
         return end;
     }

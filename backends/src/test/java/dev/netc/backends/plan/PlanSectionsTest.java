@@ -48,6 +48,9 @@ class PlanSectionsTest {
             b.setLength(0);
         });
         assertEquals(PlanDumpBackend.text(p), whole.toString());
+        String digest = PlanDumpBackend.modelDigest(whole.toString());
+        assertEquals(digest, PlanDumpBackend.modelDigest(p), "the model digest, rendered and hashed in pieces");
+        assertEquals(digest, PlanDumpBackend.modelDigest(new PlanDumpBackend().emit(p, Set.of()).get(0)), "the model digest of plan.txt's bytes");
         assertTrue(pieces.size() > 10, "a piece per Service plan and node plan: " + pieces);
     }
 
