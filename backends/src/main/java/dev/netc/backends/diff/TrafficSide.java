@@ -77,10 +77,64 @@ final class TrafficSide {
     /** Each Service port's nodes that have Local endpoints of it ({@link #local} the other way round). */
     private final Map<Integer, Set<String>> localNodes = new HashMap<>();
     /** A pod's program in one direction with where each step was written ({@link PolicyChains#origins}), made once. */
-    private record Compiled(PolicyChains.Program program, List<List<Origin>> admin, List<List<Origin>> rest) {
+    private static final class Compiled {
+        final PolicyChains.Program program;
+        final List<List<Origin>> admin;
+        final List<List<Origin>> rest;
+        /** Each step's address set, resolved once (null: the step has none; {@link #NO_SET}: a name no set has). */
+        private final Ranges[] adminSets;
+        private final Ranges[] restSets;
+        /** The last peer judged and which steps' sets hold it: the port loops judge one peer on many ports in a row. */
+        private IpAddress peer;
+        private boolean[] adminIn;
+        private boolean[] restIn;
+
+        Compiled(PolicyChains.Program program, List<List<Origin>> admin, List<List<Origin>> rest, Map<String, Ranges> sets) {
+            this.program = program;
+            this.admin = admin;
+            this.rest = rest;
+            this.adminSets = resolve(program.admin(), sets);
+            this.restSets = resolve(program.rest(), sets);
+        }
+
+        private static Ranges[] resolve(List<PolicyChains.Step> steps, Map<String, Ranges> sets) {
+            Ranges[] out = new Ranges[steps.size()];
+            for (int i = 0; i < out.length; i++) {
+                Optional<String> name = steps.get(i).set();
+                if (name.isPresent()) out[i] = sets.getOrDefault(name.get(), NO_SET);
+            }
+            return out;
+        }
+
+        /** Readies {@link #adminIn} and {@link #restIn} for {@code p}. */
+        void at(IpAddress p) {
+            if (p.equals(peer)) return;
+            adminIn = holding(adminSets, p);
+            restIn = holding(restSets, p);
+            peer = p;
+        }
+
+        private static boolean[] holding(Ranges[] sets, IpAddress p) {
+            boolean[] out = new boolean[sets.length];
+            for (int i = 0; i < sets.length; i++) out[i] = sets[i] == null || sets[i].contains(p);
+            return out;
+        }
     }
 
+    /** What a step names when no policy set has its name: it holds no address. */
+    private static final Ranges NO_SET = new Ranges(List.of());
+
     private final Map<PodPolicy, Compiled[]> programs = new IdentityHashMap<>();
+
+    /** A program with its steps' origins: what pods policed alike (a workload's replicas) share. */
+    private record Shape(PolicyChains.Program program, List<List<Origin>> admin, List<List<Origin>> rest) {
+    }
+
+    /**
+     * Each program once, however many pods run it: at a thousand nodes a hundred thousand pods run some hundred
+     * programs, and their steps, held once a pod, were a quarter of the diff's heap.
+     */
+    private final Map<Shape, Compiled> shared = new HashMap<>();
 
     TrafficSide(NetworkPlan plan) {
         this.plan = plan;
@@ -129,7 +183,7 @@ final class TrafficSide {
     /** A pod's program in one direction, or null where nothing restricts it. */
     PolicyChains.Program program(PodPolicy p, boolean ingress) {
         Compiled c = compiled(p, ingress);
-        return c == null ? null : c.program();
+        return c == null ? null : c.program;
     }
 
     private Compiled compiled(PodPolicy p, boolean ingress) {
@@ -137,7 +191,10 @@ final class TrafficSide {
         Compiled[] both = programs.computeIfAbsent(p, k -> new Compiled[2]);
         int d = ingress ? 1 : 0;
         if (both[d] == null) {
-            both[d] = new Compiled(PolicyChains.program(p, ingress), PolicyChains.origins(p, ingress, true), PolicyChains.origins(p, ingress, false));
+            PolicyChains.Program prog = PolicyChains.program(p, ingress);
+            List<List<Origin>> admin = PolicyChains.origins(p, ingress, true);
+            List<List<Origin>> rest = PolicyChains.origins(p, ingress, false);
+            both[d] = shared.computeIfAbsent(new Shape(prog, admin, rest), k -> new Compiled(prog, admin, rest, sets));
         }
         return both[d];
     }
@@ -174,20 +231,19 @@ final class TrafficSide {
     Verdict judge(PodPolicy p, boolean ingress, IpAddress peer, Protocol proto, int port) {
         Compiled c = compiled(p, ingress);
         if (c == null) return Verdict.ALLOW;
-        PolicyChains.Program prog = c.program();
-        List<List<Origin>> admin = c.admin();
+        PolicyChains.Program prog = c.program;
+        c.at(peer);
         for (int i = 0; i < prog.admin().size(); i++) {
             PolicyChains.Step s = prog.admin().get(i);
-            if (!matches(s, peer, proto, port)) continue;
+            if (!c.adminIn[i] || !onPort(s, proto, port)) continue;
             if (s.verdict() == PolicyChains.Verdict.TO_NETWORK_POLICY) break;
-            return new Verdict(s.verdict() == PolicyChains.Verdict.RETURN, admin.get(i));
+            return new Verdict(s.verdict() == PolicyChains.Verdict.RETURN, c.admin.get(i));
         }
-        List<List<Origin>> rest = c.rest();
         for (int i = 0; i < prog.rest().size(); i++) {
             PolicyChains.Step s = prog.rest().get(i);
-            if (!matches(s, peer, proto, port)) continue;
+            if (!c.restIn[i] || !onPort(s, proto, port)) continue;
             boolean allowed = s.verdict() == PolicyChains.Verdict.RETURN;
-            List<Origin> why = rest.get(i);
+            List<Origin> why = c.rest.get(i);
             if (!allowed && why.isEmpty()) why = isolating(p, ingress);
             return new Verdict(allowed, why);
         }
@@ -203,11 +259,7 @@ final class TrafficSide {
         return out;
     }
 
-    private boolean matches(PolicyChains.Step s, IpAddress peer, Protocol proto, int port) {
-        if (s.set().isPresent()) {
-            Ranges r = sets.get(s.set().get());
-            if (r == null || !r.contains(peer)) return false;
-        }
+    private static boolean onPort(PolicyChains.Step s, Protocol proto, int port) {
         if (s.ports().isEmpty()) return true;
         for (PortRange r : s.ports()) if (r.contains(proto, port)) return true;
         return false;
