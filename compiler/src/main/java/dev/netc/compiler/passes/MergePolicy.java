@@ -86,6 +86,12 @@ public final class MergePolicy implements Pass<NetworkPlan, NetworkPlan> {
         final List<List<Tier>> tiersOf;
         final Map<String, List<Integer>> podsOn = new HashMap<>();
         final Map<List<Integer>, Optional<AddressSet>> unions = new HashMap<>();
+        /**
+         * Each distinct list of tier rules and of allows once, shared by the pods that have it: a workload's replicas
+         * are policed alike, and at a thousand nodes a hundred thousand pods held a million copies of a few hundred rules.
+         */
+        final Map<List<TierRule>, List<TierRule>> tierLists = new HashMap<>();
+        final Map<List<PolicyAllow>, List<PolicyAllow>> allowLists = new HashMap<>();
         long work;
 
         Run(NetworkPlan plan) {
@@ -125,7 +131,7 @@ public final class MergePolicy implements Pass<NetworkPlan, NetworkPlan> {
                 if (s.egressIsolation()) entries(s, s.egress(), s.egressRules(), pod, egress);
             }
             return Optional.of(new PodPolicy(pod.meta().namespace(), pod.meta().name(), pod.ips(), ingressIsolatedBy,
-                    egressIsolatedBy, optimise(ingress, sets), optimise(egress, sets), adminIngress, adminEgress,
+                    egressIsolatedBy, shared(optimise(ingress, sets)), shared(optimise(egress, sets)), adminIngress, adminEgress,
                     baselineIngress, baselineEgress));
         }
 
@@ -164,7 +170,14 @@ public final class MergePolicy implements Pass<NetworkPlan, NetworkPlan> {
                     out.add(new TierRule(tm.action(), Optional.of(s.get().name()), coalesce(ports.get()), tm.origin(), Optional.of(tm.rule())));
                 }
             }
-            return List.copyOf(out);
+            List<TierRule> rules = List.copyOf(out);
+            return tierLists.computeIfAbsent(rules, k -> rules);
+        }
+
+        /** {@code allows} as the first pod that had the same ones holds them ({@link #allowLists}). */
+        private List<PolicyAllow> shared(List<PolicyAllow> allows) {
+            List<PolicyAllow> copy = List.copyOf(allows);
+            return allowLists.computeIfAbsent(copy, k -> copy);
         }
 
         /** The aggregated set of the union of some peer sets (ascending ids), once per distinct union; empty = nobody. */
