@@ -73,6 +73,10 @@ public final class TrafficDiff {
     private final Set<IpAddress> egressChanged = new TreeSet<>();
     /** The nodes of the senders whose egress changed: where the pods are on either side, and nodes by their addresses. */
     private final Set<String> egressNodes = new TreeSet<>();
+    /** The families of the senders whose egress changed. */
+    private final Set<Family> egressFamilies = java.util.EnumSet.noneOf(Family.class);
+    /** The nodes of either side. */
+    private final TreeSet<String> nodes = new TreeSet<>();
     /**
      * The nodes that translate otherwise, whatever the Service: on one side only, or with other addresses, pod ranges,
      * node port addresses, closed node ports or masquerading of all.
@@ -80,7 +84,7 @@ public final class TrafficDiff {
     private final Set<String> nodesChanged = new TreeSet<>();
     private final Map<Long, Boolean> sameServices = new java.util.HashMap<>();
     /** Per node and family, the points located there on either side (a pod there, or an address of the node that is no pod). */
-    private final Map<String, Map<Family, TreeMap<BigInteger, Integer>>> located = new TreeMap<>();
+    private final Map<String, Map<Family, NavigableMap<BigInteger, Integer>>> located = new TreeMap<>();
 
     private TrafficDiff(NetworkPlan before, NetworkPlan after) {
         a = new TrafficSide(before);
@@ -108,12 +112,13 @@ public final class TrafficDiff {
                 if (!s.pods.containsKey(ip)) at(n, ip);
             });
             for (IpAddress src : egressChanged) {
+                egressFamilies.add(src.family());
                 PodAt p = s.pods.get(src);
                 if (p != null) egressNodes.add(p.node());
                 else if (s.nodeAt.containsKey(src)) egressNodes.add(s.nodeAt.get(src));
             }
         }
-        TreeSet<String> nodes = new TreeSet<>(a.nodes.keySet());
+        nodes.addAll(a.nodes.keySet());
         nodes.addAll(b.nodes.keySet());
         for (String n : nodes) {
             dev.netc.ir.plan.NodePlan x = a.nodes.get(n);
@@ -291,8 +296,6 @@ public final class TrafficDiff {
     private void frontends() {
         TreeSet<Frontend> all = new TreeSet<>(a.frontends.keySet());
         all.addAll(b.frontends.keySet());
-        TreeSet<String> nodes = new TreeSet<>(a.nodes.keySet());
-        nodes.addAll(b.nodes.keySet());
         for (Frontend fr : all) {
             Integer ia = a.frontends.get(fr);
             Integer ib = b.frontends.get(fr);
@@ -319,8 +322,7 @@ public final class TrafficDiff {
         String n = fr.node();
         if (nodesChanged.contains(n) || a.localNodes(ia).contains(n) || b.localNodes(ib).contains(n)) return true;
         // a node port is reached from anywhere: any sender of its family whose egress changed; the others from the node's own
-        return fr.kind().equals(TrafficRow.NODE_PORT) ? egressChanged.stream().anyMatch(x -> x.family() == fr.address().family())
-                : egressNodes.contains(n);
+        return fr.kind().equals(TrafficRow.NODE_PORT) ? egressFamilies.contains(fr.address().family()) : egressNodes.contains(n);
     }
 
     /** One frontend as node {@code dnat} translates it, from the sources that reach it there. */
@@ -412,7 +414,7 @@ public final class TrafficDiff {
 
     /** The points (pods, node addresses) of a family on node {@code node} on either side ({@link #onNode}), by address. */
     private Map<BigInteger, Integer> located(String node, Family f) {
-        return located.getOrDefault(node, Map.of()).getOrDefault(f, new TreeMap<>());
+        return located.getOrDefault(node, Map.of()).getOrDefault(f, java.util.Collections.emptyNavigableMap());
     }
 
     private static boolean onNode(TrafficSide s, IpAddress src, String node) {

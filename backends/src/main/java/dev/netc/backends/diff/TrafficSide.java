@@ -78,9 +78,7 @@ final class TrafficSide {
     private final Map<Integer, Set<String>> localNodes = new HashMap<>();
     /** A pod's program in one direction with where each step was written ({@link PolicyChains#origins}), made once. */
     private static final class Compiled {
-        final PolicyChains.Program program;
-        final List<List<Origin>> admin;
-        final List<List<Origin>> rest;
+        final Shape shape;
         /** Each step's address set, resolved once (null: the step has none; {@link #NO_SET}: a name no set has). */
         private final Ranges[] adminSets;
         private final Ranges[] restSets;
@@ -89,12 +87,10 @@ final class TrafficSide {
         private boolean[] adminIn;
         private boolean[] restIn;
 
-        Compiled(PolicyChains.Program program, List<List<Origin>> admin, List<List<Origin>> rest, Map<String, Ranges> sets) {
-            this.program = program;
-            this.admin = admin;
-            this.rest = rest;
-            this.adminSets = resolve(program.admin(), sets);
-            this.restSets = resolve(program.rest(), sets);
+        Compiled(Shape shape, Map<String, Ranges> sets) {
+            this.shape = shape;
+            this.adminSets = resolve(shape.program().admin(), sets);
+            this.restSets = resolve(shape.program().rest(), sets);
         }
 
         private static Ranges[] resolve(List<PolicyChains.Step> steps, Map<String, Ranges> sets) {
@@ -183,7 +179,7 @@ final class TrafficSide {
     /** A pod's program in one direction, or null where nothing restricts it. */
     PolicyChains.Program program(PodPolicy p, boolean ingress) {
         Compiled c = compiled(p, ingress);
-        return c == null ? null : c.program;
+        return c == null ? null : c.shape.program();
     }
 
     private Compiled compiled(PodPolicy p, boolean ingress) {
@@ -191,10 +187,8 @@ final class TrafficSide {
         Compiled[] both = programs.computeIfAbsent(p, k -> new Compiled[2]);
         int d = ingress ? 1 : 0;
         if (both[d] == null) {
-            PolicyChains.Program prog = PolicyChains.program(p, ingress);
-            List<List<Origin>> admin = PolicyChains.origins(p, ingress, true);
-            List<List<Origin>> rest = PolicyChains.origins(p, ingress, false);
-            both[d] = shared.computeIfAbsent(new Shape(prog, admin, rest), k -> new Compiled(prog, admin, rest, sets));
+            Shape shape = new Shape(PolicyChains.program(p, ingress), PolicyChains.origins(p, ingress, true), PolicyChains.origins(p, ingress, false));
+            both[d] = shared.computeIfAbsent(shape, k -> new Compiled(shape, sets));
         }
         return both[d];
     }
@@ -231,19 +225,19 @@ final class TrafficSide {
     Verdict judge(PodPolicy p, boolean ingress, IpAddress peer, Protocol proto, int port) {
         Compiled c = compiled(p, ingress);
         if (c == null) return Verdict.ALLOW;
-        PolicyChains.Program prog = c.program;
+        PolicyChains.Program prog = c.shape.program();
         c.at(peer);
         for (int i = 0; i < prog.admin().size(); i++) {
             PolicyChains.Step s = prog.admin().get(i);
             if (!c.adminIn[i] || !onPort(s, proto, port)) continue;
             if (s.verdict() == PolicyChains.Verdict.TO_NETWORK_POLICY) break;
-            return new Verdict(s.verdict() == PolicyChains.Verdict.RETURN, c.admin.get(i));
+            return new Verdict(s.verdict() == PolicyChains.Verdict.RETURN, c.shape.admin().get(i));
         }
         for (int i = 0; i < prog.rest().size(); i++) {
             PolicyChains.Step s = prog.rest().get(i);
             if (!c.restIn[i] || !onPort(s, proto, port)) continue;
             boolean allowed = s.verdict() == PolicyChains.Verdict.RETURN;
-            List<Origin> why = c.rest.get(i);
+            List<Origin> why = c.shape.rest().get(i);
             if (!allowed && why.isEmpty()) why = isolating(p, ingress);
             return new Verdict(allowed, why);
         }

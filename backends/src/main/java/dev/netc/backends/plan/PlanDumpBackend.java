@@ -55,11 +55,16 @@ public final class PlanDumpBackend implements Backend {
     public List<Artifact> emit(NetworkPlan plan, Set<String> nodes) {
         // encoded a piece at a time: plan.txt is some hundred MB at a thousand nodes, held once as text and once as bytes
         List<byte[]> parts = new java.util.ArrayList<>();
+        renderBytes(plan, nodes, parts::add);
+        return List.of(Artifact.joined("plan.txt", "", parts));
+    }
+
+    /** {@link #render} with each piece handed over as its UTF-8 bytes (each ends a line). */
+    private static void renderBytes(NetworkPlan plan, Set<String> nodes, java.util.function.Consumer<byte[]> piece) {
         render(plan, nodes, new StringBuilder(), b -> {
-            parts.add(b.toString().getBytes(StandardCharsets.UTF_8));
+            piece.accept(b.toString().getBytes(StandardCharsets.UTF_8));
             b.setLength(0);
         });
-        return List.of(Artifact.joined("plan.txt", "", parts));
     }
 
     /**
@@ -428,10 +433,7 @@ public final class PlanDumpBackend implements Backend {
     /** {@link #modelDigest(Artifact)} of the plan.txt of {@code plan}, written and hashed a piece at a time, never whole. */
     public static String modelDigest(NetworkPlan plan) {
         ContentHash.Running h = ContentHash.Running.start();
-        render(plan, Set.of(), new StringBuilder(), b -> {
-            withoutOrigins(java.nio.ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8)), h); // each piece ends its lines
-            b.setLength(0);
-        });
+        renderBytes(plan, Set.of(), piece -> withoutOrigins(java.nio.ByteBuffer.wrap(piece), h)); // each piece ends its lines
         return h.hex();
     }
 
