@@ -85,6 +85,8 @@ public final class TrafficDiff {
     private final Map<Long, Boolean> sameServices = new java.util.HashMap<>();
     /** Per node and family, the points located there on either side (a pod there, or an address of the node that is no pod). */
     private final Map<String, Map<Family, NavigableMap<BigInteger, Integer>>> located = new TreeMap<>();
+    /** Per cluster IP frontend, the nodes it was judged on from outside the cluster ({@link #oneForAllNodes}). */
+    private final Map<Part, Set<String>> outsideWalked = new java.util.HashMap<>();
 
     private TrafficDiff(NetworkPlan before, NetworkPlan after) {
         a = new TrafficSide(before);
@@ -141,6 +143,7 @@ public final class TrafficDiff {
         for (IpAddress dst : d.ingressChanged) d.toPod(dst);
         for (IpAddress src : d.egressChanged) d.fromPod(src);
         d.frontends();
+        d.oneForAllNodes();
         return d.rows();
     }
 
@@ -381,8 +384,13 @@ public final class TrafficDiff {
                 cells.add(new Cell(fr.kind(), node, Part.point(type, src), to, fr.protocol(), fr.port(), fr.port(), ja.fate(), jb.fate(), ja.why(), jb.why()));
             }
         }
-        if (clusterIp) return;
-        // addresses that are no pod and no node, cut where an endpoint's ingress, a source range or the pod ranges change
+        // addresses that are no pod and no node, cut where an endpoint's ingress, a source range or the pod ranges change;
+        // from outside, a cluster IP is reached through whichever node the sender routes it to: every point is judged
+        // above or on its own node, the ranges are judged per node and made one row where every node treats them alike.
+        // An address of the pod ranges that no pod holds is not outside: answers to it are routed into the pod network.
+        Set<BigInteger> except = clusterIp ? points.get(f).navigableKeySet() : own;
+        String rangeNode = clusterIp ? dnat : node;
+        if (clusterIp) outsideWalked.computeIfAbsent(to, k -> new TreeSet<>()).add(dnat);
         TreeSet<BigInteger> cuts = new TreeSet<>(List.of(BigInteger.ZERO));
         for (TrafficSide s : List.of(a, b)) {
             ServicePortPlan sp = s == a ? sa : sb;
@@ -395,21 +403,69 @@ public final class TrafficDiff {
             for (var c : s.nodes.get(dnat).clusterCIDRs(f)) cut(c, cuts);
         }
         forIntervals(cuts, max(f), (lo, hi) -> {
-            Optional<BigInteger> rep = firstNotOwn(f, lo, hi, own);
+            Optional<BigInteger> rep = firstNotOwn(f, lo, hi, except);
             if (rep.isEmpty()) return;
             IpAddress src = IpAddress.of(f, rep.get());
+            if (clusterIp && inPodRanges(dnat, src)) return;
             Judged ja = sa == null ? Judged.NONE : a.throughFrontend(fr, sa, dnat, src);
             Judged jb = sb == null ? Judged.NONE : b.throughFrontend(fr, sb, dnat, src);
             if (!ja.fate().equals(jb.fate())) {
-                cells.add(new Cell(fr.kind(), node, new Part(RANGE, f, lo, hi, own, ""), to, fr.protocol(), fr.port(), fr.port(), ja.fate(),
+                cells.add(new Cell(fr.kind(), rangeNode, new Part(RANGE, f, lo, hi, except, ""), to, fr.protocol(), fr.port(), fr.port(), ja.fate(),
                         jb.fate(), ja.why(), jb.why()));
             }
         });
     }
 
+    /**
+     * Traffic from outside to a cluster IP, judged per node it can be routed to: where every node it was judged on
+     * gives the same change for a range, one row for all of them with no node; where they differ (an endpoint's ipBlock
+     * sees the sender's own address through the endpoint's node, another node's address through the others), a row per
+     * node.
+     */
+    private void oneForAllNodes() {
+        // a range's exceptions are every point (the same set for all): it is keyed by its bounds
+        record Same(BigInteger lo, BigInteger hi, Part to, Protocol proto, int plo, int phi, Fate before, Fate after) {
+        }
+        Map<Same, List<Cell>> by = new LinkedHashMap<>();
+        List<Cell> out = new ArrayList<>();
+        for (Cell c : cells) {
+            if (c.kind().equals(TrafficRow.SERVICE) && c.from().type() == RANGE && !c.node().isEmpty() && outsideWalked.containsKey(c.to())) {
+                by.computeIfAbsent(new Same(c.from().lo(), c.from().hi(), c.to(), c.proto(), c.plo(), c.phi(), c.before(), c.after()), k -> new ArrayList<>()).add(c);
+            } else {
+                out.add(c);
+            }
+        }
+        by.forEach((k, cs) -> {
+            Set<String> at = new TreeSet<>();
+            cs.forEach(c -> at.add(c.node()));
+            if (!at.equals(outsideWalked.get(k.to()))) {
+                out.addAll(cs);
+                return;
+            }
+            TreeSet<Origin> ob = new TreeSet<>();
+            TreeSet<Origin> oa = new TreeSet<>();
+            cs.forEach(c -> {
+                ob.addAll(c.ob());
+                oa.addAll(c.oa());
+            });
+            out.add(new Cell(TrafficRow.SERVICE, "", cs.get(0).from(), k.to(), k.proto(), k.plo(), k.phi(), k.before(), k.after(), List.copyOf(ob), List.copyOf(oa)));
+        });
+        cells.clear();
+        cells.addAll(out);
+    }
+
     private static void cut(dev.netc.ir.Cidr c, TreeSet<BigInteger> cuts) {
         cuts.add(c.network().bits());
         if (c.last().bits().compareTo(max(c.family())) < 0) cuts.add(c.last().bits().add(BigInteger.ONE));
+    }
+
+    /** Whether {@code src} is in node {@code node}'s pod ranges on either side. */
+    private boolean inPodRanges(String node, IpAddress src) {
+        for (TrafficSide s : List.of(a, b)) {
+            dev.netc.ir.plan.NodePlan n = s.nodes.get(node);
+            if (n != null && n.clusterCIDRs(src.family()).stream().anyMatch(c -> c.contains(src))) return true;
+        }
+        return false;
     }
 
     /** The points (pods, node addresses) of a family on node {@code node} on either side ({@link #onNode}), by address. */
@@ -662,6 +718,7 @@ public final class TrafficDiff {
             }
             if (p.type() == RANGE) {
                 byFamily.computeIfAbsent(p.family(), k -> new ArrayList<>()).add(new BigInteger[] {p.lo(), p.hi()});
+                if (p.except() == points.get(p.family()).navigableKeySet()) continue; // every point excepted: none named
                 for (var e : points.get(p.family()).subMap(p.lo(), true, p.hi(), true).entrySet()) {
                     if (!p.except().contains(e.getKey())) name(e.getValue(), IpAddress.of(p.family(), e.getKey()), pods, nodes);
                 }

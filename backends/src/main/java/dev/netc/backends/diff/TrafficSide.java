@@ -353,7 +353,7 @@ final class TrafficSide {
             boolean masq = snat && !e.nodeName().equals(dnatNode) && nodeIp.isPresent();
             // translated on another node than the sender's, not masqueraded, to an endpoint elsewhere: the answer goes
             // from the endpoint's node straight to the sender, past the node that could undo the translation
-            if (!snat && !dnatOnSender && !e.nodeName().equals(dnatNode) && (from != null || podSource)) {
+            if (!snat && !dnatOnSender && !e.nodeName().equals(dnatNode)) {
                 broken = true;
                 continue;
             }

@@ -26,6 +26,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,6 +65,9 @@ public final class VirtualCluster implements AutoCloseable {
     });
     private final Netns.LibC libc = Netns.libc();
     private final String ext;
+    /** The external client's routing table per source whose cluster IP traffic goes its own way ({@link #routeExternalFrom}). */
+    private final Map<IpAddress, Integer> sourceTables = new TreeMap<>();
+    private final Set<String> sourceRules = new TreeSet<>();
 
     private VirtualCluster() {
         this.ext = ns("ext");
@@ -241,6 +247,19 @@ public final class VirtualCluster implements AutoCloseable {
     /** Lets the external client reach {@code address} (an external or load-balancer IP) through {@code node}. */
     public void routeExternal(IpAddress address, IpAddress nodeAddress) {
         Sh.run(null, List.of("ip", "-n", ext, "route", "replace", address.text() + "/32", "via", nodeAddress.text()));
+    }
+
+    /**
+     * Lets the external client reach {@code address} through {@code nodeAddress} when it sends from {@code source}
+     * (a rule and a table of its own for the source); other destinations of that source go as before.
+     */
+    public void routeExternalFrom(IpAddress source, IpAddress address, IpAddress nodeAddress) {
+        int table = 100 + sourceTables.computeIfAbsent(source, k -> sourceTables.size());
+        Sh.run(null, List.of("ip", "-n", ext, "route", "replace", address.text() + "/32", "via", nodeAddress.text(), "table", String.valueOf(table)));
+        String rule = source.text() + "->" + table;
+        if (sourceRules.add(rule)) {
+            Sh.run(null, List.of("ip", "-n", ext, "rule", "add", "from", source.text() + "/32", "lookup", String.valueOf(table), "priority", "100"));
+        }
     }
 
     /** Gives the external client {@code address} too (on its loopback): a source it can send from, a destination that answers. */

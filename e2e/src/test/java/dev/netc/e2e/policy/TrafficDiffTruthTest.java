@@ -47,6 +47,21 @@ class TrafficDiffTruthTest {
     }
 
     /** A probe, what it is an instance of in a row's terms. */
+    /**
+     * How the outside client routes cluster IPs: each through one node, and some sources (witnesses of a row of
+     * one node) through that row's node instead.
+     */
+    static final class ClusterIpRoutes {
+        final Map<IpAddress, String> via = new TreeMap<>();
+        final Map<IpAddress, Map<IpAddress, String>> bySource = new TreeMap<>();
+        /** The source and cluster IP pairs some probe uses: their way is fixed. */
+        final Set<List<IpAddress>> used = new java.util.HashSet<>();
+
+        String node(IpAddress src, IpAddress clusterIp) {
+            return bySource.getOrDefault(src, Map.of()).getOrDefault(clusterIp, via.get(clusterIp));
+        }
+    }
+
     record Spec(String kind, String from, IpAddress src, String toPod, String toNode, IpAddress dst, String dnatNode, Protocol proto,
                 int port, int repeats, ProbeSpec probe) {
         @Override
@@ -80,6 +95,17 @@ class TrafficDiffTruthTest {
         r.add(new Revision("no policy", m -> m, ""));
         for (NetworkPolicyMatrixTest.Case c : NetworkPolicyMatrixTest.cases()) r.add(new Revision(c.name(), m -> m, c.policies()));
         r.add(new Revision("no policy again", m -> m, ""));
+        // the endpoint's ipBlock sees an outside sender through the endpoint's own node, and that node's address through another
+        r.add(new Revision("x/a admits 203.0.113.0/24 alone", m -> m, """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: from-outside, namespace: x}
+                spec:
+                  podSelector: {matchLabels: {pod: a}}
+                  policyTypes: [Ingress]
+                  ingress:
+                    - from: [{ipBlock: {cidr: 203.0.113.0/24}}]
+                """));
         UnaryOperator<String> scaled = m -> m.replace("metadata: {name: d, namespace: x, labels: {pod: d}}", "metadata: {name: d, namespace: x, labels: {pod: a}}");
         r.add(new Revision("x/s-a scaled up to x/d", scaled, ""));
         UnaryOperator<String> named = m -> scaled.apply(m).replace("targetPort: 80, nodePort: 30010}", "targetPort: serve-80-tcp, nodePort: 30010}");
@@ -108,13 +134,16 @@ class TrafficDiffTruthTest {
         StringBuilder failures = new StringBuilder();
         int changedProbes = 0;
         int rowsSeen = 0;
+        int outsideToClusterIp = 0;
+        int outsideToClusterIpOnOneNode = 0;
         try (VirtualCluster vc = VirtualCluster.build(plans.get(0))) {
-            List<Spec> specs = specs(plans.get(0), vc);
+            ClusterIpRoutes routes = new ClusterIpRoutes();
+            List<Spec> specs = specs(plans.get(0), vc, routes);
             List<List<TrafficRow>> rows = new ArrayList<>();
             List<List<Spec>> witnesses = new ArrayList<>();
             for (int i = 0; i + 1 < plans.size(); i++) {
                 rows.add(TrafficDiff.of(plans.get(i), plans.get(i + 1)));
-                witnesses.add(witnesses(rows.get(i), plans.get(0), vc));
+                witnesses.add(witnesses(rows.get(i), plans.get(0), vc, routes));
             }
             List<Map<Spec, String>> seen = new ArrayList<>();
             for (int i = 0; i < plans.size(); i++) {
@@ -126,6 +155,11 @@ class TrafficDiffTruthTest {
             for (int i = 0; i + 1 < plans.size(); i++) {
                 String pair = revs.get(i).name() + " -> " + revs.get(i + 1).name();
                 rowsSeen += rows.get(i).size();
+                for (TrafficRow r : rows.get(i)) {
+                    if (!r.kind().equals(TrafficRow.SERVICE) || r.from().cidrs().isEmpty()) continue;
+                    outsideToClusterIp++;
+                    if (r.node().isPresent()) outsideToClusterIpOnOneNode++;
+                }
                 Set<TrafficRow> witnessed = new java.util.HashSet<>();
                 List<Spec> probed = new ArrayList<>(specs);
                 probed.addAll(witnesses.get(i));
@@ -165,6 +199,9 @@ class TrafficDiffTruthTest {
         assertEquals("", failures.toString());
         assertTrue(changedProbes > 100, "the revisions change the fate of many probes: " + changedProbes);
         assertTrue(rowsSeen > 20, "and the diff has rows: " + rowsSeen);
+        // from outside through a node: rows for every node alike, and rows of one node (an endpoint's ipBlock sees the sender through its own node)
+        assertTrue(outsideToClusterIp > 5, "rows from outside to cluster IPs: " + outsideToClusterIp);
+        assertTrue(outsideToClusterIpOnOneNode > 0, "rows from outside to a cluster IP through one node: " + outsideToClusterIpOnOneNode);
     }
 
     static NetworkPlan compile(String model, String policies) {
@@ -175,7 +212,7 @@ class TrafficDiffTruthTest {
     }
 
     /** The probes every revision gets, from the lab as the first revision built it (the same pods and Services throughout). */
-    static List<Spec> specs(NetworkPlan plan, VirtualCluster vc) {
+    static List<Spec> specs(NetworkPlan plan, VirtualCluster vc, ClusterIpRoutes routes) {
         Map<String, IpAddress> pods = new TreeMap<>();
         Map<String, String> podNode = new TreeMap<>();
         for (Pod p : plan.cluster().pods()) {
@@ -213,9 +250,17 @@ class TrafficDiffTruthTest {
             out.add(new Spec(TrafficRow.POLICY, "external", outside, to.getKey(), null, to.getValue(), null, Protocol.TCP, 80, 1,
                     new ProbeSpec("external", null, to.getValue(), 80, Protocol.TCP, t)));
         }
+        List<String> nodeNames = List.copyOf(nodes.keySet());
         for (Service s : plan.cluster().services()) {
             IpAddress ip = s.clusterIPs().get(0);
             int nodePort = s.ports().get(0).nodePort();
+            // from outside, each cluster IP through a node of its own, in turn
+            String via = nodeNames.get(routes.via.size() % nodeNames.size());
+            routes.via.put(ip, via);
+            vc.routeExternal(ip, nodes.get(via));
+            routes.used.add(List.of(outside, ip));
+            out.add(new Spec(TrafficRow.SERVICE, "external", outside, null, null, ip, via, Protocol.TCP, 80, 8,
+                    new ProbeSpec("external", null, ip, 80, Protocol.TCP, t)));
             for (var from : pods.entrySet()) {
                 out.add(new Spec(TrafficRow.SERVICE, from.getKey(), from.getValue(), null, null, ip, null, Protocol.TCP, 80, 8,
                         new ProbeSpec(from.getKey(), null, ip, 80, Protocol.TCP, t)));
@@ -293,7 +338,7 @@ class TrafficDiffTruthTest {
      * One probe inside each row (SCTP rows aside): its first source and destination, its first port. An address of a
      * row's CIDRs is held by the outside client (on its loopback), as a source or as a destination that answers.
      */
-    static List<Spec> witnesses(List<TrafficRow> rows, NetworkPlan plan, VirtualCluster vc) {
+    static List<Spec> witnesses(List<TrafficRow> rows, NetworkPlan plan, VirtualCluster vc, ClusterIpRoutes routes) {
         Map<String, IpAddress> pods = new TreeMap<>();
         for (Pod p : plan.cluster().pods()) pods.put(p.meta().qualifiedName(), p.ips().get(0));
         Map<String, IpAddress> nodes = new TreeMap<>();
@@ -311,6 +356,12 @@ class TrafficDiffTruthTest {
             } else if (!r.from().nodes().isEmpty()) {
                 from = r.from().nodes().get(0);
                 src = nodes.get(from);
+            } else if (r.kind().equals(TrafficRow.SERVICE) && r.node().isPresent()) {
+                // through the row's node: a source of its own, routed there for this cluster IP
+                from = "external";
+                IpAddress clusterIp = IpAddress.parse(r.to().address().orElseThrow());
+                src = sourceVia(r.from().cidrs(), clusterIp, r.node().get(), plan, vc, routes);
+                if (!src.equals(VirtualCluster.EXTERNAL_ADDRESS)) vc.routeExternalFrom(src, clusterIp, nodes.get(r.node().get()));
             } else {
                 from = "external";
                 src = outsideAddress(r.from().cidrs(), plan, vc);
@@ -322,6 +373,10 @@ class TrafficDiffTruthTest {
             if (r.to().address().isPresent()) {
                 dst = IpAddress.parse(r.to().address().get());
                 dnat = r.node().orElse(null);
+                if (r.kind().equals(TrafficRow.SERVICE) && from.equals("external")) {
+                    dnat = routes.node(src, dst);
+                    routes.used.add(List.of(src, dst));
+                }
             } else if (!r.to().pods().isEmpty()) {
                 toPod = r.to().pods().get(0);
                 dst = pods.get(toPod);
@@ -337,6 +392,36 @@ class TrafficDiffTruthTest {
             out.add(new Spec(r.kind(), from, src, toPod, toNode, dst, dnat, proto, port, repeats, new ProbeSpec(from, bind, dst, port, proto, 1500)));
         }
         return out;
+    }
+
+    /**
+     * An address of {@code cidrs} for the outside client to send to {@code clusterIp} through {@code node}: one no
+     * other node's row routes that cluster IP, not the client's own (which reaches every cluster IP through the node
+     * {@link #specs} chose), not one the kernel takes for a martian.
+     */
+    static IpAddress sourceVia(List<String> cidrs, IpAddress clusterIp, String node, NetworkPlan plan, VirtualCluster vc, ClusterIpRoutes routes) {
+        Set<IpAddress> taken = new TreeSet<>();
+        plan.cluster().pods().forEach(p -> taken.addAll(p.ips()));
+        plan.cluster().nodes().forEach(n -> taken.addAll(n.addresses()));
+        List<IpAddress> candidates = new ArrayList<>(List.of(VirtualCluster.EXTERNAL_ADDRESS, VirtualCluster.ALLOWED_SOURCE, VirtualCluster.OTHER_SOURCE));
+        for (String c : cidrs) {
+            Cidr cidr = Cidr.parse(c);
+            long first = cidr.size().compareTo(java.math.BigInteger.TWO) > 0 ? 1 : 0; // not a network address, unless it is the only one
+            for (long i = first; i < first + 64 && java.math.BigInteger.valueOf(i).compareTo(cidr.size()) < 0; i++) {
+                candidates.add(cidr.addressAt(java.math.BigInteger.valueOf(i)));
+            }
+        }
+        for (IpAddress a : candidates) {
+            int octet = a.family() == dev.netc.ir.Family.IPV4 ? a.bits().shiftRight(24).intValue() : 1;
+            if (!inCidrs(cidrs, a) || taken.contains(a) || octet == 0 || octet == 127 || octet >= 224) continue;
+            boolean already = routes.node(a, clusterIp).equals(node);
+            // the client's own address keeps the way every fixed probe takes; another is bound to one way once
+            if (!already && (a.equals(VirtualCluster.EXTERNAL_ADDRESS) || routes.used.contains(List.of(a, clusterIp)))) continue;
+            if (!already) routes.bySource.computeIfAbsent(a, k -> new TreeMap<>()).put(clusterIp, node);
+            vc.holdOutside(a);
+            return a;
+        }
+        throw new AssertionError("no free address in " + cidrs + " to reach " + clusterIp + " through " + node);
     }
 
     /** An address of {@code cidrs} that no pod and no node holds, which the outside client then holds too. */
@@ -375,6 +460,8 @@ class TrafficDiffTruthTest {
                 return inCidrs(r.to().cidrs(), s.dst());
             }
             case TrafficRow.SERVICE -> {
+                // from outside, a row of one node holds only what is routed through it
+                if (s.from().equals("external") && r.node().isPresent() && !r.node().get().equals(s.dnatNode())) return false;
                 return r.to().address().equals(java.util.Optional.of(s.dst().text()));
             }
             default -> {
