@@ -166,7 +166,8 @@ class IngressLeftOutTest {
         int line = run.line("  ingressClassName: istio");
         assertTrue(run.r().err().contains(run.in() + ":" + line + ":21: note[NETC073]: Ingress app/mesh is skipped: its"
                 + " IngressClass \"istio\" belongs to controller \"istio.io/ingress-controller\", not to ingress-nginx"), run.r().err());
-        assertFalse(run.r().err().contains("503"), run.r().err());
+        // the temporary folder's random name may hold "503" too
+        assertFalse(run.r().err().replace(tmp.toString(), "").contains("503"), run.r().err());
         assertFalse(run.r().err().contains("warning["), run.r().err());
     }
 
