@@ -6,6 +6,7 @@ import dev.netc.backends.ipvs.IpvsBackend;
 import dev.netc.backends.nftables.NftablesBackend;
 import dev.netc.backends.nginx.NginxBackend;
 import dev.netc.backends.plan.PlanDumpBackend;
+import dev.netc.backends.podnet.PodnetBackend;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,7 +17,8 @@ final class BackendRegistry {
             new IptablesBackend(),
             new NftablesBackend(),
             new IpvsBackend(),
-            new NginxBackend());
+            new NginxBackend(),
+            new PodnetBackend());
 
     List<Backend> all() {
         return all;

@@ -9,6 +9,7 @@ import dev.netc.compiler.passes.ResolveAdminTiers;
 import dev.netc.compiler.passes.ResolveNamespaces;
 import dev.netc.compiler.passes.ResolveNetworkPolicies;
 import dev.netc.compiler.passes.ResolveNodes;
+import dev.netc.compiler.passes.ResolvePodNetwork;
 import dev.netc.compiler.passes.Services;
 import dev.netc.compiler.passes.Validate;
 import dev.netc.ir.Diagnostics;
@@ -34,7 +35,8 @@ public final class Pipeline {
             new ResolveNetworkPolicies(), // NetworkPolicy: the pods each selects, each rule's peers and ports
             new ResolveAdminTiers(), // AdminNetworkPolicy and the baseline: subjects, rules' peers and ports
             new MergePolicy(),    // per node: each local pod's isolation and allow-lists, content-named sets
-            new IngressRoutes()); // Ingress: virtual hosts, routes, upstreams, certificates
+            new IngressRoutes(),  // Ingress: virtual hosts, routes, upstreams, certificates
+            new ResolvePodNetwork()); // the pod network's members, their VXLAN MACs, what pods reach unmasqueraded
 
     /**
      * What a caller sees after each pass ({@code netc compile --dump-after PASS}, the pass golden tests): the model

@@ -31,6 +31,7 @@ clusterItem
     | 'node-port-addresses' cidrList                    # nodePortAddresses
     | 'http-port' NUMBER                                # httpPort
     | 'https-port' NUMBER                               # httpsPort
+    | 'pod-network' name ('vni' NUMBER)? ('port' NUMBER)? ('mtu' NUMBER)? # podNetwork
     | node                                              # profileNode
     ;
 
@@ -284,6 +285,7 @@ keyword
     | 'except' | 'namespaces' | 'notin' | 'admin-network-policy' | 'baseline-admin-network-policy'
     | 'priority' | 'subject' | 'nodes' | 'networks' | 'ingress-class' | 'controller' | 'default' | 'class'
     | 'default-backend' | 'tls' | 'secret' | 'hosts' | 'host' | 'path' | 'tls-secret' | 'cert' | 'key'
+    | 'pod-network' | 'vni' | 'mtu'
     | 'TCP' | 'UDP' | 'SCTP'
     ;
 

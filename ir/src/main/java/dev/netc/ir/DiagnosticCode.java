@@ -71,6 +71,8 @@ public enum DiagnosticCode {
     NETC082("kustomize patch or kustomization: skipped (netc reads rendered output)"),
     NETC083("no Kubernetes objects in the input"),
     NETC084("malformed .netcignore pattern"),
+    NETC085("pod CIDR left out of the pod network: its node has no address of its family", true),
+    NETC086("two nodes derive the same VXLAN MAC"),
     NETC095("no node in the input: nodes stood in from the pods' spec.nodeName");
 
     private final String summary;

@@ -15,6 +15,7 @@ import dev.netc.ir.plan.NetworkPlan;
 import dev.netc.ir.plan.NodePlan;
 import dev.netc.ir.plan.NodeView;
 import dev.netc.ir.plan.PlanEndpoint;
+import dev.netc.ir.plan.PodNetworkPlan;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,8 @@ import java.util.TreeSet;
 public final class IptablesBackend implements Backend {
     /** kube-proxy's {@code largeClusterEndpointsThreshold}: more endpoints than this and it drops endpoint comments. */
     static final int LARGE_CLUSTER_ENDPOINTS = 1000;
+    /** nat: pods' traffic out of the cluster, masqueraded when netc builds the pod network ({@link PodNetworkPlan#egress}). */
+    public static final String POD_EGRESS_CHAIN = "NETC-POD-EGRESS";
 
     @Override
     public String name() {
@@ -90,7 +93,7 @@ public final class IptablesBackend implements Backend {
                 String dir = "nodes/" + n.name() + "/";
                 if (shared.deviates(n)) {
                     // a node that sees some Service otherwise than the others: its whole file is its own part
-                    return new Output(List.of(Artifact.text(dir + stem + ".node.rules", n.name(), render(plan.view(n), fam))),
+                    return new Output(List.of(Artifact.text(dir + stem + ".node.rules", n.name(), render(plan.view(n), fam, plan.podNetwork().egress(fam)))),
                             List.of(new Output.Composed(dir + file, n.name(), List.of(dir + stem + ".node.rules"))));
                 }
                 String[] parts = shared.nodeParts(n);
@@ -176,7 +179,7 @@ public final class IptablesBackend implements Backend {
         String[] parts() {
             RestoreTable nat = new RestoreTable("nat");
             RestoreTable filter = new RestoreTable("filter");
-            fixed(filter, nat, podRanges(), masqueradeAll());
+            fixed(filter, nat, podRanges(), masqueradeAll(), plan.podNetwork().egress(f));
             ServiceRules w = new ServiceRules(f, podRanges(), masqueradeAll(), true, representative,
                     endpoints > LARGE_CLUSTER_ENDPOINTS, nat, filter);
             for (int i = 0; i < services.size(); i++) {
@@ -224,7 +227,8 @@ public final class IptablesBackend implements Backend {
     }
 
     /** The fixed chains and rules of both tables, as kube-proxy installs them. */
-    private static void fixed(RestoreTable filter, RestoreTable nat, List<Cidr> podRanges, boolean masqueradeAll) {
+    private static void fixed(RestoreTable filter, RestoreTable nat, List<Cidr> podRanges, boolean masqueradeAll,
+                              Optional<PodNetworkPlan.Egress> podEgress) {
         for (String c : List.of("KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-FORWARD", "KUBE-NODEPORTS", "KUBE-PROXY-FIREWALL")) {
             filter.chain(c);
         }
@@ -260,6 +264,25 @@ public final class IptablesBackend implements Backend {
             for (Cidr c : podRanges) nat.rule("-A " + ServiceRules.MASQ_OFF_CLUSTER + " -s " + c.text() + " -j RETURN");
             nat.rule("-A " + ServiceRules.MASQ_OFF_CLUSTER + " -j KUBE-MARK-MASQ");
         }
+        podEgress.ifPresent(e -> podEgress(nat, e));
+    }
+
+    /**
+     * The pod network netc builds: pods keep their address to pods and nodes, and leave the cluster with their node's
+     * (flannel's rule, with the node addresses among the exceptions: a node sees its peers' pods as they are).
+     */
+    private static void podEgress(RestoreTable nat, PodNetworkPlan.Egress e) {
+        nat.chain(POD_EGRESS_CHAIN);
+        nat.rules(podEgressRules(e));
+    }
+
+    /** The nat rules of {@link #POD_EGRESS_CHAIN} and the jump to it (the chain declared apart): the iptables and the IPVS mode's rules alike. */
+    public static List<String> podEgressRules(PodNetworkPlan.Egress e) {
+        List<String> out = new ArrayList<>();
+        out.add("-A POSTROUTING -m comment --comment \"netc pod network: pods' traffic out of the cluster\" -j " + POD_EGRESS_CHAIN);
+        for (Cidr c : e.except()) out.add("-A " + POD_EGRESS_CHAIN + " -d " + c.text() + " -j RETURN");
+        for (Cidr c : e.sources()) out.add("-A " + POD_EGRESS_CHAIN + " -s " + c.text() + " -j MASQUERADE --random-fully");
+        return out;
     }
 
     /**
@@ -282,9 +305,14 @@ public final class IptablesBackend implements Backend {
      * them, each followed by its own (a node that sees the Service table otherwise, and tests).
      */
     static String render(NodeView n, Family f) {
+        return render(n, f, Optional.empty());
+    }
+
+    /** {@link #render(NodeView, Family)} with the masquerade of pods' traffic out of the cluster, when netc builds the pod network. */
+    static String render(NodeView n, Family f, Optional<PodNetworkPlan.Egress> podEgress) {
         RestoreTable nat = new RestoreTable("nat");
         RestoreTable filter = new RestoreTable("filter");
-        fixed(filter, nat, n.clusterCIDRs(f), n.masqueradeAll());
+        fixed(filter, nat, n.clusterCIDRs(f), n.masqueradeAll(), podEgress);
         List<ServicePortPlan> services = n.services(f);
         Optional<IpAddress> nodeIP = n.node().primaryAddress(f);
         boolean large = endpointCount(services) > LARGE_CLUSTER_ENDPOINTS;

@@ -58,7 +58,7 @@ public final class IpvsBackend implements Backend {
 
     /** What every node's files depend on beyond the Service table: the cluster's pod ranges and masquerade setting. */
     private record Context(List<Cidr> clusterCIDRs, boolean masqueradeAll, Map<Family, Map<String, List<Cidr>>> policySets,
-                           PolicyPrograms programs) {
+                           PolicyPrograms programs, dev.netc.ir.plan.PodNetworkPlan podNetwork) {
         List<Cidr> clusterCIDRs(Family f) {
             return clusterCIDRs.stream().filter(c -> c.family() == f).toList();
         }
@@ -85,7 +85,7 @@ public final class IpvsBackend implements Backend {
         boolean masqueradeAll = IptablesBackend.masqueradeAll(plan);
         Context ctx = new Context(IptablesBackend.clusterCIDRs(plan), masqueradeAll, Map.of(
                 Family.IPV4, IptablesPolicyRenderer.clusterSets(plan, Family.IPV4), Family.IPV6, IptablesPolicyRenderer.clusterSets(plan, Family.IPV6)),
-                PolicyPrograms.of(plan));
+                PolicyPrograms.of(plan), plan.podNetwork());
         IpvsVirtualServers vss = new IpvsVirtualServers(services, scheduler);
         Map<Family, IpvsSets.Shared> sets = new EnumMap<>(Family.class);
         Map<Family, Part> rules = new EnumMap<>(Family.class);
@@ -95,7 +95,8 @@ public final class IpvsBackend implements Backend {
             sets.put(f, IpvsSets.shared(services, f, present, ctx.policySets().get(f)));
             setsText.append(sets.get(f).text());
             if (present) {
-                String text = IpvsIptables.shared(f, ctx.clusterCIDRs(f), ctx.masqueradeAll(), ctx.programs(), ctx.policySets().get(f));
+                String text = IpvsIptables.shared(f, ctx.clusterCIDRs(f), ctx.masqueradeAll(), ctx.programs(), ctx.policySets().get(f),
+                        ctx.podNetwork().egress(f));
                 rules.put(f, new Part(Output.sharedPath(name(), text, ".rules"), text));
             }
         }
@@ -156,7 +157,8 @@ public final class IpvsBackend implements Backend {
                 for (Family f : Family.values()) {
                     if (!has(view, f)) continue;
                     own(files, composed, dir, rulesFile(f), n.name(), List.of(),
-                            IpvsIptables.shared(f, n.clusterCIDRs(f), n.masqueradeAll(), ctx.programs(), ctx.policySets().get(f))
+                            IpvsIptables.shared(f, n.clusterCIDRs(f), n.masqueradeAll(), ctx.programs(), ctx.policySets().get(f),
+                                    ctx.podNetwork().egress(f))
                                     + IpvsIptables.node(n.name(), n.policy(), f, ctx.programs()));
                 }
                 return new Output(files, composed);

@@ -1,13 +1,16 @@
 package dev.netc.backends.ipvs;
 
+import dev.netc.backends.iptables.IptablesBackend;
 import dev.netc.backends.policy.IptablesPolicyRenderer;
 import dev.netc.backends.policy.PolicyPrograms;
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
+import dev.netc.ir.plan.PodNetworkPlan;
 import dev.netc.ir.plan.PolicyPlan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The iptables rules kube-proxy's IPVS mode keeps beside the virtual servers: masquerade for traffic from
@@ -24,13 +27,15 @@ final class IpvsIptables {
      * The part every node shares: the nat table whole, then the filter table's fixed chains and rules, with the policy
      * chain declared and jumped to from FORWARD first (empty on a node whose pods no policy restricts), left open.
      */
-    static String shared(Family f, List<Cidr> pods, boolean masqueradeAll, PolicyPrograms programs, Map<String, List<Cidr>> policySets) {
+    static String shared(Family f, List<Cidr> pods, boolean masqueradeAll, PolicyPrograms programs, Map<String, List<Cidr>> policySets,
+                         Optional<PodNetworkPlan.Egress> podEgress) {
         List<String> nat = new ArrayList<>();
         nat.add("*nat");
         for (String c : List.of("KUBE-SERVICES", "KUBE-POSTROUTING", "KUBE-NODE-PORT", "KUBE-LOAD-BALANCER",
                 "KUBE-EXTERNAL-SERVICES", "KUBE-MARK-MASQ")) {
             nat.add(":" + c + " - [0:0]");
         }
+        if (podEgress.isPresent()) nat.add(":" + IptablesBackend.POD_EGRESS_CHAIN + " - [0:0]");
         nat.add("-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES");
         nat.add("-A OUTPUT -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES");
         nat.add("-A POSTROUTING -m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING");
@@ -40,6 +45,7 @@ final class IpvsIptables {
         nat.add("-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000");
         nat.add("-A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE --random-fully");
         nat.add("-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000");
+        podEgress.ifPresent(e -> nat.addAll(IptablesBackend.podEgressRules(e)));
         String clusterIp = IpvsSets.name("KUBE-CLUSTER-IP", f);
         if (masqueradeAll || pods.isEmpty()) {
             nat.add("-A KUBE-SERVICES -m comment --comment \"Kubernetes service cluster ip + port for masquerade purpose\" -m set --match-set "

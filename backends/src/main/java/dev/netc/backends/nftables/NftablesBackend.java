@@ -14,6 +14,7 @@ import dev.netc.ir.plan.LocalEndpoints;
 import dev.netc.ir.plan.NetworkPlan;
 import dev.netc.ir.plan.NodePlan;
 import dev.netc.ir.plan.PlanEndpoint;
+import dev.netc.ir.plan.PodNetworkPlan;
 import dev.netc.ir.plan.ServicePortPlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,8 @@ import java.util.stream.Collectors;
  * ruleset, and never touches other tables. Every closing brace is on its own line (nft 1.0.6 rejects "} }").
  */
 public final class NftablesBackend implements Backend {
+    /** nat: pods' traffic out of the cluster, masqueraded when netc builds the pod network ({@link PodNetworkPlan#egress}). */
+    public static final String POD_EGRESS = "pod-egress";
     static final String TABLE = "netc";
     /** Chain and set name prefixes; the longest one bounds the shared part of a Service port's names. */
     public static final String SERVICE = "service-";
@@ -71,7 +74,7 @@ public final class NftablesBackend implements Backend {
         }
         boolean masqueradeAll = dev.netc.backends.iptables.IptablesBackend.masqueradeAll(plan);
         Context ctx = new Context(podRanges, masqueradeAll,
-                nodePortsShared, families, Map.of(Family.IPV4, v4Sets, Family.IPV6, v6Sets), PolicyPrograms.of(plan));
+                nodePortsShared, families, Map.of(Family.IPV4, v4Sets, Family.IPV6, v6Sets), PolicyPrograms.of(plan), plan.podNetwork());
         String sharedPath = null;
         List<Integer> localPolicy = localPolicy(plan.services());
         if (chosen.stream().anyMatch(n -> !deviates(plan, n))) {
@@ -112,7 +115,7 @@ public final class NftablesBackend implements Backend {
 
     /** What the text of every node depends on beyond the Service table: the cluster's settings. */
     private record Context(List<Cidr> clusterCIDRs, boolean masqueradeAll, boolean nodePortsShared, List<Family> families,
-                           Map<Family, Map<String, List<Cidr>>> policySets, PolicyPrograms programs) {
+                           Map<Family, Map<String, List<Cidr>>> policySets, PolicyPrograms programs, PodNetworkPlan podNetwork) {
         List<Cidr> clusterCIDRs(Family f) {
             return clusterCIDRs.stream().filter(c -> c.family() == f).toList();
         }
@@ -214,7 +217,8 @@ public final class NftablesBackend implements Backend {
             map(b, "firewall-ips", addrType + " . inet_proto . inet_service", firewallIps, true);
             base(b, "nat-prerouting", "nat", "prerouting", "dstnat", "jump services");
             base(b, "nat-output", "nat", "output", "-100", "jump services"); // dstnat; nft 1.0.6 names it only on prerouting
-            base(b, "nat-postrouting", "nat", "postrouting", "srcnat", "jump masquerading");
+            Optional<PodNetworkPlan.Egress> podEgress = ctx.podNetwork().egress(f);
+            base(b, "nat-postrouting", "nat", "postrouting", "srcnat", "jump masquerading" + (podEgress.isPresent() ? "\n\t\tjump " + POD_EGRESS : ""));
             base(b, "filter-prerouting", "filter", "prerouting", "dstnat - 10", "ct state new jump firewall-check");
             base(b, "filter-output-pre-dnat", "filter", "output", "-110", "ct state new jump firewall-check");
             base(b, "filter-input", "filter", "input", "filter - 10",
@@ -228,6 +232,9 @@ public final class NftablesBackend implements Backend {
             chain("masquerading", "meta mark & 0x00004000 == 0x00000000 return", "meta mark set meta mark ^ 0x00004000",
                     "masquerade fully-random");
             chain("reject-chain", "reject");
+            // the pod network netc builds: pods keep their address to pods and nodes, and leave the cluster with their node's
+            podEgress.ifPresent(e -> chain(POD_EGRESS, ip + " daddr { " + String.join(", ", e.except().stream().map(Cidr::text).toList()) + " } return",
+                    ip + " saddr { " + String.join(", ", e.sources().stream().map(Cidr::text).toList()) + " } masquerade fully-random"));
             b.append(chains);
             String policy = NftPolicyRenderer.renderSets(ctx.policySets().get(f), f)
                     + NftPolicyRenderer.renderPrograms(ctx.programs(), f, ctx.policySets().get(f));

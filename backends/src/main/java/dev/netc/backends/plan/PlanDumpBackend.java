@@ -87,6 +87,8 @@ public final class PlanDumpBackend implements Backend {
         }
         ingressPlan(b, plan.ingress());
         sink.accept(b);
+        podNetwork(b, plan.podNetwork());
+        sink.accept(b);
         List<NodePlan> chosen = Backend.selected(plan, nodes);
         // the address sets the nodes' policy names, once: a set's name is its content's hash, so nodes that use one
         // set share its name and every node-plan below only names it
@@ -175,6 +177,8 @@ public final class PlanDumpBackend implements Backend {
                 .append('\n');
         b.append("  ingress http=").append(p.ingress().httpPort()).append(" https=").append(p.ingress().httpsPort())
                 .append('\n');
+        p.podNetwork().ifPresent(pn -> b.append("  podNetwork mode=").append(pn.mode().id()).append(" vni=").append(pn.vni())
+                .append(" port=").append(pn.port()).append(" mtu=").append(pn.mtu()).append(at(pn.pos())).append('\n'));
         for (Namespace ns : c.namespaces()) {
             b.append("\nnamespace ").append(t(ns.meta().name())).append(labels(ns.meta().labels())).append(at(ns.meta().pos())).append('\n');
         }
@@ -330,6 +334,16 @@ public final class PlanDumpBackend implements Backend {
             }
         }
         p.defaultUpstream().ifPresent(d -> b.append("\ningress-default -> ").append(serviceRef(d)).append('\n'));
+    }
+
+    /** Each member of the pod network: what the other nodes route to it, from where its pod CIDRs were written. */
+    private static void podNetwork(StringBuilder b, dev.netc.ir.plan.PodNetworkPlan p) {
+        if (!p.present()) return;
+        b.append("\npod-network masquerade-except=").append(list(p.noMasquerade())).append('\n');
+        for (var m : p.members()) {
+            b.append("  member ").append(t(m.name())).append(" podCIDRs=").append(list(m.podCIDRs())).append(" via=").append(list(m.underlay()))
+                    .append(" vtep-mac=").append(m.vtepMac()).append(m.origin().at().map(PlanDumpBackend::at).orElse("")).append('\n');
+        }
     }
 
     private static String serviceRef(IngressPlan.ServiceRef r) {

@@ -136,7 +136,8 @@ final class KnownFields {
             "clusterCIDRs", "dnsDomain"),
             "nodes", type(List.of("name", "addresses", "podCIDRs", "labels")),
             "proxy", type(List.of("masqueradeAll", "nodePortAddresses")),
-            "ingress", type(List.of("httpPort", "httpsPort"))));
+            "ingress", type(List.of("httpPort", "httpsPort")),
+            "podNetwork", type(List.of("mode", "vni", "port", "mtu"))));
 
     static final Type ADMIN_NAMESPACED_PODS = type(List.of(), "namespaceSelector", LABEL_SELECTOR,
             "podSelector", LABEL_SELECTOR);

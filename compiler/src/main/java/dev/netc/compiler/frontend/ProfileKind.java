@@ -65,9 +65,41 @@ final class ProfileKind {
                 }
             }
         }
+        Optional<ClusterProfile.PodNetwork> podNetwork = spec.get("podNetwork").flatMap(v -> podNetwork(spec.mapOrEmpty("podNetwork"), v.pos()));
         if (dc.failed()) return Optional.empty();
         return Optional.of(new ClusterProfile(meta.build(dc), serviceCIDRs, clusterCIDRs, dnsDomain, nodes,
-                proxyOptions, new ClusterProfile.IngressListen(http, https, classes)));
+                proxyOptions, new ClusterProfile.IngressListen(http, https, classes), podNetwork));
+    }
+
+    /** {@code podNetwork: {mode, vni, port, mtu}}: the pod network netc builds; what it leaves out keeps flannel's defaults. */
+    private static Optional<ClusterProfile.PodNetwork> podNetwork(MapVal pn, SourcePos pos) {
+        Decoding dc = pn.dc;
+        ClusterProfile.PodNetwork.Mode mode = ClusterProfile.PodNetwork.Mode.HOST_GW;
+        Optional<Val> modeVal = pn.get("mode");
+        Optional<String> m = modeVal.flatMap(Val::string);
+        if (m.isPresent()) {
+            Optional<ClusterProfile.PodNetwork.Mode> known = java.util.Arrays.stream(ClusterProfile.PodNetwork.Mode.values())
+                    .filter(x -> x.id().equals(m.get())).findFirst();
+            if (known.isPresent()) mode = known.get();
+            else dc.error(DiagnosticCode.NETC014, modeVal.get().pos(), "podNetwork mode " + Messages.quote(m.get()) + " is not one of host-gw, vxlan");
+        }
+        int vni = bounded(pn, "vni", 1, (1 << 24) - 1, ClusterProfile.PodNetwork.DEFAULT_VNI);
+        int port = pn.get("port").flatMap(v -> Common.portNumber(v, "podNetwork port")).orElse(ClusterProfile.PodNetwork.DEFAULT_PORT);
+        // pods need IPv6's minimum MTU of 1280 after the VXLAN header; jumbo frames stop at 9216
+        int minMtu = 1280 + (mode == ClusterProfile.PodNetwork.Mode.VXLAN ? ClusterProfile.PodNetwork.VXLAN_OVERHEAD : 0);
+        int mtu = bounded(pn, "mtu", minMtu, 9216, ClusterProfile.PodNetwork.DEFAULT_MTU);
+        return Optional.of(new ClusterProfile.PodNetwork(mode, vni, port, mtu, pos));
+    }
+
+    private static int bounded(MapVal m, String key, int lo, int hi, int dflt) {
+        Optional<Val> v = m.get(key);
+        Optional<Long> n = v.flatMap(Val::integer);
+        if (n.isEmpty()) return dflt;
+        if (n.get() < lo || n.get() > hi) {
+            m.dc.error(DiagnosticCode.NETC014, v.get().pos(), "podNetwork " + key + " " + n.get() + " is out of range " + lo + "-" + hi);
+            return dflt;
+        }
+        return n.get().intValue();
     }
 
     /** One or two CIDRs, at most one per family. */

@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param policyResolution carries the policy passes' work from one to the next; it is empty outside them
  */
 public record NetworkPlan(Cluster cluster, List<EndpointSlice> endpointSlices, List<ServicePortPlan> services,
-                          List<NodePlan> nodes, IngressPlan ingress, PolicyResolution policyResolution) {
+                          List<NodePlan> nodes, IngressPlan ingress, PolicyResolution policyResolution, PodNetworkPlan podNetwork) {
     public NetworkPlan {
         endpointSlices = List.copyOf(endpointSlices);
         services = List.copyOf(services);
@@ -31,6 +31,12 @@ public record NetworkPlan(Cluster cluster, List<EndpointSlice> endpointSlices, L
     /** A plan before the services and ingress passes. */
     public NetworkPlan(Cluster cluster, List<EndpointSlice> endpointSlices, List<NodePlan> nodes) {
         this(cluster, endpointSlices, List.of(), nodes, IngressPlan.EMPTY);
+    }
+
+    /** A plan before the pod network pass. */
+    public NetworkPlan(Cluster cluster, List<EndpointSlice> endpointSlices, List<ServicePortPlan> services,
+                       List<NodePlan> nodes, IngressPlan ingress, PolicyResolution policyResolution) {
+        this(cluster, endpointSlices, services, nodes, ingress, policyResolution, PodNetworkPlan.NONE);
     }
 
     /** A plan outside the policy passes. */
@@ -58,23 +64,27 @@ public record NetworkPlan(Cluster cluster, List<EndpointSlice> endpointSlices, L
     }
 
     public NetworkPlan withNodes(List<NodePlan> newNodes) {
-        return new NetworkPlan(cluster, endpointSlices, services, newNodes, ingress, policyResolution);
+        return new NetworkPlan(cluster, endpointSlices, services, newNodes, ingress, policyResolution, podNetwork);
     }
 
     public NetworkPlan withServices(List<ServicePortPlan> newServices, List<NodePlan> newNodes) {
-        return new NetworkPlan(cluster, endpointSlices, newServices, newNodes, ingress, policyResolution);
+        return new NetworkPlan(cluster, endpointSlices, newServices, newNodes, ingress, policyResolution, podNetwork);
     }
 
     public NetworkPlan withEndpointSlices(List<EndpointSlice> slices) {
-        return new NetworkPlan(cluster, slices, services, nodes, ingress, policyResolution);
+        return new NetworkPlan(cluster, slices, services, nodes, ingress, policyResolution, podNetwork);
     }
 
     public NetworkPlan withIngress(IngressPlan i) {
-        return new NetworkPlan(cluster, endpointSlices, services, nodes, i, policyResolution);
+        return new NetworkPlan(cluster, endpointSlices, services, nodes, i, policyResolution, podNetwork);
     }
 
     public NetworkPlan withPolicyResolution(PolicyResolution r) {
-        return new NetworkPlan(cluster, endpointSlices, services, nodes, ingress, r);
+        return new NetworkPlan(cluster, endpointSlices, services, nodes, ingress, r, podNetwork);
+    }
+
+    public NetworkPlan withPodNetwork(PodNetworkPlan p) {
+        return new NetworkPlan(cluster, endpointSlices, services, nodes, ingress, policyResolution, p);
     }
 
     /** The Service ports as node {@code n} sees them, one list (O(services) for each call). */

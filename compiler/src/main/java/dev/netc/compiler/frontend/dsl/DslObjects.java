@@ -249,6 +249,16 @@ final class DslObjects {
 
     // ---- cluster profile and nodes -------------------------------------------------------------------------
 
+    /** {@code pod-network MODE [vni N] [port N] [mtu N]}: the profile's {@code podNetwork}. */
+    private void podNetwork(Obj pn, PodNetworkContext s) {
+        pn.put("mode", pos(s.name()), string(name(s.name()), pos(s.name())));
+        for (int i = 0; i < s.getChildCount(); i++) {
+            String word = s.getChild(i).getText();
+            if (!List.of("vni", "port", "mtu").contains(word) || !(s.getChild(i + 1) instanceof TerminalNode n)) continue;
+            pn.put(word, pos(n), integer(n.getText(), pos(n)));
+        }
+    }
+
     private void cluster(ClusterContext c) {
         Obj o = object(c, "netc.dev/v1alpha1", "Cluster", c.name(), null);
         Obj spec = o.map("spec", pos(c));
@@ -268,6 +278,7 @@ final class DslObjects {
                 spec.map("ingress", at).put("httpPort", at, integer(s.NUMBER().getText(), pos(s.NUMBER())));
             else if (item instanceof HttpsPortContext s)
                 spec.map("ingress", at).put("httpsPort", at, integer(s.NUMBER().getText(), pos(s.NUMBER())));
+            else if (item instanceof PodNetworkContext s) podNetwork(spec.map("podNetwork", at), s);
             else if (item instanceof ProfileNodeContext s) profileNode(spec.seq("nodes", at), s.node());
         }
         out.add(o.build());

@@ -145,6 +145,7 @@ public final class ModelToDsl {
             line(1, "node-port-addresses " + cidrs(p.proxy().nodePortAddresses()));
         if (p.ingress().httpPort() != d.ingress().httpPort()) line(1, "http-port " + p.ingress().httpPort());
         if (p.ingress().httpsPort() != d.ingress().httpsPort()) line(1, "https-port " + p.ingress().httpsPort());
+        p.podNetwork().ifPresent(pn -> line(1, "pod-network " + pn.mode().id() + " vni " + pn.vni() + " port " + pn.port() + " mtu " + pn.mtu()));
         for (Node n : p.nodes()) node(1, n, true);
         close(0);
     }
