@@ -132,7 +132,9 @@ final class PodnetLab implements AutoCloseable {
     List<String> table(int table) {
         List<String> out = new ArrayList<>();
         for (String fam : List.of("-4", "-6")) {
-            in("ip", fam, "route", "show", "table", String.valueOf(table), "proto", "201").lines().map(String::strip)
+            // A table the kernel never held a route of "does not exist" (IPv6): no routes.
+            run("ip", "-n", ns, fam, "route", "show", "table", String.valueOf(table), "proto", "201").output().lines()
+                    .filter(l -> !l.contains("does not exist") && !l.contains("Dump terminated")).map(String::strip)
                     .filter(l -> !l.isEmpty()).forEach(out::add);
         }
         return out.stream().sorted().toList();
