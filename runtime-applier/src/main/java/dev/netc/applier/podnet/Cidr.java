@@ -1,7 +1,5 @@
 package dev.netc.applier.podnet;
 
-import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
 import java.util.Optional;
 
 /** An address and a prefix length, e.g. a pod CIDR {@code 10.244.2.0/24} or an interface address {@code 10.244.1.0/32}. */
@@ -20,8 +18,8 @@ public record Cidr(Ip address, int prefix) implements Comparable<Cidr> {
         int prefix = Integer.parseInt(len);
         if (prefix > ip.get().bits()) return Optional.empty();
         if (network) {
-            IPAddress a = new IPAddressString(ip.get().text()).getAddress();
-            if (!a.toPrefixBlock(prefix).getLower().withoutPrefixLength().equals(a.withoutPrefixLength())) return Optional.empty();
+            byte[] b = ip.get().bytes();
+            for (int bit = prefix; bit < b.length * 8; bit++) if ((b[bit / 8] & (0x80 >> (bit % 8))) != 0) return Optional.empty();
         }
         return Optional.of(new Cidr(ip.get(), prefix));
     }

@@ -282,10 +282,11 @@ public final class PodnetPlanner {
             if (changes.size() == before) changes.add(Change.change("table " + t.map(String::valueOf).orElse("none") + " ("
                     + familyName(family) + ")", "not the plan's set"));
             List<PodnetOp> fill = new ArrayList<>();
-            Set<Cidr> wantDst = new TreeSet<>();
+            Set<Cidr> wantDst = new java.util.HashSet<>();
+            Map<Cidr, List<Route>> nextByDst = byDst(inNext);
             for (Spec s : specs) {
                 wantDst.add(s.line().dst());
-                if (inNext.stream().noneMatch(r -> s.matches(r, dev))) {
+                if (!held(s, nextByDst, dev)) {
                     fill.add(new ReplaceRoute(next, s.line().dst(), s.line().via(), s.dev(), s.line().onlink()));
                 }
             }
@@ -323,8 +324,19 @@ public final class PodnetPlanner {
 
     private static boolean same(List<Spec> specs, List<Route> table, Optional<Integer> dev) {
         if (specs.size() != table.size()) return false;
-        for (Spec s : specs) if (table.stream().noneMatch(r -> s.matches(r, dev))) return false;
+        Map<Cidr, List<Route>> byDst = byDst(table);
+        for (Spec s : specs) if (!held(s, byDst, dev)) return false;
         return true;
+    }
+
+    private static Map<Cidr, List<Route>> byDst(List<Route> routes) {
+        Map<Cidr, List<Route>> out = new java.util.HashMap<>();
+        for (Route r : routes) out.computeIfAbsent(r.dst(), k -> new ArrayList<>()).add(r);
+        return out;
+    }
+
+    private static boolean held(Spec s, Map<Cidr, List<Route>> byDst, Optional<Integer> dev) {
+        return byDst.getOrDefault(s.line().dst(), List.of()).stream().anyMatch(r -> s.matches(r, dev));
     }
 
     /** What the route set a lookup uses (the active table) gains, changes and loses. */
