@@ -25,8 +25,13 @@ import org.junit.jupiter.api.Test;
 class PodnetKillTest {
     static final int ROUTES = 600;
     static final int RUNS = 50;
-    /** From the child's "start" to the end of its apply (JVM warm-up, jnr binding, dump, 1,203 requests) on this machine. */
-    static final int KILL_WINDOW_US = Integer.getInteger("netc.podnet.killWindowUs", 700_000);
+    /**
+     * Where the child is when killed, from its "start": about 0.7 s of a cold JVM (state, manifest, jnr, the namespace)
+     * before the first dump, then ~0.35 s of dump, 601 replaces, the switch and 601 deletes, on this machine. Kills fall
+     * uniformly between KILL_FROM and KILL_FROM + KILL_WINDOW (µs), so some land before, inside and after the apply.
+     */
+    static final int KILL_FROM_US = Integer.getInteger("netc.podnet.killFromUs", 500_000);
+    static final int KILL_WINDOW_US = Integer.getInteger("netc.podnet.killWindowUs", 1_500_000);
 
     @BeforeAll
     static void lab() {
@@ -63,6 +68,7 @@ class PodnetKillTest {
             int current = 0;
             int sawNew = 0;
             int sawTransition = 0;
+            int sawFinished = 0;
             String cp = System.getProperty("java.class.path");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             for (int run = 0; run < RUNS; run++) {
@@ -71,12 +77,13 @@ class PodnetKillTest {
                         lab.dir.resolve("state").toString(), lab.ns).redirectErrorStream(true).start();
                 BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
                 assertEquals("start", r.readLine(), "the child started");
-                // The apply (dump, 601 replaces, the switch, 601 deletes) takes tens of ms: kill anywhere in it or just after.
-                TimeUnit.MICROSECONDS.sleep(random.nextInt(KILL_WINDOW_US));
+                TimeUnit.MICROSECONDS.sleep(KILL_FROM_US + random.nextInt(KILL_WINDOW_US));
                 child.destroyForcibly();
                 assertTrue(child.waitFor(30, TimeUnit.SECONDS));
                 String rules = lab.in("ip", "-4", "rule", "show");
                 if (rules.contains("99:")) sawTransition++;
+                boolean finished = child.exitValue() == 0;
+                if (finished) sawFinished++;
                 int active = lab.activeTable();
                 Set<String> seen = new TreeSet<>(lab.table(active));
                 String msg = "run " + run + " (seed " + seed + "), rules:\n" + rules;
@@ -94,8 +101,8 @@ class PodnetKillTest {
                 assertEquals(0, lab.apply(outs.get(target), Request.Mode.CHECK).exit(), msg);
                 current = target;
             }
-            System.out.println("PodnetKillTest: " + RUNS + " kills (seed " + seed + "): " + sawNew + " left the new set, " + (RUNS - sawNew)
-                    + " the old one, " + sawTransition + " in the middle of the rule switch");
+            System.out.println("PodnetKillTest: " + RUNS + " kills (seed " + seed + "): " + sawNew + " left the new set (" + sawFinished
+                    + " of them had finished), " + (RUNS - sawNew) + " the old one, " + sawTransition + " in the middle of the rule switch");
             List<String> leftover = new ArrayList<>(lab.table(lab.activeTable() == PodnetPlanner.TABLE_A ? PodnetPlanner.TABLE_B : PodnetPlanner.TABLE_A));
             assertEquals(List.of(), leftover, "the inactive table is empty after a complete apply");
         }
