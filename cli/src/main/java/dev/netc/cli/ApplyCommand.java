@@ -30,7 +30,7 @@ final class ApplyCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--backend", split = ",", paramLabel = "LIST",
-            description = "nftables, iptables, ipvs, nginx (default: nftables)")
+            description = "nftables, iptables, ipvs, nginx, podnet (default: nftables)")
     List<String> backends = List.of("nftables");
 
     @Option(names = "--dry-run", description = "plan and have the kernel or tool check the change; change nothing")
@@ -73,7 +73,7 @@ final class ApplyCommand implements Callable<Integer> {
         List<BackendKind> kinds = new ArrayList<>();
         for (String b : backends) {
             BackendKind k = BackendKind.parse(b).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-                    "unknown backend '" + b + "' (nftables, iptables, ipvs, nginx)"));
+                    "unknown backend '" + b + "' (nftables, iptables, ipvs, nginx, podnet)"));
             if (!kinds.contains(k)) kinds.add(k);
         }
         if (lockTimeout < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--lock-timeout must be 0 or more");

@@ -6,6 +6,7 @@ import dev.netc.applier.StateDir.State;
 import dev.netc.applier.ipvs.IpvsApplier;
 import dev.netc.applier.nft.NftApplier;
 import dev.netc.applier.nginx.NginxApplier;
+import dev.netc.applier.podnet.PodnetApplier;
 import dev.netc.applier.xt.XtablesApplier;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -39,6 +40,7 @@ public final class Applier {
             case IPTABLES -> new XtablesApplier("");
             case IPVS -> new IpvsApplier();
             case NGINX -> new NginxApplier();
+            case PODNET -> new PodnetApplier();
         };
     }
 

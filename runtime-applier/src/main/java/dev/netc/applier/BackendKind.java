@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /** The backends {@code netc apply} installs, named as the manifest names them. */
 public enum BackendKind {
-    NFTABLES, IPTABLES, IPVS, NGINX;
+    NFTABLES, IPTABLES, IPVS, NGINX, PODNET;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);
