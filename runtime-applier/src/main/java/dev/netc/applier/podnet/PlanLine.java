@@ -20,6 +20,13 @@ public sealed interface PlanLine {
     record ModeLine(int line, Mode mode) implements PlanLine {
     }
 
+    /**
+     * {@code self NODE}: the node this plan is installed on. The entries of every member of the pod network follow,
+     * each tagged with its node; the node skips its own (its pods are on its bridge).
+     */
+    record Self(int line, String node) implements PlanLine {
+    }
+
     /** {@code device NAME vni N port P local IP mtu M mac MAC}: netc's VXLAN device (learning off). */
     record Device(int line, String name, int vni, int port, Ip local, int mtu, Mac mac) implements PlanLine {
     }

@@ -7,6 +7,7 @@ import dev.netc.applier.podnet.PlanLine.Mode;
 import dev.netc.applier.podnet.PlanLine.ModeLine;
 import dev.netc.applier.podnet.PlanLine.Neigh;
 import dev.netc.applier.podnet.PlanLine.Route;
+import dev.netc.applier.podnet.PlanLine.Self;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,6 +81,11 @@ public final class PodnetPlanParser {
                 };
                 yield new ModeLine(n, mode);
             }
+            case "self" -> {
+                Token name = need(n, t, 1, "the node's name");
+                end(n, t, 2);
+                yield new Self(n, name.text());
+            }
             case "device" -> device(n, t);
             case "address" -> {
                 Cidr c = value(n, need(n, t, 1, "an address with its prefix length"), s -> Cidr.parse(s, false), "an address with its prefix length");
@@ -110,7 +116,7 @@ public final class PodnetPlanParser {
                 Ip dst = value(n, need(n, t, 3, "the remote node's address"), Ip::parse, "the remote node's address");
                 yield new Fdb(n, mac, dst, node(n, t, 4));
             }
-            default -> throw error(n, kw.col(), "unknown entry '" + kw.text() + "' (mode, device, address, route, neigh or fdb)");
+            default -> throw error(n, kw.col(), "unknown entry '" + kw.text() + "' (mode, self, device, address, route, neigh or fdb)");
         };
     }
 
@@ -178,6 +184,13 @@ public final class PodnetPlanParser {
     private PodnetPlan assemble(List<PlanLine> lines) throws PlanSyntaxException {
         Optional<ModeLine> mode = Optional.empty();
         Optional<Device> device = Optional.empty();
+        Optional<Self> self = Optional.empty();
+        for (PlanLine l : lines) {
+            if (!(l instanceof Self s)) continue;
+            if (self.isPresent()) throw error(s.line(), 1, "a second self line (the first is on line " + self.get().line() + ")");
+            self = Optional.of(s);
+        }
+        Optional<String> me = self.map(Self::node);
         List<Address> addresses = new ArrayList<>();
         List<Route> routes = new ArrayList<>();
         List<Neigh> neighs = new ArrayList<>();
@@ -185,7 +198,9 @@ public final class PodnetPlanParser {
         Map<Object, Integer> seen = new HashMap<>();
         for (PlanLine l : lines) {
             Object key;
-            if (l instanceof ModeLine m) {
+            if (l instanceof Self) {
+                continue;
+            } else if (l instanceof ModeLine m) {
                 if (mode.isPresent()) throw error(m.line(), 1, "a second mode line (the first is on line " + mode.get().line() + ")");
                 mode = Optional.of(m);
                 key = "mode";
@@ -197,13 +212,16 @@ public final class PodnetPlanParser {
                 addresses.add(a);
                 key = List.of("address", a.cidr());
             } else if (l instanceof Route r) {
+                if (r.node().isPresent() && r.node().equals(me)) continue; // its own pod CIDR
                 routes.add(r);
                 key = List.of("route", r.dst());
             } else if (l instanceof Neigh x) {
+                if (x.node().isPresent() && x.node().equals(me)) continue;
                 neighs.add(x);
                 key = List.of("neigh", x.dst());
             } else {
                 Fdb f = (Fdb) l;
+                if (f.node().isPresent() && f.node().equals(me)) continue;
                 fdbs.add(f);
                 key = List.of("fdb", f.mac());
             }

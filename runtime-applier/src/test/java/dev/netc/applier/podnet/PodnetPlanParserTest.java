@@ -24,6 +24,27 @@ class PodnetPlanParserTest {
     }
 
     @Test
+    void aNodeSkipsItsOwnEntriesOfTheSharedPart() throws Exception {
+        PodnetPlan p = PodnetPlanParser.parse("r", """
+                mode vxlan
+                self n1
+                device netc.1 vni 1 port 8472 local 192.168.77.11 mtu 1450 mac 0e:3a:11:22:33:44
+                address 10.244.1.0/32
+                route 10.244.1.0/24 via 10.244.1.0 onlink node n1
+                neigh 10.244.1.0 lladdr 0e:3a:11:22:33:44 node n1
+                fdb 0e:3a:11:22:33:44 dst 192.168.77.11 node n1
+                route 10.244.2.0/24 via 10.244.2.0 onlink node n2
+                neigh 10.244.2.0 lladdr 0e:aa:bb:cc:dd:ee node n2
+                fdb 0e:aa:bb:cc:dd:ee dst 192.168.77.12 node n2
+                """);
+        assertEquals(List.of(Optional.of("n2")), p.routes().stream().map(PlanLine.Route::node).toList());
+        assertEquals(List.of(Optional.of("n2")), p.neighs().stream().map(PlanLine.Neigh::node).toList());
+        assertEquals(List.of(Optional.of("n2")), p.fdbs().stream().map(PlanLine.Fdb::node).toList());
+        PlanSyntaxException e = assertThrows(PlanSyntaxException.class, () -> PodnetPlanParser.parse("r", "mode host-gw\nself n1\nself n2\n"));
+        assertEquals("r:3:1: error[podnet-plan]: a second self line (the first is on line 2)", e.getMessage());
+    }
+
+    @Test
     void mistakesArePositioned() {
         List<List<String>> cases = List.of(
                 List.of("mode host-gw\nroute 10.244.2.1/24 via 192.168.77.12\n", "r:2:7: error[podnet-plan]: expected a destination CIDR (no host bits set), got '10.244.2.1/24'"),
@@ -35,7 +56,7 @@ class PodnetPlanParserTest {
                 List.of("mode host-gw\nfdb 0e:aa:bb:cc:dd:ee dst 192.168.77.12\n", "r:2:1: error[podnet-plan]: mode host-gw has no device: only routes via a node address"),
                 List.of("route 10.244.2.0/24 via 192.168.77.12\n", "r:1:1: error[podnet-plan]: no 'mode' line (mode host-gw or mode vxlan)"),
                 List.of("mode host-gw\nroute 10.244.2.0/24 via 192.168.77.12\nroute 10.244.2.0/24 via 192.168.77.13\n", "r:3:1: error[podnet-plan]: the same entry as line 2"),
-                List.of("mode host-gw\nfrob x\n", "r:2:1: error[podnet-plan]: unknown entry 'frob' (mode, device, address, route, neigh or fdb)"),
+                List.of("mode host-gw\nfrob x\n", "r:2:1: error[podnet-plan]: unknown entry 'frob' (mode, self, device, address, route, neigh or fdb)"),
                 List.of("mode host-gw\nroute 10.244.2.0/24 via 192.168.77.12 node\n", "r:2:43: error[podnet-plan]: expected a node name after 'node'"));
         for (List<String> c : cases) {
             PlanSyntaxException e = assertThrows(PlanSyntaxException.class, () -> PodnetPlanParser.parse("r", c.get(0)), c.get(0));
