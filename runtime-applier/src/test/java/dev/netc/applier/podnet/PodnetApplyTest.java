@@ -13,26 +13,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@code netc apply --backend podnet} on a network namespace of its own: rtnetlink from Java, the kernel's view through {@code ip}. */
 class PodnetApplyTest {
-    static final String HOST_GW = """
-            # netc pod network of node n1: host-gw
-            mode host-gw
-            route 10.244.2.0/24 via 192.168.77.12 node n2
-            route 10.244.3.0/24 via 192.168.77.13 node n3
-            route fd00:10:244:2::/64 via fd00::12 node n2
-            """;
-
-    static final String VXLAN = """
-            mode vxlan
-            device netc.1 vni 1 port 8472 local 192.168.77.11 mtu 1450 mac 0e:3a:11:22:33:44
-            address 10.244.1.0/32
-            route 10.244.2.0/24 via 10.244.2.0 onlink node n2
-            route 10.244.3.0/24 via 10.244.3.0 onlink node n3
-            neigh 10.244.2.0 lladdr 0e:aa:bb:cc:dd:02 node n2
-            neigh 10.244.3.0 lladdr 0e:aa:bb:cc:dd:03 node n3
-            fdb 0e:aa:bb:cc:dd:02 dst 192.168.77.12 node n2
-            fdb 0e:aa:bb:cc:dd:03 dst 192.168.77.13 node n3
-            """;
-
     @BeforeAll
     static void lab() {
         PodnetLab.require();
@@ -41,7 +21,7 @@ class PodnetApplyTest {
     @Test
     void hostGwInstallsThreeRoutes() throws Exception {
         try (PodnetLab lab = new PodnetLab()) {
-            Path out = lab.out(HOST_GW);
+            Path out = lab.out(PodnetPlannerTest.HOST_GW);
             PodnetLab.Run r = lab.apply(out);
             assertEquals(0, r.exit(), r.all());
             int t = lab.activeTable();
@@ -70,7 +50,7 @@ class PodnetApplyTest {
     @Test
     void aReapplyOfTheSamePlanSendsNothingAndMonitorSeesNoEvent() throws Exception {
         try (PodnetLab lab = new PodnetLab()) {
-            for (String plan : List.of(HOST_GW, VXLAN)) {
+            for (String plan : List.of(PodnetPlannerTest.HOST_GW, PodnetPlannerTest.VXLAN)) {
                 Path out = lab.out(plan);
                 assertEquals(0, lab.apply(out).exit());
                 // The monitor must see a change when there is one: a route deleted by hand shows.
@@ -95,7 +75,7 @@ class PodnetApplyTest {
             lab.in("bridge", "fdb", "append", "0e:99:99:99:99:99", "dst", "192.168.77.99", "dev", "fx0", "self", "permanent");
             lab.in("ip", "rule", "add", "pref", "500", "lookup", "main");
             String before = foreign(lab);
-            for (String plan : List.of(VXLAN, HOST_GW, "mode host-gw\n")) {
+            for (String plan : List.of(PodnetPlannerTest.VXLAN, PodnetPlannerTest.HOST_GW, "mode host-gw\n")) {
                 PodnetLab.Run r = lab.apply(lab.out(plan));
                 assertEquals(0, r.exit(), r.all());
                 assertEquals(before, foreign(lab), "after " + plan.lines().findFirst().orElseThrow());
@@ -114,7 +94,7 @@ class PodnetApplyTest {
     @Test
     void checkNamesTheDriftAndTheNextApplyRepairsIt() throws Exception {
         try (PodnetLab lab = new PodnetLab()) {
-            Path out = lab.out(HOST_GW);
+            Path out = lab.out(PodnetPlannerTest.HOST_GW);
             assertEquals(0, lab.apply(out).exit());
             assertEquals(0, lab.apply(out, Request.Mode.CHECK).exit());
             lab.in("ip", "route", "del", "10.244.3.0/24", "table", String.valueOf(lab.activeTable()));
@@ -135,7 +115,7 @@ class PodnetApplyTest {
     @Test
     void vxlanMakesFlannelsDeviceAndTriplesAndHostGwAfterItRemovesThem() throws Exception {
         try (PodnetLab lab = new PodnetLab()) {
-            PodnetLab.Run r = lab.apply(lab.out(VXLAN));
+            PodnetLab.Run r = lab.apply(lab.out(PodnetPlannerTest.VXLAN));
             assertEquals(0, r.exit(), r.all());
             com.fasterxml.jackson.databind.JsonNode link = new com.fasterxml.jackson.databind.ObjectMapper()
                     .readTree(lab.in("ip", "-d", "-j", "link", "show", "netc.1")).get(0);
@@ -160,14 +140,14 @@ class PodnetApplyTest {
             assertTrue(fdb.contains("0e:aa:bb:cc:dd:03 dst 192.168.77.13 self permanent"), fdb);
 
             // n3 leaves the plan: its route, neighbour and FDB entry go, n2's stay.
-            String without = VXLAN.lines().filter(l -> !l.contains("n3")).reduce("", (a, b) -> a + b + "\n");
+            String without = PodnetPlannerTest.VXLAN.lines().filter(l -> !l.contains("n3")).reduce("", (a, b) -> a + b + "\n");
             assertEquals(0, lab.apply(lab.out(without)).exit());
             assertEquals(List.of("10.244.2.0/24 via 10.244.2.0 dev netc.1 onlink"), lab.table(lab.activeTable()));
             assertTrue(!lab.in("ip", "neigh", "show", "dev", "netc.1").contains("10.244.3.0"));
             fdb = lab.in("bridge", "fdb", "show", "dev", "netc.1");
             assertTrue(!fdb.contains("0e:aa:bb:cc:dd:03") && fdb.contains("0e:aa:bb:cc:dd:02 dst 192.168.77.12"), fdb);
 
-            PodnetLab.Run back = lab.apply(lab.out(HOST_GW));
+            PodnetLab.Run back = lab.apply(lab.out(PodnetPlannerTest.HOST_GW));
             assertEquals(0, back.exit(), back.all());
             assertTrue(PodnetLab.run("ip", "-n", lab.ns, "link", "show", "netc.1").exit() != 0, "host-gw removes netc's device");
             assertEquals(3, lab.table(lab.activeTable()).size());
