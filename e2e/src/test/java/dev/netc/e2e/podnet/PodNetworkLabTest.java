@@ -99,6 +99,15 @@ class PodNetworkLabTest {
         return out;
     }
 
+    /** Every IPv4 address a namespace holds, on any device. */
+    private static List<String> ipv4Addresses(String ns) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (JsonNode link : PodNetworkLab.ipJson(ns, "-4", "addr", "show")) {
+            for (JsonNode a : link.path("addr_info")) out.add(a.path("local").asText());
+        }
+        return out;
+    }
+
     @Order(1)
     @ParameterizedTest(name = "{0}")
     @EnumSource(Mode.class)
@@ -165,11 +174,18 @@ class PodNetworkLabTest {
         PodNetworkLab lab = lab(mode);
         List<String> wrong = new ArrayList<>();
         for (Node n : lab.nodes()) {
+            List<String> own = ipv4Addresses(n.ns());
             for (Pod p : lab.pods()) {
                 if (p.node().equals(n)) continue;
                 String nodeIp = n.spec().address();
                 Seen toPod = lab.connect(n.ns(), nodeIp, p.ip());
                 if (!toPod.byServer().equals(nodeIp)) wrong.add(n.name() + " -> " + p.ns() + ": pod saw " + toPod.byServer());
+                // Unbound, the kernel picks the source (VXLAN: the device's address, as flannel's nodes do): still the
+                // node's own, and what the node's socket holds.
+                Seen unbound = lab.connect(n.ns(), null, p.ip());
+                if (!own.contains(unbound.byServer()) || !unbound.byServer().equals(unbound.byClient())) {
+                    wrong.add(n.name() + " -> " + p.ns() + " unbound: pod saw " + unbound.byServer() + ", node is " + unbound.byClient() + " of " + own);
+                }
                 Seen toNode = lab.connect(p.ns(), null, nodeIp);
                 if (!toNode.byServer().equals(p.ip())) wrong.add(p.ns() + " -> " + n.name() + ": node saw " + toNode.byServer());
             }
@@ -254,6 +270,12 @@ class PodNetworkLabTest {
             assertEquals(1500, underlay);
             assertEquals(underlay - 50, d.path("mtu").asInt(), n.name() + " " + dev + " MTU");
             assertEquals(n.spec().address(), d.at("/linkinfo/info_data/local").asText());
+            for (NodeSpec o : others) {
+                // The routed underlay is what VXLAN is here for: no other node is on this node's link, so host-gw's
+                // "podCIDR via nodeIP" could not be installed.
+                JsonNode hop = PodNetworkLab.ipJson(n.ns(), "-4", "route", "get", o.address()).get(0);
+                assertTrue(hop.has("gateway"), n.name() + " reaches " + o.name() + " through a router: " + hop);
+            }
             assertEquals("eth0", d.at("/linkinfo/info_data/link").asText(), "the underlay is the device of the node's address");
             Set<String> neigh = new TreeSet<>();
             for (JsonNode e : PodNetworkLab.ipJson(n.ns(), "neigh", "show", "dev", dev)) {
@@ -293,10 +315,7 @@ class PodNetworkLabTest {
             Seen s = lab.connect(masq.ns(), null, target.ip());
             assertEquals(masq.ip(), s.byClient());
             assertNotEquals(masq.ip(), s.byServer(), "with ipMasq the bridge plugin rewrites pod-to-pod traffic across nodes");
-            List<String> n1Addresses = new ArrayList<>();
-            for (JsonNode link : PodNetworkLab.ipJson(n1.ns(), "-4", "addr", "show")) {
-                for (JsonNode a : link.path("addr_info")) n1Addresses.add(a.path("local").asText());
-            }
+            List<String> n1Addresses = ipv4Addresses(n1.ns());
             assertTrue(n1Addresses.contains(s.byServer()), "masqueraded to an address of " + n1.name() + ": " + s.byServer() + " in " + n1Addresses);
         } finally {
             for (CniRuntime.Run r : lab.removePod(masq)) assertEquals(0, r.exit(), "DEL " + r);
