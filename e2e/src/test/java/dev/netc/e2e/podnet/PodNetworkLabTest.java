@@ -343,11 +343,13 @@ class PodNetworkLabTest {
             Thread.sleep(500);
             atEnd = stream.received();
             String retrans = Sh.in(from.ns(), null, "ss", "-tin", "sport", "= :" + stream.senderPort());
-                        assertEquals(List.of(), stream.failures(), "the stream never broke");
-            assertTrue(duringApply > 0, "bytes arrived while the nodes applied (" + applied + ")");
-            assertTrue(atEnd > before + duringApply, "and after it: " + atEnd);
-            assertTrue(stream.longestGapMillis() < 1000, "longest gap " + stream.longestGapMillis() + " ms during an apply of " + applied);
+            String figures = before + " bytes before, " + duringApply + " during the apply of every node (" + applied + "), " + atEnd
+                    + " at the end; longest gap " + stream.longestGapMillis() + " ms";
+            assertEquals(List.of(), stream.failures(), "the stream never broke: " + figures);
+            assertTrue(stream.longestGapMillis() < 1000, figures);
             assertFalse(retrans.matches("(?s).*\\bretrans:\\d+/[1-9].*"), "no segment was lost: " + retrans);
+            assertTrue(duringApply > 0, figures);
+            assertTrue(atEnd > before + duringApply, figures);
         }
         assertRoutePlan(lab);
     }

@@ -26,6 +26,7 @@ final class TcpStream implements AutoCloseable {
     private final Socket receiver;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong longestGapNanos = new AtomicLong();
+    private final AtomicLong lastArrival = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
     private final List<Throwable> failures = new ArrayList<>();
     private volatile boolean stopping;
@@ -92,13 +93,12 @@ final class TcpStream implements AutoCloseable {
     private void receive() throws IOException {
         InputStream in = receiver.getInputStream();
         byte[] buf = new byte[64 * 1024];
-        long last = 0;
         while (!stopping) {
             int n = in.read(buf);
             if (n < 0) throw new IOException("the stream ended after " + received.get() + " bytes");
             long now = System.nanoTime();
+            long last = lastArrival.getAndSet(now);
             if (last != 0) longestGapNanos.accumulateAndGet(now - last, Math::max);
-            last = now;
             received.addAndGet(n);
         }
     }
@@ -107,8 +107,11 @@ final class TcpStream implements AutoCloseable {
         return received.get();
     }
 
+    /** The longest time without data so far, the wait since the last arrival included (a stream that stalled for good). */
     long longestGapMillis() {
-        return longestGapNanos.get() / 1_000_000;
+        long last = lastArrival.get();
+        long open = last == 0 ? 0 : System.nanoTime() - last;
+        return Math.max(longestGapNanos.get(), open) / 1_000_000;
     }
 
     List<Throwable> failures() {
