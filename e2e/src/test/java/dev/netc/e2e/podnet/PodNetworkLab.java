@@ -399,10 +399,6 @@ final class PodNetworkLab implements AutoCloseable {
         return List.copyOf(pods);
     }
 
-    String outsideNs() {
-        return outside;
-    }
-
     /** Every namespace the lab made and has not removed yet. */
     List<String> namespaces() {
         return List.copyOf(created);
