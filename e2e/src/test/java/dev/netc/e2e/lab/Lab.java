@@ -12,4 +12,14 @@ public final class Lab {
     public static void requireNginx() {
         Sh.requireLab("ip", "nginx");
     }
+
+    /**
+     * The pod network lab: {@code ip}/{@code bridge} to read the kernel, {@code unshare}/{@code mount} to give each node
+     * its own host-local lease folder, {@code iptables} (the bridge plugin's ipMasq runs it), and the reference CNI
+     * plugins netc's conflist names (Debian's containernetworking-plugins).
+     */
+    public static void requirePodNetwork() {
+        Sh.requireLab("ip", "bridge", "nft", "iptables", "unshare", "mount");
+        Sh.requireLabFiles("/usr/lib/cni/bridge", "/usr/lib/cni/host-local", "/usr/lib/cni/portmap");
+    }
 }

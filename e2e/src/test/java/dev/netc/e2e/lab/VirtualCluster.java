@@ -100,7 +100,7 @@ public final class VirtualCluster implements AutoCloseable {
     }
 
     /** Removes namespaces that runs which no longer exist left behind (only this harness's prefix). */
-    static void sweepStale() {
+    public static void sweepStale() {
         for (String line : Sh.ok("ip", "netns", "list").split("\n")) {
             String name = line.split(" ")[0];
             if (!name.startsWith(RUN_PREFIX + "-")) continue;
