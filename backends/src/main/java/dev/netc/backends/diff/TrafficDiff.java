@@ -87,6 +87,8 @@ public final class TrafficDiff {
     private final Map<String, Map<Family, NavigableMap<BigInteger, Integer>>> located = new TreeMap<>();
     /** Per cluster IP frontend, the nodes it was judged on from outside the cluster ({@link #oneForAllNodes}). */
     private final Map<Part, Set<String>> outsideWalked = new java.util.HashMap<>();
+    /** {@link #cuts} by family, both sides' reachable endpoints and source ranges, pod ranges and whether for a cluster IP. */
+    private final Map<List<Object>, TreeSet<BigInteger>> frontendCuts = new java.util.HashMap<>();
 
     private TrafficDiff(NetworkPlan before, NetworkPlan after) {
         a = new TrafficSide(before);
@@ -391,22 +393,16 @@ public final class TrafficDiff {
         Set<BigInteger> except = clusterIp ? points.get(f).navigableKeySet() : own;
         String rangeNode = clusterIp ? dnat : node;
         if (clusterIp) outsideWalked.computeIfAbsent(to, k -> new TreeSet<>()).add(dnat);
-        TreeSet<BigInteger> cuts = new TreeSet<>(List.of(BigInteger.ZERO));
+        TreeSet<dev.netc.ir.Cidr> podRanges = new TreeSet<>();
         for (TrafficSide s : List.of(a, b)) {
-            ServicePortPlan sp = s == a ? sa : sb;
-            if (sp == null) continue;
-            for (PlanEndpoint e : sp.reachableEndpoints()) {
-                PodAt at = s.pods.get(e.ip());
-                if (at != null) s.addressCuts(at.policy(), true, f, cuts);
-            }
-            for (var c : sp.loadBalancerSourceRanges()) cut(c, cuts);
-            for (var c : s.nodes.get(dnat).clusterCIDRs(f)) cut(c, cuts);
+            if (s.nodes.containsKey(dnat)) podRanges.addAll(s.nodes.get(dnat).clusterCIDRs(f));
         }
-        forIntervals(cuts, max(f), (lo, hi) -> {
+        forIntervals(cuts(f, sa, sb, podRanges, clusterIp), max(f), (lo, hi) -> {
+            // the cuts hold the pod ranges' bounds: an interval is in them or out of them whole
+            if (clusterIp && inPodRanges(dnat, IpAddress.of(f, lo))) return;
             Optional<BigInteger> rep = firstNotOwn(f, lo, hi, except);
             if (rep.isEmpty()) return;
             IpAddress src = IpAddress.of(f, rep.get());
-            if (clusterIp && inPodRanges(dnat, src)) return;
             Judged ja = sa == null ? Judged.NONE : a.throughFrontend(fr, sa, dnat, src);
             Judged jb = sb == null ? Judged.NONE : b.throughFrontend(fr, sb, dnat, src);
             if (!ja.fate().equals(jb.fate())) {
@@ -452,6 +448,36 @@ public final class TrafficDiff {
         });
         cells.clear();
         cells.addAll(out);
+    }
+
+    /**
+     * Where a frontend's verdict from the addresses outside the points can change: the cuts of its endpoints' ingress
+     * and its source ranges on both sides, and the bounds of the translating node's pod ranges ({@code podRanges}).
+     * The same on every node that sees the same endpoints and pod ranges, so made once for them: a cluster IP is judged
+     * from outside on every node. For a cluster IP ({@code outsideOnly}) the cuts inside the pod ranges are left out:
+     * those addresses are not judged.
+     */
+    private TreeSet<BigInteger> cuts(Family f, ServicePortPlan sa, ServicePortPlan sb, TreeSet<dev.netc.ir.Cidr> podRanges, boolean outsideOnly) {
+        List<Object> key = List.of(f, sa == null ? List.of() : sa.reachableEndpoints(), sb == null ? List.of() : sb.reachableEndpoints(),
+                sa == null ? List.of() : sa.loadBalancerSourceRanges(), sb == null ? List.of() : sb.loadBalancerSourceRanges(),
+                podRanges, outsideOnly);
+        return frontendCuts.computeIfAbsent(key, k -> {
+            TreeSet<BigInteger> cuts = new TreeSet<>(List.of(BigInteger.ZERO));
+            for (TrafficSide s : List.of(a, b)) {
+                ServicePortPlan sp = s == a ? sa : sb;
+                if (sp == null) continue;
+                for (PlanEndpoint e : sp.reachableEndpoints()) {
+                    PodAt at = s.pods.get(e.ip());
+                    if (at != null) s.addressCuts(at.policy(), true, f, cuts);
+                }
+                for (var c : sp.loadBalancerSourceRanges()) cut(c, cuts);
+            }
+            for (dev.netc.ir.Cidr c : podRanges) {
+                if (outsideOnly) cuts.subSet(c.network().bits(), false, c.last().bits(), true).clear();
+                cut(c, cuts);
+            }
+            return cuts;
+        });
     }
 
     private static void cut(dev.netc.ir.Cidr c, TreeSet<BigInteger> cuts) {
