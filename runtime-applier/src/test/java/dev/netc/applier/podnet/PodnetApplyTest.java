@@ -75,11 +75,19 @@ class PodnetApplyTest {
             lab.in("bridge", "fdb", "append", "0e:99:99:99:99:99", "dst", "192.168.77.99", "dev", "fx0", "self", "permanent");
             lab.in("ip", "rule", "add", "pref", "500", "lookup", "main");
             String before = foreign(lab);
-            for (String plan : List.of(PodnetPlannerTest.VXLAN, PodnetPlannerTest.HOST_GW, "mode host-gw\n")) {
+            for (String plan : List.of(PodnetPlannerTest.VXLAN, PodnetPlannerTest.HOST_GW)) {
                 PodnetLab.Run r = lab.apply(lab.out(plan));
                 assertEquals(0, r.exit(), r.all());
                 assertEquals(before, foreign(lab), "after " + plan.lines().findFirst().orElseThrow());
             }
+            // back to the VXLAN plan, then the removal of every node
+            PodnetLab.Run back = lab.rollback();
+            assertEquals(0, back.exit(), back.all());
+            assertTrue(lab.in("ip", "-d", "link", "show", "netc.1").contains("vxlan id 1"), "the rollback brought back the VXLAN plan");
+            assertEquals(before, foreign(lab), "after the rollback");
+            PodnetLab.Run none = lab.apply(lab.out("mode host-gw\n"));
+            assertEquals(0, none.exit(), none.all());
+            assertEquals(before, foreign(lab), "after every node's removal");
             assertEquals(List.of(), lab.table(PodnetPlanner.TABLE_A));
             assertEquals(List.of(), lab.table(PodnetPlanner.TABLE_B));
             assertEquals(-1, lab.activeTable(), "an empty plan leaves no netc rule");

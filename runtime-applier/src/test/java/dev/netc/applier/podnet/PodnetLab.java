@@ -94,6 +94,16 @@ final class PodnetLab implements AutoCloseable {
         return apply(out, Request.Mode.APPLY);
     }
 
+    /** {@code netc apply --rollback}: the bundle applied before the last one. */
+    Run rollback() {
+        Request req = Request.of("n1", Optional.empty(), List.of(BackendKind.PODNET), Request.Mode.ROLLBACK, dir.resolve("state"))
+                .withNetns(Optional.of(ns));
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = new Applier().run(req, new PrintWriter(o), new PrintWriter(e));
+        return new Run(code, o.toString(), e.toString());
+    }
+
     /** A command inside the namespace; fails the test when it fails. */
     String in(String... cmd) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
