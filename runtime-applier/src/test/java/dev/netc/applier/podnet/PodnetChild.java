@@ -18,6 +18,7 @@ public final class PodnetChild {
                 .withNetns(Optional.of(args[2]));
         System.out.println("start");
         System.out.flush();
-        System.exit(new Applier().run(req, new PrintWriter(System.out), new PrintWriter(System.err)));
+        // flushed line by line: the parent kills once the plan is printed, as the requests start
+        System.exit(new Applier().run(req, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 }

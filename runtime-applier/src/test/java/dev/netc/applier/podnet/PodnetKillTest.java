@@ -26,12 +26,11 @@ class PodnetKillTest {
     static final int ROUTES = 600;
     static final int RUNS = 50;
     /**
-     * Where the child is when killed, from its "start": about 0.7 s of a cold JVM (state, manifest, jnr, the namespace)
-     * before the first dump, then ~0.35 s of dump, 601 replaces, the switch and 601 deletes, on this machine. Kills fall
-     * uniformly between KILL_FROM and KILL_FROM + KILL_WINDOW (µs), so some land before, inside and after the apply.
+     * When the child is killed: from the moment it prints its plan, right before the first request, within the time its
+     * requests take (~0.35 s here: 601 replaces, the switch and 601 deletes), so that most kills land among them and a
+     * few after the apply.
      */
-    static final int KILL_FROM_US = Integer.getInteger("netc.podnet.killFromUs", 500_000);
-    static final int KILL_WINDOW_US = Integer.getInteger("netc.podnet.killWindowUs", 1_500_000);
+    static final int KILL_WINDOW_US = Integer.getInteger("netc.podnet.killWindowUs", 450_000);
 
     @BeforeAll
     static void lab() {
@@ -77,7 +76,12 @@ class PodnetKillTest {
                         lab.dir.resolve("state").toString(), lab.ns).redirectErrorStream(true).start();
                 BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
                 assertEquals("start", r.readLine(), "the child started");
-                TimeUnit.MICROSECONDS.sleep(KILL_FROM_US + random.nextInt(KILL_WINDOW_US));
+                String line;
+                while ((line = r.readLine()) != null && !line.startsWith("podnet: plan for node")) {
+                    // the applier's lines before its plan
+                }
+                assertTrue(line != null, "the child printed its plan");
+                TimeUnit.MICROSECONDS.sleep(random.nextInt(KILL_WINDOW_US));
                 child.destroyForcibly();
                 assertTrue(child.waitFor(30, TimeUnit.SECONDS));
                 String rules = lab.in("ip", "-4", "rule", "show");
@@ -101,6 +105,8 @@ class PodnetKillTest {
                 assertEquals(0, lab.apply(outs.get(target), Request.Mode.CHECK).exit(), msg);
                 current = target;
             }
+            // the kills must land among the requests, not after the apply: else the test would prove nothing
+            assertTrue(RUNS - sawFinished >= RUNS / 2, (RUNS - sawFinished) + " of " + RUNS + " kills interrupted an apply");
             System.out.println("PodnetKillTest: " + RUNS + " kills (seed " + seed + "): " + sawNew + " left the new set (" + sawFinished
                     + " of them had finished), " + (RUNS - sawNew) + " the old one, " + sawTransition + " in the middle of the rule switch");
             List<String> leftover = new ArrayList<>(lab.table(lab.activeTable() == PodnetPlanner.TABLE_A ? PodnetPlanner.TABLE_B : PodnetPlanner.TABLE_A));
