@@ -176,7 +176,9 @@ public final class DnsApplier implements BackendApplier {
         for (DnsGuard.Zone z : zones.values()) {
             Exec.Result r = exec.run(List.of("kzonecheck", "-v", "-o", z.domain(), release.resolve(z.file()).toString()));
             if (!r.ok()) {
-                throw ApplyException.rejected("kzonecheck refused zone " + z.domain() + " (" + z.file() + "): " + r.said() + "; "
+                // -v puts the loader's errors (file, line, why) on stdout and only the verdict on stderr.
+                String said = (r.stdout().strip() + "\n" + r.stderr().strip()).strip().replace('\n', ' ');
+                throw ApplyException.rejected("kzonecheck refused zone " + z.domain() + " (" + z.file() + "): " + DnsGuard.clip(said) + "; "
                         + prefix.resolve("current") + " is unchanged, nothing reloaded");
             }
         }

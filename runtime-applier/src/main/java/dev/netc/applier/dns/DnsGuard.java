@@ -139,6 +139,6 @@ public final class DnsGuard {
     }
 
     static String clip(String s) {
-        return s.length() <= 100 ? s : s.substring(0, 80) + "… (" + s.length() + " characters)";
+        return s.length() <= 400 ? s : s.substring(0, 380) + "… (" + s.length() + " characters)";
     }
 }
