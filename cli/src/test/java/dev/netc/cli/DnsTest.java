@@ -331,7 +331,7 @@ class DnsTest {
                 """);
         CliRunner h = CliRunner.run("compile", badHost.toString(), "-o", tmp.resolve("h").toString(), "--backend", "dns");
         assertEquals(1, h.exit(), h.err());
-        assertTrue(h.err().contains(badHost + ":5:41: error[NETC036]: invalid endpoint hostname \"Db_0\" (must be a lower-case DNS label of at most 63 characters)"), h.err());
+        assertTrue(h.err().contains(badHost + ":5:45: error[NETC036]: invalid endpoint hostname \"Db_0\" (must be a lower-case DNS label of at most 63 characters)"), h.err());
     }
 
     /**
