@@ -22,7 +22,8 @@ import java.util.Set;
  *
  * <p>Each file is written for review: {@code $ORIGIN} and {@code $TTL}, then one record per line with its owner
  * absolute and its TTL, the apex first, then the records of each object (a Service, a pod) under a comment naming it
- * and where it was written, sorted by owner, type and data. A changed Service changes its own lines and the SOA line
+ * (its file and line are plan.txt's: here they would change every zone when a manifest's lines move), sorted by
+ * owner, type and data. A changed Service changes its own lines and the SOA line
  * (its serial is a hash of the records). Cluster-wide files: the zones are the same for every node.
  */
 public final class DnsBackend implements Backend {
@@ -59,7 +60,9 @@ public final class DnsBackend implements Backend {
         boolean first = true;
         for (Group g : z.groups()) {
             b.append('\n');
-            b.append("; ").append(first ? "apex: " : "").append(Text.escape(g.origin().object())).append(" (").append(g.origin().where()).append(")\n");
+            // the object, not where it was written: moving manifest lines must not change a zone (ProvenanceTest), and a
+            // YAML file and its DSL twin give the same bytes; plan.txt has the positions
+            b.append("; ").append(first ? "apex: " : "").append(Text.escape(g.origin().object())).append('\n');
             first = false;
             for (Record r : g.records()) {
                 b.append(r.owner()).append(". ").append(ttl).append(" IN ").append(r.data().type()).append(' ').append(r.data().text()).append('\n');
