@@ -13,9 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,12 +43,12 @@ class DnsApplyTest {
         try {
             Sh.ok("ip", "netns", "add", ns);
             Sh.in(ns, null, "ip", "link", "set", "lo", "up");
-            Map<String, String> v1 = DnsOut.fixture();
-            Map<String, String> v2 = new TreeMap<>(v1);
-            v2.put("zones/cluster.local.zone", v1.get("zones/cluster.local.zone").replace(" 1001 ", " 1002 ")
-                    .replace("web.shop.svc 5 IN A 10.96.10.20", "web.shop.svc 5 IN A 10.96.10.21"));
-            Path a = out(dir, "a", v1);
-            Path b = out(dir, "b", v2);
+            String lab = DnsOut.lab();
+            Path a = DnsOut.compile(dir, "a", lab);
+            Path b = DnsOut.compile(dir, "b", lab.replace("clusterIP: 10.96.10.20", "clusterIP: 10.96.10.21"));
+            long s1 = DnsOut.serial(a, "cluster.local");
+            long s2 = DnsOut.serial(b, "cluster.local");
+            String v2 = Files.readString(DnsOut.zone(b, "cluster.local"));
             Path prefix = dir.resolve("dns");
             Path state = dir.resolve("state");
 
@@ -65,10 +63,10 @@ class DnsApplyTest {
             Run changed = apply(state, prefix, b.toString());
             assertEquals(0, changed.exit(), changed.all());
             assertTrue(changed.out().contains("(reloaded)"), changed.out());
-            assertTrue(knotd.loads().stream().anyMatch(l -> l.contains("[cluster.local.] loaded, serial 1001 -> 1002")), knotd.loads().toString());
-            assertTrue(changed.out().contains("~ zone cluster.local: serial 1001 -> 1002"), changed.out());
+            assertTrue(knotd.loads().stream().anyMatch(l -> l.contains("[cluster.local.] loaded, serial " + s1 + " -> " + s2)), knotd.loads().toString());
+            assertTrue(changed.out().contains("~ zone cluster.local: serial " + s1 + " -> " + s2), changed.out());
             assertEquals(Set.of("10.96.10.21"), web(ns).data("A"));
-            assertTrue(knotd.zoneStatus().contains("[cluster.local.] role: master | serial: 1002"), knotd.zoneStatus());
+            assertTrue(knotd.zoneStatus().contains("[cluster.local.] role: master | serial: " + s2), knotd.zoneStatus());
 
             // Re-apply of the same digest: the applier says so and knotd's log shows no reload.
             String status = knotd.zoneStatus();
@@ -82,24 +80,25 @@ class DnsApplyTest {
             assertEquals(0, apply(state, prefix, "--check", b.toString()).exit());
             Run drift = apply(state, prefix, "--check", a.toString());
             assertEquals(3, drift.exit(), drift.all());
-            assertTrue(drift.out().contains("zone cluster.local: serves serial 1002, not 1001"), drift.out());
+            assertTrue(drift.out().contains("zone cluster.local: serves serial " + s2 + ", not " + s1), drift.out());
 
             // A zone kzonecheck refuses: exit 1 with its message, nothing swapped or reloaded, the old answer stays.
-            Map<String, String> bad = new TreeMap<>(v2);
-            bad.put("zones/cluster.local.zone", v2.get("zones/cluster.local.zone").replace(" 1002 ", " 1003 ").replace("10.96.10.21", "10.96.10.321"));
-            Run refused = apply(state, prefix, out(dir, "bad", bad).toString());
+            Path bad = DnsOut.compile(dir, "bad", lab.replace("clusterIP: 10.96.10.20", "clusterIP: 10.96.10.22"));
+            DnsOut.tamper(bad, "zones/cluster.local.zone", Files.readString(DnsOut.zone(bad, "cluster.local")).replace("10.96.10.22", "10.96.10.322"));
+            Run refused = apply(state, prefix, bad.toString());
             assertEquals(1, refused.exit(), refused.all());
             assertTrue(refused.err().contains("kzonecheck refused zone cluster.local") && refused.err().contains("invalid IPv4 address"), refused.err());
             assertEquals(loads, knotd.loads());
             assertEquals(Set.of("10.96.10.21"), web(ns).data("A"));
-            assertEquals(v2.get("zones/cluster.local.zone"), Files.readString(prefix.resolve("current/zones/cluster.local.zone")));
+            assertEquals(v2, Files.readString(prefix.resolve("current/zones/cluster.local.zone")));
 
             // A zone file that would make the loader read another file is refused before any tool sees it (exit 5).
-            Map<String, String> include = new TreeMap<>(v2);
-            include.put("zones/cluster.local.zone", v2.get("zones/cluster.local.zone") + "$INCLUDE /etc/passwd\n");
-            Run guarded = apply(state, prefix, out(dir, "include", include).toString());
+            Path include = DnsOut.compile(dir, "include", lab.replace("clusterIP: 10.96.10.20", "clusterIP: 10.96.10.23"));
+            DnsOut.tamper(include, "zones/cluster.local.zone", Files.readString(DnsOut.zone(include, "cluster.local")) + "$INCLUDE /etc/passwd\n");
+            long includeLine = Files.readAllLines(DnsOut.zone(include, "cluster.local")).size();
+            Run guarded = apply(state, prefix, include.toString());
             assertEquals(5, guarded.exit(), guarded.all());
-            assertTrue(guarded.err().contains("dns/zones/cluster.local.zone:26: '$INCLUDE /etc/passwd'"), guarded.err());
+            assertTrue(guarded.err().contains("dns/zones/cluster.local.zone:" + includeLine + ": '$INCLUDE /etc/passwd'"), guarded.err());
 
             Run back = apply(state, prefix, "--rollback");
             assertEquals(0, back.exit(), back.all());
@@ -116,21 +115,6 @@ class DnsApplyTest {
 
     private static Dig web(String ns) {
         return Dig.query(ns, "127.0.0.1", 15353, "web.shop.svc.cluster.local.", "A");
-    }
-
-    /** The lab's cluster compiled for nftables (a real manifest), with the dns files put in. */
-    static Path out(Path dir, String name, Map<String, String> dns) throws java.io.IOException {
-        Path out = dir.resolve(name);
-        Path yaml = dir.resolve("cluster.yaml");
-        if (!Files.exists(yaml)) {
-            try (var in = DnsApplyTest.class.getResourceAsStream("/dns/cluster.yaml")) {
-                Files.write(yaml, in.readAllBytes());
-            }
-        }
-        Run r = netc(List.of("compile", yaml.toString(), "--backend", "nftables", "-o", out.toString()));
-        assertEquals(0, r.exit(), r.all());
-        DnsOut.put(out, dns);
-        return out;
     }
 
     static Run apply(Path state, Path prefix, String... more) {
