@@ -32,7 +32,9 @@ import org.junit.jupiter.api.TestInstance;
  * built from network namespaces with netc's nftables rules on the nodes; the pod kube-system/dns-0 runs a real knotd on
  * port 53 serving the zones {@code netc apply --backend dns} installed; the pod shop/client on the other node asks
  * {@code kdig @10.96.0.10}, so every query crosses the Service's DNAT and the node link. Answers are compared as sets,
- * names case-insensitively; SOA records and serials are read from the compiled zone files. */
+ * names case-insensitively; SOA records and serials are read from the compiled zone files. An option row compiles the
+ * manifests with the option set, applies that output, queries, and applies the lab's own output again.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DnsLabTest {
     static final String DNS_IP = "10.96.0.10";
@@ -50,6 +52,7 @@ class DnsLabTest {
     String client;
     String lab;
     Path base;
+    int variants;
 
     @BeforeAll
     void build() throws IOException {
@@ -109,6 +112,31 @@ class DnsLabTest {
         assertEquals("NOERROR", d.rcode(), d.text());
         assertEquals(Set.of(), d.answer(), d.text());
         assertEquals(Set.of(DnsOut.soa(base, FORWARD)), d.authority(), d.text());
+    }
+
+    /** Compiles the lab's manifests as {@code edited}, applies that output and runs {@code queries}, then applies the lab's output again. */
+    void withVariant(String edited, Queries queries) throws IOException {
+        assertNotEquals(lab, edited, "the edit changed nothing");
+        Path out = DnsOut.compile(dir, "variant" + variants++, edited);
+        try {
+            DnsApplyTest.Run a = DnsApplyTest.apply(state, prefix, out.toString());
+            assertEquals(0, a.exit(), a.all());
+            assertTrue(a.out().contains("(reloaded)"), a.out());
+            queries.run(out);
+        } finally {
+            DnsApplyTest.Run back = DnsApplyTest.apply(state, prefix, base.toString());
+            assertEquals(0, back.exit(), back.all());
+        }
+        noError(q("web.shop.svc.cluster.local.", "A"), "A", Set.of("10.96.10.20"));
+    }
+
+    interface Queries {
+        void run(Path out) throws IOException;
+    }
+
+    /** The lab's manifests with the profile's {@code dns} set to {@code dns}. */
+    String profile(String dns) {
+        return edit(lab, "  dns: {ttl: 5}\n", "  dns: " + dns + "\n");
     }
 
     static String edit(String yaml, String from, String to) {
@@ -203,6 +231,65 @@ class DnsLabTest {
             Dig axfr = q(zone + ".", "AXFR", "+noall", "+answer");
             assertEquals(DnsOut.records(base, zone), axfr.answer(), axfr.text());
         }
+    }
+
+    @Test
+    void optionTtl() throws IOException {
+        withVariant(profile("{ttl: 30}"), out -> {
+            Dig web = q("web.shop.svc.cluster.local.", "A");
+            assertEquals(Set.of("web.shop.svc.cluster.local. 30 IN A 10.96.10.20"), web.answer(), web.text());
+            noError(q("cluster.local.", "SOA"), "SOA", Set.of("ns.dns.cluster.local. hostmaster.cluster.local. " + DnsOut.serial(out, FORWARD) + " 7200 1800 86400 30"));
+            for (String zone : List.of(FORWARD, REV_SVC, REV_POD)) {
+                Dig axfr = q(zone + ".", "AXFR", "+noall", "+answer");
+                assertEquals(DnsOut.records(out, zone), axfr.answer(), axfr.text());
+                for (String r : axfr.answer()) assertEquals("30", r.split(" ")[1], r);
+            }
+        });
+    }
+
+    @Test
+    void optionPodsVerifiedRows23And24() throws IOException {
+        nxdomain(q("10-244-1-10.shop.pod.cluster.local.", "A"));
+        withVariant(profile("{ttl: 5, pods: verified}"), out -> {
+            noError(q("10-244-1-10.shop.pod.cluster.local.", "A"), "A", Set.of("10.244.1.10"));
+            nxdomain(q("10-244-9-9.shop.pod.cluster.local.", "A"), out, FORWARD);
+            nxdomain(q("10-244-1-10.default.pod.cluster.local.", "A"), out, FORWARD);
+        });
+    }
+
+    @Test
+    void optionEndpointPodNames() throws IOException {
+        withVariant(profile("{ttl: 5, endpointPodNames: true}"), out -> {
+            noError(q("db-2.db.shop.svc.cluster.local.", "A"), "A", Set.of("10.244.1.13"));
+            nxdomain(q("10-244-1-13.db.shop.svc.cluster.local.", "A"), out, FORWARD);
+            noError(q("db-0.db.shop.svc.cluster.local.", "A"), "A", Set.of("10.244.1.10"));
+            noError(q("_pg._tcp.db.shop.svc.cluster.local.", "SRV"), "SRV", Set.of("0 33 5432 db-0.db.shop.svc.cluster.local.",
+                    "0 33 5432 db-1.db.shop.svc.cluster.local.", "0 33 5432 db-2.db.shop.svc.cluster.local."));
+            noError(q("13.1.244.10.in-addr.arpa.", "PTR"), "PTR", Set.of("db-2.db.shop.svc.cluster.local."));
+        });
+    }
+
+    @Test
+    void optionIgnoreEmptyService() throws IOException {
+        noError(q("idle.shop.svc.cluster.local.", "A"), "A", Set.of("10.96.10.30"));
+        noError(q("30.10.96.10.in-addr.arpa.", "PTR"), "PTR", Set.of("idle.shop.svc.cluster.local."));
+        withVariant(profile("{ttl: 5, ignoreEmptyService: true}"), out -> {
+            nxdomain(q("idle.shop.svc.cluster.local.", "A"), out, FORWARD);
+            nxdomain(q("30.10.96.10.in-addr.arpa.", "PTR"), out, REV_SVC);
+            noError(q("web.shop.svc.cluster.local.", "A"), "A", Set.of("10.96.10.20"));
+        });
+    }
+
+    @Test
+    void optionPublishNotReadyAddresses() throws IOException {
+        withVariant(edit(lab, "metadata: {name: db, namespace: shop}\nspec:\n", "metadata: {name: db, namespace: shop}\nspec:\n  publishNotReadyAddresses: true\n"), out -> {
+            noError(q("db.shop.svc.cluster.local.", "A"), "A", Set.of("10.244.1.10", "10.244.2.11", "10.244.1.13", "10.244.2.12"));
+            noError(q("10-244-2-12.db.shop.svc.cluster.local.", "A"), "A", Set.of("10.244.2.12"));
+            noError(q("_pg._tcp.db.shop.svc.cluster.local.", "SRV"), "SRV", Set.of("0 25 5432 db-0.db.shop.svc.cluster.local.",
+                    "0 25 5432 db-1.db.shop.svc.cluster.local.", "0 25 5432 10-244-1-13.db.shop.svc.cluster.local.",
+                    "0 25 5432 10-244-2-12.db.shop.svc.cluster.local."));
+            noError(q("12.2.244.10.in-addr.arpa.", "PTR"), "PTR", Set.of("10-244-2-12.db.shop.svc.cluster.local."));
+        });
     }
 
     /**
