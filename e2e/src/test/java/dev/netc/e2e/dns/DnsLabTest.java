@@ -224,9 +224,16 @@ class DnsLabTest {
     }
 
     @Test
-    void axfrOfEveryServedZoneIsItsCompiledZoneFilesRecordSet() throws IOException {
+    void knotdServesEveryCompiledZoneAndItsAxfrIsTheZoneFilesRecordSet() throws IOException {
         List<String> zones = DnsOut.zones(base);
         assertTrue(zones.containsAll(List.of(FORWARD, REV_SVC, REV_POD, REV_V6)), zones.toString());
+        Map<String, Long> served = new TreeMap<>();
+        for (String line : knotd.zoneStatus().split("\n")) {
+            if (line.startsWith("[")) served.put(line.substring(1, line.indexOf(".]")), Long.parseLong(line.replaceAll(".*\\| serial: ([0-9]+).*", "$1")));
+        }
+        Map<String, Long> compiled = new TreeMap<>();
+        for (String zone : zones) compiled.put(zone, DnsOut.serial(base, zone));
+        assertEquals(compiled, served, "knotd serves the compiled zones at their serials");
         for (String zone : zones) {
             Dig axfr = q(zone + ".", "AXFR", "+noall", "+answer");
             assertEquals(DnsOut.records(base, zone), axfr.answer(), axfr.text());
