@@ -30,7 +30,7 @@ final class ApplyCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--backend", split = ",", paramLabel = "LIST",
-            description = "nftables, iptables, ipvs, nginx, podnet (default: nftables)")
+            description = "nftables, iptables, ipvs, nginx, podnet, dns (default: nftables)")
     List<String> backends = List.of("nftables");
 
     @Option(names = "--dry-run", description = "plan and have the kernel or tool check the change; change nothing")
@@ -54,6 +54,10 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--nginx-prefix", paramLabel = "DIR", description = "nginx's prefix folder (default: /etc/netc/nginx)")
     Path nginxPrefix = Request.DEFAULT_NGINX_PREFIX;
 
+    @Option(names = "--dns-prefix", paramLabel = "DIR",
+            description = "knotd's folder: releases/, the current link, knot.conf and knot.sock (default: /etc/netc/dns)")
+    Path dnsPrefix = Request.DEFAULT_DNS_PREFIX;
+
     @Option(names = "--ipvs-interface", paramLabel = "NAME", description = "dummy interface for IPVS virtual addresses (default: kube-ipvs0)")
     String ipvsInterface = "kube-ipvs0";
 
@@ -73,7 +77,7 @@ final class ApplyCommand implements Callable<Integer> {
         List<BackendKind> kinds = new ArrayList<>();
         for (String b : backends) {
             BackendKind k = BackendKind.parse(b).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-                    "unknown backend '" + b + "' (nftables, iptables, ipvs, nginx, podnet)"));
+                    "unknown backend '" + b + "' (nftables, iptables, ipvs, nginx, podnet, dns)"));
             if (!kinds.contains(k)) kinds.add(k);
         }
         if (lockTimeout < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--lock-timeout must be 0 or more");
@@ -87,7 +91,7 @@ final class ApplyCommand implements Callable<Integer> {
             }
         }
         Request req = Request.of(node, Optional.ofNullable(out), kinds, mode, stateDir)
-                .withLockTimeout(Duration.ofSeconds(lockTimeout)).withFull(full).withNginxPrefix(nginxPrefix)
+                .withLockTimeout(Duration.ofSeconds(lockTimeout)).withFull(full).withNginxPrefix(nginxPrefix).withDnsPrefix(dnsPrefix)
                 .withIpvsInterface(ipvsInterface).withNetns(Optional.ofNullable(netns)).withVerifyKey(key);
         return new Applier().run(req, spec.commandLine().getOut(), spec.commandLine().getErr());
     }

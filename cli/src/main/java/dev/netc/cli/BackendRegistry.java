@@ -2,6 +2,7 @@ package dev.netc.cli;
 
 import dev.netc.backends.Backend;
 import dev.netc.backends.iptables.IptablesBackend;
+import dev.netc.backends.dns.DnsBackend;
 import dev.netc.backends.ipvs.IpvsBackend;
 import dev.netc.backends.nftables.NftablesBackend;
 import dev.netc.backends.nginx.NginxBackend;
@@ -18,7 +19,8 @@ final class BackendRegistry {
             new NftablesBackend(),
             new IpvsBackend(),
             new NginxBackend(),
-            new PodnetBackend());
+            new PodnetBackend(),
+            new DnsBackend());
 
     List<Backend> all() {
         return all;

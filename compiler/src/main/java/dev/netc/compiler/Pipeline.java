@@ -6,6 +6,7 @@ import dev.netc.compiler.passes.Endpoints;
 import dev.netc.compiler.passes.IngressRoutes;
 import dev.netc.compiler.passes.MergePolicy;
 import dev.netc.compiler.passes.ResolveAdminTiers;
+import dev.netc.compiler.passes.ResolveDns;
 import dev.netc.compiler.passes.ResolveNamespaces;
 import dev.netc.compiler.passes.ResolveNetworkPolicies;
 import dev.netc.compiler.passes.ResolveNodes;
@@ -36,7 +37,8 @@ public final class Pipeline {
             new ResolveAdminTiers(), // AdminNetworkPolicy and the baseline: subjects, rules' peers and ports
             new MergePolicy(),    // per node: each local pod's isolation and allow-lists, content-named sets
             new IngressRoutes(),  // Ingress: virtual hosts, routes, upstreams, certificates
-            new ResolvePodNetwork()); // the pod network's members, their VXLAN MACs, what pods reach unmasqueraded
+            new ResolvePodNetwork(), // the pod network's members, their VXLAN MACs, what pods reach unmasqueraded
+            new ResolveDns());    // the cluster DNS zones: every Service's, endpoint's and pod's records
 
     /**
      * What a caller sees after each pass ({@code netc compile --dump-after PASS}, the pass golden tests): the model

@@ -32,6 +32,7 @@ clusterItem
     | 'http-port' NUMBER                                # httpPort
     | 'https-port' NUMBER                               # httpsPort
     | 'pod-network' name ('vni' NUMBER)? ('port' NUMBER)? ('mtu' NUMBER)? # podNetwork
+    | 'dns' ('ttl' NUMBER)? ('pods' name)? 'endpoint-pod-names'? 'ignore-empty-service'? ('service-ip' ip)? # clusterDns
     | node                                              # profileNode
     ;
 
@@ -286,6 +287,7 @@ keyword
     | 'priority' | 'subject' | 'nodes' | 'networks' | 'ingress-class' | 'controller' | 'default' | 'class'
     | 'default-backend' | 'tls' | 'secret' | 'hosts' | 'host' | 'path' | 'tls-secret' | 'cert' | 'key'
     | 'pod-network' | 'vni' | 'mtu'
+    | 'dns' | 'ttl' | 'endpoint-pod-names' | 'ignore-empty-service' | 'service-ip'
     | 'TCP' | 'UDP' | 'SCTP'
     ;
 

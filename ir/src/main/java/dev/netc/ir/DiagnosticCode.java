@@ -73,6 +73,9 @@ public enum DiagnosticCode {
     NETC084("malformed .netcignore pattern"),
     NETC085("pod CIDR left out of the pod network: its node has no address of its family", true),
     NETC086("two nodes derive the same VXLAN MAC"),
+    NETC087("two endpoints of a Service have the same DNS hostname: both addresses are served under it"),
+    NETC088("DNS name over the limits (a label over 63 octets, a name over 253): the record is left out", true),
+    NETC089("ExternalName is an IP address: no CNAME is served for it", true),
     NETC095("no node in the input: nodes stood in from the pods' spec.nodeName");
 
     private final String summary;

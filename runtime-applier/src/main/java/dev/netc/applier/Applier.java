@@ -3,6 +3,7 @@ package dev.netc.applier;
 import dev.netc.applier.StateDir.Applied;
 import dev.netc.applier.StateDir.BackendState;
 import dev.netc.applier.StateDir.State;
+import dev.netc.applier.dns.DnsApplier;
 import dev.netc.applier.ipvs.IpvsApplier;
 import dev.netc.applier.nft.NftApplier;
 import dev.netc.applier.nginx.NginxApplier;
@@ -41,6 +42,7 @@ public final class Applier {
             case IPVS -> new IpvsApplier();
             case NGINX -> new NginxApplier();
             case PODNET -> new PodnetApplier();
+            case DNS -> new DnsApplier();
         };
     }
 

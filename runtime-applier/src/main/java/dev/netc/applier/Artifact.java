@@ -67,11 +67,11 @@ public final class Artifact {
         while (buf.hasRemaining()) ch.write(buf);
     }
 
-    /** The file name after the node's folder: {@code nftables.nft}, {@code ipvs/ipvsadm.rules}, {@code nginx.conf}. */
+    /** The file name after the node's or backend's folder: {@code nftables.nft}, {@code ipvs/ipvsadm.rules}, {@code nginx.conf}, {@code zones/cluster.local.zone}. */
     public String name() {
         String[] parts = path.split("/");
         if (parts.length >= 3 && parts[0].equals("nodes")) return String.join("/", Arrays.copyOfRange(parts, 2, parts.length));
-        if (parts.length >= 2 && parts[0].equals("ingress")) return String.join("/", Arrays.copyOfRange(parts, 1, parts.length));
+        if (parts.length >= 2 && (parts[0].equals("ingress") || parts[0].equals("dns"))) return String.join("/", Arrays.copyOfRange(parts, 1, parts.length));
         return path;
     }
 

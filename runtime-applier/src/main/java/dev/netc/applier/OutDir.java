@@ -180,7 +180,7 @@ public record OutDir(Path root, String model, List<String> nodes, List<Entry> en
     }
 
     private Artifact verified(Entry e, String node, BackendKind backend) throws ApplyException {
-        return new Artifact(e.path(), verifiedBytes(e, node, backend.perNode() ? "nodes/" + node + "/" : "ingress/"));
+        return new Artifact(e.path(), verifiedBytes(e, node, backend.perNode() ? "nodes/" + node + "/" : backend.clusterFolder()));
     }
 
     private byte[] verifiedBytes(Entry e, String node, String expectedPrefix) throws ApplyException {

@@ -89,6 +89,8 @@ public final class PlanDumpBackend implements Backend {
         sink.accept(b);
         podNetwork(b, plan.podNetwork());
         sink.accept(b);
+        dns(b, plan.dns());
+        sink.accept(b);
         List<NodePlan> chosen = Backend.selected(plan, nodes);
         // the address sets the nodes' policy names, once: a set's name is its content's hash, so nodes that use one
         // set share its name and every node-plan below only names it
@@ -177,6 +179,12 @@ public final class PlanDumpBackend implements Backend {
                 .append('\n');
         b.append("  ingress http=").append(p.ingress().httpPort()).append(" https=").append(p.ingress().httpsPort())
                 .append('\n');
+        if (!p.dns().isDefault()) {
+            var d = p.dns();
+            b.append("  dns ttl=").append(d.ttl()).append(" pods=").append(d.pods().id()).append(" endpointPodNames=").append(d.endpointPodNames())
+                    .append(" ignoreEmptyService=").append(d.ignoreEmptyService()).append(d.serviceIP().map(a -> " serviceIP=" + a.text()).orElse(""))
+                    .append(at(d.pos())).append('\n');
+        }
         p.podNetwork().ifPresent(pn -> b.append("  podNetwork mode=").append(pn.mode().id()).append(" vni=").append(pn.vni())
                 .append(" port=").append(pn.port()).append(" mtu=").append(pn.mtu()).append(at(pn.pos())).append('\n'));
         for (Namespace ns : c.namespaces()) {
@@ -334,6 +342,16 @@ public final class PlanDumpBackend implements Backend {
             }
         }
         p.defaultUpstream().ifPresent(d -> b.append("\ningress-default -> ").append(serviceRef(d)).append('\n'));
+    }
+
+    /** The DNS zones: where the server's address came from, and each zone's serial and record count. */
+    private static void dns(StringBuilder b, dev.netc.ir.plan.DnsPlan d) {
+        if (!d.present()) return;
+        b.append("\ndns server=").append(list(d.server().addresses())).append(" from ").append(d.server().source()).append('\n');
+        for (var z : d.zones()) {
+            b.append("  zone ").append(z.name()).append(z.reverse() ? " reverse" : " forward").append(" ttl=").append(z.ttl())
+                    .append(" serial=").append(z.serial()).append(" records=").append(z.recordCount()).append('\n');
+        }
     }
 
     /** Each member of the pod network: what the other nodes route to it, from where its pod CIDRs were written. */

@@ -60,7 +60,7 @@ final class DiscoveryKinds {
             boolean terminating = conditions.bool("terminating", false);
             String nodeName = em.get().string("nodeName").orElse("");
             String podName = podName(em.get());
-            endpoints.add(new Endpoint(addresses, ready, serving, terminating, nodeName, podName, e.pos()));
+            endpoints.add(new Endpoint(addresses, ready, serving, terminating, nodeName, podName, hostname(em.get()), e.pos()));
         }
         List<EndpointPort> ports = ports(obj.list("ports"), false);
         Optional<String> service = Optional.ofNullable(meta.labels().get(SERVICE_NAME_LABEL));
@@ -114,10 +114,24 @@ final class DiscoveryKinds {
             Optional<IpAddress> ip = am.get().required("ip").flatMap(v -> Common.nonSpecialIp(v, "endpoint address"));
             String nodeName = am.get().string("nodeName").orElse("");
             String podName = podName(am.get());
+            String hostname = hostname(am.get());
             SourcePos pos = a.pos();
-            ip.ifPresent(i -> out.add(new Endpoint(List.of(i), ready, ready, false, nodeName, podName, pos)));
+            ip.ifPresent(i -> out.add(new Endpoint(List.of(i), ready, ready, false, nodeName, podName, hostname, pos)));
         }
         return out;
+    }
+
+    /** The endpoint's {@code hostname}: a DNS-1123 label, as the API server requires (it names the endpoint in DNS). */
+    private static String hostname(MapVal endpoint) {
+        Optional<Val> v = endpoint.get("hostname");
+        Optional<String> h = v.flatMap(Val::string);
+        if (h.isEmpty() || h.get().isEmpty()) return "";
+        if (!KubeNames.isDns1123Label(h.get())) {
+            endpoint.dc.error(DiagnosticCode.NETC036, v.get().pos(), "invalid endpoint hostname " + Messages.quote(h.get())
+                    + " (must be a lower-case DNS label of at most 63 characters)");
+            return "";
+        }
+        return h.get();
     }
 
     /** The pod an endpoint stands for: its targetRef when that names a Pod. */

@@ -137,7 +137,8 @@ final class KnownFields {
             "nodes", type(List.of("name", "addresses", "podCIDRs", "labels")),
             "proxy", type(List.of("masqueradeAll", "nodePortAddresses")),
             "ingress", type(List.of("httpPort", "httpsPort")),
-            "podNetwork", type(List.of("mode", "vni", "port", "mtu"))));
+            "podNetwork", type(List.of("mode", "vni", "port", "mtu")),
+            "dns", type(List.of("ttl", "pods", "endpointPodNames", "ignoreEmptyService", "serviceIP"))));
 
     static final Type ADMIN_NAMESPACED_PODS = type(List.of(), "namespaceSelector", LABEL_SELECTOR,
             "podSelector", LABEL_SELECTOR);

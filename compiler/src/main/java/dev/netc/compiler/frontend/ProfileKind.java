@@ -66,9 +66,35 @@ final class ProfileKind {
             }
         }
         Optional<ClusterProfile.PodNetwork> podNetwork = spec.get("podNetwork").flatMap(v -> podNetwork(spec.mapOrEmpty("podNetwork"), v.pos()));
+        ClusterProfile.Dns dns = spec.get("dns").map(v -> dns(spec.mapOrEmpty("dns"), v.pos())).orElse(ClusterProfile.Dns.DEFAULTS);
         if (dc.failed()) return Optional.empty();
         return Optional.of(new ClusterProfile(meta.build(dc), serviceCIDRs, clusterCIDRs, dnsDomain, nodes,
-                proxyOptions, new ClusterProfile.IngressListen(http, https, classes), podNetwork));
+                proxyOptions, new ClusterProfile.IngressListen(http, https, classes), podNetwork, dns));
+    }
+
+    /** {@code dns: {ttl, pods, endpointPodNames, ignoreEmptyService, serviceIP}}: the CoreDNS kubernetes plugin's options and defaults. */
+    private static ClusterProfile.Dns dns(MapVal d, SourcePos pos) {
+        Decoding dc = d.dc;
+        int ttl = ClusterProfile.Dns.DEFAULT_TTL;
+        Optional<Val> ttlVal = d.get("ttl");
+        Optional<Long> t = ttlVal.flatMap(Val::integer);
+        if (t.isPresent()) {
+            if (t.get() < 0 || t.get() > ClusterProfile.Dns.MAX_TTL)
+                dc.error(DiagnosticCode.NETC014, ttlVal.get().pos(), "dns ttl " + t.get() + " is out of range 0-" + ClusterProfile.Dns.MAX_TTL);
+            else ttl = t.get().intValue();
+        }
+        ClusterProfile.Dns.Pods pods = ClusterProfile.Dns.Pods.DISABLED;
+        Optional<Val> podsVal = d.get("pods");
+        Optional<String> p = podsVal.flatMap(Val::string);
+        if (p.isPresent()) {
+            Optional<ClusterProfile.Dns.Pods> known = java.util.Arrays.stream(ClusterProfile.Dns.Pods.values())
+                    .filter(x -> x.id().equals(p.get())).findFirst();
+            if (known.isPresent()) pods = known.get();
+            else dc.error(DiagnosticCode.NETC014, podsVal.get().pos(), "dns pods " + Messages.quote(p.get())
+                    + " is not one of disabled, verified (insecure answers any address: no zone holds that)");
+        }
+        Optional<IpAddress> serviceIP = d.get("serviceIP").flatMap(Common::ip);
+        return new ClusterProfile.Dns(ttl, pods, d.bool("endpointPodNames", false), d.bool("ignoreEmptyService", false), serviceIP, pos);
     }
 
     /** {@code podNetwork: {mode, vni, port, mtu}}: the pod network netc builds; what it leaves out keeps flannel's defaults. */

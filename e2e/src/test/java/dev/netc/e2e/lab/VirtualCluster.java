@@ -88,10 +88,18 @@ public final class VirtualCluster implements AutoCloseable {
 
     /** Builds the namespaces of {@code plan}'s nodes and pods and starts the pods' servers. */
     public static VirtualCluster build(NetworkPlan plan) throws IOException {
+        return build(plan, Set.of());
+    }
+
+    /**
+     * As {@link #build(NetworkPlan)}, but the pods named in {@code serverless} ({@code ns/name}) get no identity
+     * servers: the test runs a real server on their ports (a DNS pod's knotd on 53).
+     */
+    public static VirtualCluster build(NetworkPlan plan, Set<String> serverless) throws IOException {
         sweepStale();
         VirtualCluster vc = new VirtualCluster();
         try {
-            vc.create(plan);
+            vc.create(plan, serverless);
             return vc;
         } catch (IOException | RuntimeException e) {
             vc.close();
@@ -122,7 +130,7 @@ public final class VirtualCluster implements AutoCloseable {
         Sh.ok("ip", "-n", name, "link", "set", "lo", "up");
     }
 
-    private void create(NetworkPlan plan) throws IOException {
+    private void create(NetworkPlan plan, Set<String> serverless) throws IOException {
         String fab = ns("fab");
         addNs(fab);
         Sh.ok("ip", "-n", fab, "link", "add", "br0", "type", "bridge");
@@ -181,7 +189,7 @@ public final class VirtualCluster implements AutoCloseable {
             Sh.in(nn, null, "sysctl", "-qw", "net.ipv4.conf.p" + j + ".proxy_arp=1", "net.ipv4.conf.p" + j + ".rp_filter=0");
             Netns t = new Netns(libc, pn);
             threads.put(pn, t);
-            startServers(t, p);
+            if (!serverless.contains(p.meta().qualifiedName())) startServers(t, p);
             j++;
         }
     }

@@ -2,6 +2,7 @@ package dev.netc.ir.model;
 
 import dev.netc.ir.Cidr;
 import dev.netc.ir.Family;
+import dev.netc.ir.IpAddress;
 import dev.netc.ir.SourcePos;
 import java.util.List;
 import java.util.Map;
@@ -9,13 +10,20 @@ import java.util.Optional;
 
 /** The cluster's own settings ({@code kind: Cluster}, netc.dev/v1alpha1), or kube-proxy's defaults. */
 public record ClusterProfile(ObjectMeta meta, List<Cidr> serviceCIDRs, List<Cidr> clusterCIDRs, String dnsDomain,
-                             List<Node> nodes, Proxy proxy, IngressListen ingress, Optional<PodNetwork> podNetwork) implements KubeObject {
+                             List<Node> nodes, Proxy proxy, IngressListen ingress, Optional<PodNetwork> podNetwork, Dns dns) implements KubeObject {
     public static final String DEFAULT_NODE = "node-1";
 
     public ClusterProfile {
         serviceCIDRs = List.copyOf(serviceCIDRs);
         clusterCIDRs = List.copyOf(clusterCIDRs);
         nodes = List.copyOf(nodes);
+        dns = dns == null ? Dns.DEFAULTS : dns;
+    }
+
+    /** A profile with CoreDNS's defaults for the cluster DNS (no {@code dns}). */
+    public ClusterProfile(ObjectMeta meta, List<Cidr> serviceCIDRs, List<Cidr> clusterCIDRs, String dnsDomain,
+                          List<Node> nodes, Proxy proxy, IngressListen ingress, Optional<PodNetwork> podNetwork) {
+        this(meta, serviceCIDRs, clusterCIDRs, dnsDomain, nodes, proxy, ingress, podNetwork, Dns.DEFAULTS);
     }
 
     /** A profile that leaves the pod network to someone else (no {@code podNetwork}). */
@@ -56,6 +64,44 @@ public record ClusterProfile(ObjectMeta meta, List<Cidr> serviceCIDRs, List<Cidr
         /** The MTU of pods' interfaces, the bridge and the VXLAN device. */
         public int podMtu() {
             return mode == Mode.VXLAN ? mtu - VXLAN_OVERHEAD : mtu;
+        }
+    }
+
+    /**
+     * The cluster DNS zone's settings ({@code spec.dns}), with the CoreDNS kubernetes plugin's meaning and defaults.
+     *
+     * @param ttl                every record's TTL in seconds (CoreDNS {@code ttl}, 0-3600, default 5)
+     * @param pods               {@code <dashed-ip>.<ns>.pod.<zone>} records: none, or one per pod that exists (CoreDNS
+     *                           {@code pods verified}; {@code insecure} answers any address and is no finite zone)
+     * @param endpointPodNames   an endpoint without hostname is named by its pod (CoreDNS {@code endpoint_pod_names})
+     * @param ignoreEmptyService a ClusterIP Service without ready endpoints gets no records (CoreDNS {@code ignore empty_service})
+     * @param serviceIP          the DNS server's address when no kube-dns Service says it
+     * @param pos                where {@code dns} was written (the profile's position when it was not)
+     */
+    public record Dns(int ttl, Pods pods, boolean endpointPodNames, boolean ignoreEmptyService, Optional<IpAddress> serviceIP,
+                      SourcePos pos) {
+        public static final int DEFAULT_TTL = 5;
+        public static final int MAX_TTL = 3600;
+        public static final Dns DEFAULTS = new Dns(DEFAULT_TTL, Pods.DISABLED, false, false, Optional.empty(),
+                SourcePos.builtin("default cluster profile"));
+
+        public enum Pods {
+            DISABLED("disabled"), VERIFIED("verified");
+
+            private final String id;
+
+            Pods(String id) {
+                this.id = id;
+            }
+
+            public String id() {
+                return id;
+            }
+        }
+
+        /** Whether every setting is CoreDNS's default (the DSL writes no {@code dns} line then). */
+        public boolean isDefault() {
+            return ttl == DEFAULT_TTL && pods == Pods.DISABLED && !endpointPodNames && !ignoreEmptyService && serviceIP.isEmpty();
         }
     }
 

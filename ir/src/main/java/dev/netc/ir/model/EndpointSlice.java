@@ -14,13 +14,23 @@ public record EndpointSlice(ObjectMeta meta, String serviceName, Family addressT
         ports = List.copyOf(ports);
     }
 
-    /** Conditions follow the API: serving and terminating default as the API server reads a missing value. */
+    /**
+     * Conditions follow the API: serving and terminating default as the API server reads a missing value.
+     * {@code hostname} is the endpoint's DNS label under a headless Service (empty when not given).
+     */
     public record Endpoint(List<IpAddress> addresses, boolean ready, boolean serving, boolean terminating,
-                           String nodeName, String podName, SourcePos pos) {
+                           String nodeName, String podName, String hostname, SourcePos pos) {
         public Endpoint {
             addresses = List.copyOf(addresses);
             nodeName = nodeName == null ? "" : nodeName;
             podName = podName == null ? "" : podName;
+            hostname = hostname == null ? "" : hostname;
+        }
+
+        /** An endpoint without a hostname. */
+        public Endpoint(List<IpAddress> addresses, boolean ready, boolean serving, boolean terminating,
+                        String nodeName, String podName, SourcePos pos) {
+            this(addresses, ready, serving, terminating, nodeName, podName, "", pos);
         }
     }
 

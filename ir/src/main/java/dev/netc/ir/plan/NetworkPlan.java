@@ -19,9 +19,11 @@ import java.util.Optional;
  *                         Service asks for them, {@link ServicePortPlan#localEndpoints()} empty and no endpoint
  *                         marked local; a node's own endpoints are in {@link NodePlan#local()})
  * @param policyResolution carries the policy passes' work from one to the next; it is empty outside them
+ * @param dns              the cluster DNS zones and their records
  */
 public record NetworkPlan(Cluster cluster, List<EndpointSlice> endpointSlices, List<ServicePortPlan> services,
-                          List<NodePlan> nodes, IngressPlan ingress, PolicyResolution policyResolution, PodNetworkPlan podNetwork) {
+                          List<NodePlan> nodes, IngressPlan ingress, PolicyResolution policyResolution, PodNetworkPlan podNetwork,
+                          DnsPlan dns) {
     public NetworkPlan {
         endpointSlices = List.copyOf(endpointSlices);
         services = List.copyOf(services);
@@ -31,6 +33,12 @@ public record NetworkPlan(Cluster cluster, List<EndpointSlice> endpointSlices, L
     /** A plan before the services and ingress passes. */
     public NetworkPlan(Cluster cluster, List<EndpointSlice> endpointSlices, List<NodePlan> nodes) {
         this(cluster, endpointSlices, List.of(), nodes, IngressPlan.EMPTY);
+    }
+
+    /** A plan before the DNS pass. */
+    public NetworkPlan(Cluster cluster, List<EndpointSlice> endpointSlices, List<ServicePortPlan> services,
+                       List<NodePlan> nodes, IngressPlan ingress, PolicyResolution policyResolution, PodNetworkPlan podNetwork) {
+        this(cluster, endpointSlices, services, nodes, ingress, policyResolution, podNetwork, DnsPlan.NONE);
     }
 
     /** A plan before the pod network pass. */
@@ -64,27 +72,31 @@ public record NetworkPlan(Cluster cluster, List<EndpointSlice> endpointSlices, L
     }
 
     public NetworkPlan withNodes(List<NodePlan> newNodes) {
-        return new NetworkPlan(cluster, endpointSlices, services, newNodes, ingress, policyResolution, podNetwork);
+        return new NetworkPlan(cluster, endpointSlices, services, newNodes, ingress, policyResolution, podNetwork, dns);
     }
 
     public NetworkPlan withServices(List<ServicePortPlan> newServices, List<NodePlan> newNodes) {
-        return new NetworkPlan(cluster, endpointSlices, newServices, newNodes, ingress, policyResolution, podNetwork);
+        return new NetworkPlan(cluster, endpointSlices, newServices, newNodes, ingress, policyResolution, podNetwork, dns);
     }
 
     public NetworkPlan withEndpointSlices(List<EndpointSlice> slices) {
-        return new NetworkPlan(cluster, slices, services, nodes, ingress, policyResolution, podNetwork);
+        return new NetworkPlan(cluster, slices, services, nodes, ingress, policyResolution, podNetwork, dns);
     }
 
     public NetworkPlan withIngress(IngressPlan i) {
-        return new NetworkPlan(cluster, endpointSlices, services, nodes, i, policyResolution, podNetwork);
+        return new NetworkPlan(cluster, endpointSlices, services, nodes, i, policyResolution, podNetwork, dns);
     }
 
     public NetworkPlan withPolicyResolution(PolicyResolution r) {
-        return new NetworkPlan(cluster, endpointSlices, services, nodes, ingress, r, podNetwork);
+        return new NetworkPlan(cluster, endpointSlices, services, nodes, ingress, r, podNetwork, dns);
     }
 
     public NetworkPlan withPodNetwork(PodNetworkPlan p) {
-        return new NetworkPlan(cluster, endpointSlices, services, nodes, ingress, policyResolution, p);
+        return new NetworkPlan(cluster, endpointSlices, services, nodes, ingress, policyResolution, p, dns);
+    }
+
+    public NetworkPlan withDns(DnsPlan d) {
+        return new NetworkPlan(cluster, endpointSlices, services, nodes, ingress, policyResolution, podNetwork, d);
     }
 
     /** The Service ports as node {@code n} sees them, one list (O(services) for each call). */

@@ -7,21 +7,17 @@ import dev.netc.applier.Bundle;
 import dev.netc.applier.Context;
 import dev.netc.applier.Exec;
 import dev.netc.applier.Outcome;
+import dev.netc.applier.Releases;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Installs the ingress files under a prefix that nginx runs from
@@ -44,35 +40,35 @@ public final class NginxApplier implements BackendApplier {
         Bundle target = c.target();
         Path release = prefix.resolve("releases").resolve(target.digest());
         Path current = prefix.resolve("current");
-        Optional<Path> before = linkTarget(current);
-        if (before.isPresent() && before.get().getFileName().toString().equals(target.digest()) && intact(release, target)
+        Optional<Path> before = Releases.linkTarget(current);
+        if (before.isPresent() && before.get().getFileName().toString().equals(target.digest()) && Releases.intact(release, target)
                 && !c.request().full()) {
             c.say("nginx: nothing to change (" + current + " holds " + Bundle.shortDigest(target.digest()) + ")");
             return Outcome.unchanged(Map.of());
         }
         guard(target);
-        writeRelease(prefix, release, target);
+        Releases.write(prefix, release, target);
         Path conf = release.resolve("nginx.conf");
         // nginx -t opens the files the config names: it runs with the release as its prefix and error log, so
         // whatever it creates (temp folders, the log) stays in the release folder.
         Exec.Result t = c.exec().run(List.of("nginx", "-t", "-q", "-p", release + "/", "-e", release.resolve("error.log").toString(),
                 "-c", conf.toString()));
         if (!t.ok()) {
-            if (before.map(b -> !b.equals(release)).orElse(true)) deleteTree(release);
+            if (before.map(b -> !b.equals(release)).orElse(true)) Releases.deleteTree(release);
             throw ApplyException.rejected("nginx -t refused the new config: " + t.said() + "; " + current + " is unchanged");
         }
         c.say("nginx: plan: " + current + " -> releases/" + Bundle.shortDigest(target.digest()) + " (was "
                 + before.map(b -> "releases/" + Bundle.shortDigest(b.getFileName().toString())).orElse("none") + "); nginx -t passed");
         if (c.dryRun()) {
-            if (before.map(b -> !b.equals(release)).orElse(true)) deleteTree(release);
+            if (before.map(b -> !b.equals(release)).orElse(true)) Releases.deleteTree(release);
             c.say("nginx: dry run: nothing was changed");
             return Outcome.dryRun();
         }
         c.beforeCommit().run();
         Optional<Long> master = master(prefix);
         Set<Long> workersBefore = master.map(NginxApplier::workers).orElse(Set.of());
-        swap(current, prefix.relativize(release));
-        pruneReleases(prefix, new java.util.HashSet<>(List.of(target.digest(), before.map(b -> b.getFileName().toString()).orElse(""))));
+        Releases.swap(current, prefix.relativize(release));
+        Releases.prune(prefix, new java.util.HashSet<>(List.of(target.digest(), before.map(b -> b.getFileName().toString()).orElse(""))));
         if (master.isEmpty()) {
             c.say("nginx: not running (no live " + prefix.resolve("nginx.pid") + "): the new config is in place for its next start");
             return Outcome.applied("swapped", Map.of());
@@ -80,8 +76,8 @@ public final class NginxApplier implements BackendApplier {
         Exec.Result r = c.exec().run(List.of("nginx", "-p", prefix + "/", "-c", current.resolve("nginx.conf").toString(), "-s", "reload"));
         if (r.ok() && reloaded(master.get(), workersBefore)) return Outcome.applied("reloaded", Map.of());
         // The master kept its old config: put the link back so the files match what runs.
-        if (before.isPresent()) swap(current, prefix.relativize(before.get()));
-        else deleteQuietly(current);
+        if (before.isPresent()) Releases.swap(current, prefix.relativize(before.get()));
+        else Releases.deleteQuietly(current);
         throw ApplyException.rejected("nginx did not take the new config (" + (r.ok() ? "no new workers within "
                 + RELOAD_WAIT.toSeconds() + " s; see " + prefix.resolve("error.log") : r.said()) + "); rolled back to "
                 + before.map(b -> "releases/" + Bundle.shortDigest(b.getFileName().toString())).orElse("no config"));
@@ -112,61 +108,6 @@ public final class NginxApplier implements BackendApplier {
         return out;
     }
 
-    private static boolean intact(Path release, Bundle b) {
-        try {
-            for (Artifact a : b.artifacts()) {
-                Path p = release.resolve(a.name());
-                if (!Files.exists(p) || !Artifact.sha256(Files.readAllBytes(p)).equals(a.sha256())) return false;
-            }
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void writeRelease(Path prefix, Path release, Bundle b) throws ApplyException {
-        if (intact(release, b)) return;
-        Path staging = prefix.resolve("releases").resolve(".staging-" + b.digest());
-        try {
-            deleteTree(staging);
-            for (Artifact a : b.artifacts()) {
-                Path p = staging.resolve(a.name());
-                Files.createDirectories(p.getParent());
-                Files.write(p, a.content());
-                if (a.name().endsWith(".key")) Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            }
-            deleteTree(release);
-            Files.move(staging, release, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw ApplyException.stateIo(release + ": cannot be written: " + e.getMessage(), e);
-        }
-    }
-
-    private static Optional<Path> linkTarget(Path link) {
-        try {
-            if (!Files.isSymbolicLink(link)) return Optional.empty();
-            return Optional.of(link.resolveSibling(Files.readSymbolicLink(link)).normalize());
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** Points {@code link} at {@code to} by renaming a new link over it: readers see the old or the new one. */
-    static void swap(Path link, Path to) throws ApplyException {
-        Path tmp = link.resolveSibling("." + link.getFileName() + ".new");
-        try {
-            Files.deleteIfExists(tmp);
-            Files.createSymbolicLink(tmp, to);
-            try {
-                Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, link, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw ApplyException.stateIo(link + ": cannot be swapped: " + e.getMessage(), e);
-        }
-    }
-
     /** The running master's pid, from PREFIX/nginx.pid, when that process is alive. */
     static Optional<Long> master(Path prefix) {
         try {
@@ -194,34 +135,5 @@ public final class NginxApplier implements BackendApplier {
             }
         }
         return false;
-    }
-
-    /** Keeps the current and the previous release; older ones go. */
-    private static void pruneReleases(Path prefix, Set<String> keep) throws ApplyException {
-        Path releases = prefix.resolve("releases");
-        try (Stream<Path> s = Files.list(releases)) {
-            for (Path p : s.toList()) if (!keep.contains(p.getFileName().toString())) deleteTree(p);
-        } catch (IOException e) {
-            throw ApplyException.stateIo(releases + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // nothing else to put back
-        }
-    }
-
-    static void deleteTree(Path p) throws ApplyException {
-        try {
-            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return;
-            try (Stream<Path> s = Files.walk(p)) {
-                for (Path x : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(x);
-            }
-        } catch (IOException e) {
-            throw ApplyException.stateIo(p + ": " + e.getMessage(), e);
-        }
     }
 }

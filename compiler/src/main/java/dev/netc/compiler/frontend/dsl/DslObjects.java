@@ -259,6 +259,23 @@ final class DslObjects {
         }
     }
 
+    /** {@code dns [ttl N] [pods MODE] [endpoint-pod-names] [ignore-empty-service] [service-ip IP]}: the profile's {@code dns}. */
+    private void clusterDns(Obj d, ClusterDnsContext s) {
+        for (int i = 0; i < s.getChildCount(); i++) {
+            String word = s.getChild(i).getText();
+            SourcePos at = s.getChild(i) instanceof TerminalNode t ? pos(t) : pos(s);
+            switch (word) {
+                case "ttl" -> d.put("ttl", at, integer(s.NUMBER().getText(), pos(s.NUMBER())));
+                case "pods" -> d.put("pods", at, string(name(s.name()), pos(s.name())));
+                case "endpoint-pod-names" -> d.put("endpointPodNames", at, bool(true, at));
+                case "ignore-empty-service" -> d.put("ignoreEmptyService", at, bool(true, at));
+                case "service-ip" -> d.put("serviceIP", at, string(s.ip().getText(), pos(s.ip())));
+                default -> {
+                }
+            }
+        }
+    }
+
     private void cluster(ClusterContext c) {
         Obj o = object(c, "netc.dev/v1alpha1", "Cluster", c.name(), null);
         Obj spec = o.map("spec", pos(c));
@@ -279,6 +296,7 @@ final class DslObjects {
             else if (item instanceof HttpsPortContext s)
                 spec.map("ingress", at).put("httpsPort", at, integer(s.NUMBER().getText(), pos(s.NUMBER())));
             else if (item instanceof PodNetworkContext s) podNetwork(spec.map("podNetwork", at), s);
+            else if (item instanceof ClusterDnsContext s) clusterDns(spec.map("dns", at), s);
             else if (item instanceof ProfileNodeContext s) profileNode(spec.seq("nodes", at), s.node());
         }
         out.add(o.build());

@@ -146,6 +146,11 @@ public final class ModelToDsl {
         if (p.ingress().httpPort() != d.ingress().httpPort()) line(1, "http-port " + p.ingress().httpPort());
         if (p.ingress().httpsPort() != d.ingress().httpsPort()) line(1, "https-port " + p.ingress().httpsPort());
         p.podNetwork().ifPresent(pn -> line(1, "pod-network " + pn.mode().id() + " vni " + pn.vni() + " port " + pn.port() + " mtu " + pn.mtu()));
+        if (!p.dns().isDefault()) {
+            ClusterProfile.Dns dns = p.dns();
+            line(1, "dns ttl " + dns.ttl() + " pods " + dns.pods().id() + (dns.endpointPodNames() ? " endpoint-pod-names" : "")
+                    + (dns.ignoreEmptyService() ? " ignore-empty-service" : "") + dns.serviceIP().map(a -> " service-ip " + a.text()).orElse(""));
+        }
         for (Node n : p.nodes()) node(1, n, true);
         close(0);
     }
