@@ -18,19 +18,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Crash safety: 50 appliers, each in a child JVM, killed with SIGKILL at a random moment of their apply, alternating
+ * Crash safety: 50 appliers, each in a child JVM, killed with SIGKILL at a random moment of their requests (from the
+ * plan printed right before the first one to the time an unkilled child's take, measured first), alternating
  * between two plans; after each kill the route set the winning netc rule names is exactly the old one or the new
  * one, lookups agree with it, and the next apply succeeds and leaves no drift.
  */
 class PodnetKillTest {
     static final int ROUTES = 600;
     static final int RUNS = 50;
-    /**
-     * When the child is killed: from the moment it prints its plan, right before the first request, within the time its
-     * requests take (~0.35 s here: 601 replaces, the switch and 601 deletes), so that most kills land among them and a
-     * few after the apply.
-     */
-    static final int KILL_WINDOW_US = Integer.getInteger("netc.podnet.killWindowUs", 450_000);
+    /** Attempts at most: a kill that comes after the child finished is not counted, and the next attempt made. */
+    static final int ATTEMPTS = 4 * RUNS;
 
     @BeforeAll
     static void lab() {
@@ -56,6 +53,28 @@ class PodnetKillTest {
         return out;
     }
 
+    /** A child JVM applying {@code out} ({@link PodnetChild}). */
+    static Process child(PodnetLab lab, Path out) throws java.io.IOException {
+        String cp = System.getProperty("java.class.path");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-cp", cp, PodnetChild.class.getName(), out.toString(), lab.dir.resolve("state").toString(), lab.ns)
+                .redirectErrorStream(true).start();
+    }
+
+    static BufferedReader reader(Process p) {
+        return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /** Reads the child's lines up to its plan, printed right before its first request. */
+    static void untilPlan(BufferedReader r) throws java.io.IOException {
+        assertEquals("start", r.readLine(), "the child started");
+        String line;
+        do {
+            line = r.readLine();
+        } while (line != null && !line.startsWith("podnet: plan for node"));
+        assertTrue(line != null, "the child printed its plan");
+    }
+
     @Test
     void everyKilledApplyLeavesTheOldOrTheNewSetAndTheNextApplySucceeds() throws Exception {
         long seed = System.nanoTime();
@@ -64,30 +83,33 @@ class PodnetKillTest {
             List<Path> outs = List.of(lab.out(plan(0)), lab.out(plan(1)));
             List<Set<String>> sets = List.of(expected(plan(0)), expected(plan(1)));
             assertEquals(0, lab.apply(outs.get(0)).exit());
+            // how long the requests of a whole apply take here: from the plan printed to an unkilled child's exit
+            Process timed = child(lab, outs.get(1));
+            BufferedReader tr = reader(timed);
+            untilPlan(tr);
+            long planAt = System.nanoTime();
+            tr.transferTo(java.io.Writer.nullWriter());
+            assertTrue(timed.waitFor(60, TimeUnit.SECONDS) && timed.exitValue() == 0, "an unkilled child applies");
+            int windowUs = (int) Math.max(20_000, (System.nanoTime() - planAt) / 1000);
+            assertEquals(0, lab.apply(outs.get(0)).exit());
             int current = 0;
             int sawNew = 0;
             int sawTransition = 0;
             int sawFinished = 0;
-            String cp = System.getProperty("java.class.path");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            for (int run = 0; run < RUNS; run++) {
+            int interrupted = 0;
+            int run = 0;
+            for (; run < ATTEMPTS && interrupted < RUNS; run++) {
                 int target = 1 - current;
-                Process child = new ProcessBuilder(java, "-cp", cp, PodnetChild.class.getName(), outs.get(target).toString(),
-                        lab.dir.resolve("state").toString(), lab.ns).redirectErrorStream(true).start();
-                BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-                assertEquals("start", r.readLine(), "the child started");
-                String line;
-                while ((line = r.readLine()) != null && !line.startsWith("podnet: plan for node")) {
-                    // the applier's lines before its plan
-                }
-                assertTrue(line != null, "the child printed its plan");
-                TimeUnit.MICROSECONDS.sleep(random.nextInt(KILL_WINDOW_US));
+                Process child = child(lab, outs.get(target));
+                untilPlan(reader(child));
+                TimeUnit.MICROSECONDS.sleep(random.nextInt(windowUs));
                 child.destroyForcibly();
                 assertTrue(child.waitFor(30, TimeUnit.SECONDS));
                 String rules = lab.in("ip", "-4", "rule", "show");
                 if (rules.contains("99:")) sawTransition++;
                 boolean finished = child.exitValue() == 0;
                 if (finished) sawFinished++;
+                else interrupted++;
                 int active = lab.activeTable();
                 Set<String> seen = new TreeSet<>(lab.table(active));
                 String msg = "run " + run + " (seed " + seed + "), rules:\n" + rules;
@@ -106,9 +128,10 @@ class PodnetKillTest {
                 current = target;
             }
             // the kills must land among the requests, not after the apply: else the test would prove nothing
-            assertTrue(RUNS - sawFinished >= RUNS / 2, (RUNS - sawFinished) + " of " + RUNS + " kills interrupted an apply");
-            System.out.println("PodnetKillTest: " + RUNS + " kills (seed " + seed + "): " + sawNew + " left the new set (" + sawFinished
-                    + " of them had finished), " + (RUNS - sawNew) + " the old one, " + sawTransition + " in the middle of the rule switch");
+            assertEquals(RUNS, interrupted, interrupted + " of " + run + " kills interrupted an apply (window " + windowUs + " µs)");
+            System.out.println("PodnetKillTest: " + run + " kills (seed " + seed + ", window " + windowUs + " µs): " + interrupted
+                    + " interrupted an apply, " + sawFinished + " came after it; " + sawNew + " left the new set, " + (run - sawNew)
+                    + " the old one, " + sawTransition + " in the middle of the rule switch");
             List<String> leftover = new ArrayList<>(lab.table(lab.activeTable() == PodnetPlanner.TABLE_A ? PodnetPlanner.TABLE_B : PodnetPlanner.TABLE_A));
             assertEquals(List.of(), leftover, "the inactive table is empty after a complete apply");
         }

@@ -51,6 +51,9 @@ final class PodnetLab implements AutoCloseable {
     PodnetLab() throws IOException {
         dir = Files.createTempDirectory("netc-podnet-");
         ok("ip", "netns", "add", ns);
+        // no IPv6 link-local addresses: the kernel adds them (and their local routes) whenever duplicate address
+        // detection ends, which may fall in a test's ip-monitor window
+        in("sysctl", "-qw", "net.ipv6.conf.all.addr_gen_mode=1", "net.ipv6.conf.default.addr_gen_mode=1");
         in("ip", "link", "set", "lo", "up");
         in("ip", "link", "add", "eth0", "type", "veth", "peer", "name", "eth0p");
         in("ip", "addr", "add", "192.168.77.11/24", "dev", "eth0");
