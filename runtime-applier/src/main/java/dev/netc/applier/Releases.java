@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -31,6 +33,21 @@ public final class Releases {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** What {@code release} holds otherwise than {@code b}, one line per artifact: missing, different or unreadable ({@code --check}). */
+    public static List<String> drift(Path release, Bundle b) {
+        List<String> out = new ArrayList<>();
+        for (Artifact a : b.artifacts()) {
+            Path p = release.resolve(a.name());
+            try {
+                if (!Files.exists(p)) out.add(a.name() + ": missing");
+                else if (!Artifact.sha256(Files.readAllBytes(p)).equals(a.sha256())) out.add(a.name() + ": differs from the artifact");
+            } catch (IOException e) {
+                out.add(a.name() + ": cannot be read (" + e.getMessage() + ")");
+            }
+        }
+        return out;
     }
 
     /** Writes the bundle's files to {@code release} (by way of a staging folder renamed into place), unless it is intact. */

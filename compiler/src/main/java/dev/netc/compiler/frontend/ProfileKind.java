@@ -87,8 +87,7 @@ final class ProfileKind {
         Optional<Val> podsVal = d.get("pods");
         Optional<String> p = podsVal.flatMap(Val::string);
         if (p.isPresent()) {
-            Optional<ClusterProfile.Dns.Pods> known = java.util.Arrays.stream(ClusterProfile.Dns.Pods.values())
-                    .filter(x -> x.id().equals(p.get())).findFirst();
+            Optional<ClusterProfile.Dns.Pods> known = byId(ClusterProfile.Dns.Pods.values(), ClusterProfile.Dns.Pods::id, p.get());
             if (known.isPresent()) pods = known.get();
             else dc.error(DiagnosticCode.NETC014, podsVal.get().pos(), "dns pods " + Messages.quote(p.get())
                     + " is not one of disabled, verified (insecure answers any address: no zone holds that)");
@@ -104,8 +103,7 @@ final class ProfileKind {
         Optional<Val> modeVal = pn.get("mode");
         Optional<String> m = modeVal.flatMap(Val::string);
         if (m.isPresent()) {
-            Optional<ClusterProfile.PodNetwork.Mode> known = java.util.Arrays.stream(ClusterProfile.PodNetwork.Mode.values())
-                    .filter(x -> x.id().equals(m.get())).findFirst();
+            Optional<ClusterProfile.PodNetwork.Mode> known = byId(ClusterProfile.PodNetwork.Mode.values(), ClusterProfile.PodNetwork.Mode::id, m.get());
             if (known.isPresent()) mode = known.get();
             else dc.error(DiagnosticCode.NETC014, modeVal.get().pos(), "podNetwork mode " + Messages.quote(m.get()) + " is not one of host-gw, vxlan");
         }
@@ -115,6 +113,11 @@ final class ProfileKind {
         int minMtu = 1280 + (mode == ClusterProfile.PodNetwork.Mode.VXLAN ? ClusterProfile.PodNetwork.VXLAN_OVERHEAD : 0);
         int mtu = bounded(pn, "mtu", minMtu, 9216, ClusterProfile.PodNetwork.DEFAULT_MTU);
         return Optional.of(new ClusterProfile.PodNetwork(mode, vni, port, mtu, pos));
+    }
+
+    /** The value of an option's enum that the profile names by its id ({@code host-gw}, {@code verified}). */
+    private static <E> Optional<E> byId(E[] values, java.util.function.Function<E, String> id, String text) {
+        return java.util.Arrays.stream(values).filter(x -> id.apply(x).equals(text)).findFirst();
     }
 
     private static int bounded(MapVal m, String key, int lo, int hi, int dflt) {

@@ -111,16 +111,7 @@ public final class DnsApplier implements BackendApplier {
         Map<String, DnsGuard.Zone> zones = guard(c.target());
         Path prefix = c.request().dnsPrefix().toAbsolutePath();
         Path current = prefix.resolve("current");
-        List<String> out = new ArrayList<>();
-        for (Artifact a : c.target().artifacts()) {
-            Path p = current.resolve(a.name());
-            try {
-                if (!Files.exists(p)) out.add(a.name() + ": missing");
-                else if (!Artifact.sha256(Files.readAllBytes(p)).equals(a.sha256())) out.add(a.name() + ": differs from the artifact");
-            } catch (IOException e) {
-                out.add(a.name() + ": cannot be read (" + e.getMessage() + ")");
-            }
-        }
+        List<String> out = new ArrayList<>(Releases.drift(current, c.target()));
         Knot knot = new Knot(c.exec(), prefix.resolve("knot.sock"));
         if (knot.running()) out.addAll(DnsPlan.unconfirmed(facts(c.target(), zones), knot.zoneStatus()));
         return out;

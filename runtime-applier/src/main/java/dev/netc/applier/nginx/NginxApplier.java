@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,17 +94,7 @@ public final class NginxApplier implements BackendApplier {
     public List<String> check(Context c) throws ApplyException {
         guard(c.target());
         Path current = c.request().nginxPrefix().toAbsolutePath().resolve("current");
-        List<String> out = new ArrayList<>();
-        for (Artifact a : c.target().artifacts()) {
-            Path p = current.resolve(a.name());
-            try {
-                if (!Files.exists(p)) out.add(a.name() + ": missing");
-                else if (!Artifact.sha256(Files.readAllBytes(p)).equals(a.sha256())) out.add(a.name() + ": differs from the artifact");
-            } catch (IOException e) {
-                out.add(a.name() + ": cannot be read (" + e.getMessage() + ")");
-            }
-        }
-        return out;
+        return Releases.drift(current, c.target());
     }
 
     /** The running master's pid, from PREFIX/nginx.pid, when that process is alive. */
