@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netc.cli.Netc;
+import dev.netc.e2e.lab.Lab;
 import dev.netc.e2e.lab.Sh;
 import dev.netc.e2e.lab.VirtualCluster;
 import java.io.PrintWriter;
@@ -32,7 +33,7 @@ class DnsApplyTest {
 
     @BeforeAll
     static void tools() {
-        dev.netc.backends.testing.NetnsTool.require("ip", "knotd", "knotc", "kdig", "kzonecheck");
+        Lab.requireDns();
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.netc.compiler.Compiler;
 import dev.netc.compiler.InputSource;
 import dev.netc.e2e.lab.BackendUnderTest;
+import dev.netc.e2e.lab.Lab;
 import dev.netc.e2e.lab.Sh;
 import dev.netc.e2e.lab.VirtualCluster;
 import dev.netc.ir.plan.NetworkPlan;
@@ -56,7 +57,7 @@ class DnsLabTest {
 
     @BeforeAll
     void build() throws IOException {
-        dev.netc.backends.testing.NetnsTool.require("ip", "nft", "knotd", "knotc", "kdig", "kzonecheck");
+        Lab.requireDns();
         lab = DnsOut.lab();
         Compiler.Result r = new Compiler().compile(List.of(new InputSource("dns/cluster.yaml", lab.getBytes(StandardCharsets.UTF_8))));
         NetworkPlan plan = r.plan().orElseThrow(() -> new AssertionError(r.diagnostics().toString()));

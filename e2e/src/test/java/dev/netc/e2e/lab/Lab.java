@@ -19,7 +19,12 @@ public final class Lab {
      * plugins netc's conflist names (Debian's containernetworking-plugins).
      */
     public static void requirePodNetwork() {
-        Sh.requireLab("ip", "bridge", "nft", "iptables", "unshare", "mount");
-        Sh.requireLabFiles("/usr/lib/cni/bridge", "/usr/lib/cni/host-local", "/usr/lib/cni/portmap");
+        Sh.requireLab("ip", "bridge", "nft", "iptables", "unshare", "mount", "/usr/lib/cni/bridge", "/usr/lib/cni/host-local",
+                "/usr/lib/cni/portmap");
+    }
+
+    /** The DNS lab: a real knotd and its control tool, kdig for the queries, kzonecheck as the applier checks zones. */
+    public static void requireDns() {
+        Sh.requireLab("ip", "nft", "knotd", "knotc", "kdig", "kzonecheck");
     }
 }

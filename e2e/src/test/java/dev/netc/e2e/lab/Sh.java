@@ -2,14 +2,9 @@ package dev.netc.e2e.lab;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /** Runs a command and says plainly what failed. */
 public final class Sh {
@@ -59,14 +54,5 @@ public final class Sh {
     /** Skips (or, under CI=true, fails) a traffic test when root or a tool is missing. */
     static void requireLab(String... tools) {
         dev.netc.backends.testing.NetnsTool.require(tools);
-    }
-
-    /** As {@link #requireLab}, for tools named by an absolute path outside PATH (the CNI plugins in /usr/lib/cni). */
-    static void requireLabFiles(String... paths) {
-        List<String> missing = Stream.of(paths).filter(p -> !Files.isExecutable(Path.of(p))).toList();
-        if (missing.isEmpty()) return;
-        String msg = "needs " + String.join(", ", missing);
-        if ("true".equals(System.getenv("CI"))) Assertions.fail(msg + " (CI=true: missing tools fail the run)");
-        Assumptions.abort(msg);
     }
 }
