@@ -399,7 +399,7 @@ public final class TrafficDiff {
         }
         forIntervals(cuts(f, sa, sb, podRanges, clusterIp), max(f), (lo, hi) -> {
             // the cuts hold the pod ranges' bounds: an interval is in them or out of them whole
-            if (clusterIp && inPodRanges(dnat, IpAddress.of(f, lo))) return;
+            if (clusterIp && podRanges.stream().anyMatch(c -> c.contains(IpAddress.of(f, lo)))) return;
             Optional<BigInteger> rep = firstNotOwn(f, lo, hi, except);
             if (rep.isEmpty()) return;
             IpAddress src = IpAddress.of(f, rep.get());
@@ -483,15 +483,6 @@ public final class TrafficDiff {
     private static void cut(dev.netc.ir.Cidr c, TreeSet<BigInteger> cuts) {
         cuts.add(c.network().bits());
         if (c.last().bits().compareTo(max(c.family())) < 0) cuts.add(c.last().bits().add(BigInteger.ONE));
-    }
-
-    /** Whether {@code src} is in node {@code node}'s pod ranges on either side. */
-    private boolean inPodRanges(String node, IpAddress src) {
-        for (TrafficSide s : List.of(a, b)) {
-            dev.netc.ir.plan.NodePlan n = s.nodes.get(node);
-            if (n != null && n.clusterCIDRs(src.family()).stream().anyMatch(c -> c.contains(src))) return true;
-        }
-        return false;
     }
 
     /** The points (pods, node addresses) of a family on node {@code node} on either side ({@link #onNode}), by address. */
